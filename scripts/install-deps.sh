@@ -1,0 +1,55 @@
+#!/bin/sh
+# Installs the Debian 12 packages pactdoc needs to build, test and run.
+# A no-op when everything is present; needs root (apt-get) only when not.
+set -eu
+
+# Each package and why it is here (the README repeats this list).
+PACKAGES="
+build-essential    compiler and make
+pkg-config         finds the libraries below
+libhpdf-dev        libharu: writes the PDF documents
+libxml2-dev        parses and validates the XML records (XSD)
+libzip-dev         writes and reads the ZIP packages and bundles
+libicu-dev         Unicode: NFC, line breaking, bidi, Arabic shaping, CLDR dates and names
+libhyphen-dev      hyphenation with the hyphen-* patterns
+hyphen-en-us       English hyphenation patterns
+hyphen-lv          Latvian hyphenation patterns
+hyphen-sv          Swedish hyphenation patterns
+hyphen-bg          Bulgarian hyphenation patterns
+libssl-dev         libcrypto: SHA-256 and SHA-512 digests
+libjson-c-dev      writes the JSON run report
+libcmocka-dev      unit tests
+python3            end-to-end tests and the font build script
+python3-fonttools  prepares the shipped fonts (scripts/build-fonts.py)
+fonts-dejavu-core  source of the shipped fonts
+fonts-dejavu-extra source of the shipped fonts
+poppler-utils      tests read PDFs: pdftotext, pdffonts, pdfsig
+qpdf               tests check PDF structure
+mupdf-tools        tests render pages: mutool draw
+libnss3-tools      tests make a throwaway signing certificate (certutil, pk12util)
+openssl            tests make a throwaway signing certificate
+unzip              tests check ZIPs with unzip -t
+hyperfine          make bench times whole runs
+time               make bench and tests read peak RSS (/usr/bin/time -v)
+"
+
+missing=""
+for pkg in $(printf '%s\n' "$PACKAGES" | awk 'NF { print $1 }'); do
+	if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'ok installed'; then
+		missing="$missing $pkg"
+	fi
+done
+
+[ -z "$missing" ] && exit 0
+
+if [ "$(id -u)" -ne 0 ]; then
+	echo "install-deps: missing packages:$missing" >&2
+	echo "install-deps: run as root, or: apt-get install$missing" >&2
+	exit 1
+fi
+
+echo "install-deps: installing$missing" >&2
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -q
+# shellcheck disable=SC2086
+apt-get install -y -q --no-install-recommends $missing

@@ -1,0 +1,10 @@
+/* datadir.h — finds the directory holding schema/, forms/, locales/ and
+ * fonts/: $PACTDOC_DATADIR, else the source tree the binary was built in,
+ * else the installed share/pactdoc. */
+#ifndef PACTDOC_DATADIR_H
+#define PACTDOC_DATADIR_H
+
+/* Returns the directory (static storage), or NULL when none is found. */
+const char *datadir_find(void);
+
+#endif

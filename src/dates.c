@@ -1,0 +1,125 @@
+/* dates.c — parsing run dates and printing dates in a language (ICU). */
+#include "dates.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <unicode/udat.h>
+#include <unicode/uloc.h>
+#include <unicode/ustring.h>
+
+static int is_leap(int y)
+{
+	return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
+
+static int days_in_month(int y, int m)
+{
+	static const int days[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+
+	return m == 2 && is_leap(y) ? 29 : days[m - 1];
+}
+
+/* Splits a YYYY-MM-DD string; returns -1 unless it is a real date. */
+static int split_iso(const char *s, int *y, int *m, int *d)
+{
+	for (int i = 0; i < 10; i++) {
+		if (i == 4 || i == 7) {
+			if (s[i] != '-')
+				return -1;
+		} else if (s[i] < '0' || s[i] > '9') {
+			return -1;
+		}
+	}
+	if (s[10] != '\0')
+		return -1;
+	*y = atoi(s);
+	*m = atoi(s + 5);
+	*d = atoi(s + 8);
+	if (*y < 1 || *m < 1 || *m > 12 || *d < 1 || *d > days_in_month(*y, *m))
+		return -1;
+	return 0;
+}
+
+int dates_parse_iso(const char *s, char *out)
+{
+	int y, m, d;
+
+	if (strlen(s) != 10 || split_iso(s, &y, &m, &d) != 0)
+		return -1;
+	memcpy(out, s, 11);
+	return 0;
+}
+
+int dates_default(char *out)
+{
+	const char *sde = getenv("SOURCE_DATE_EPOCH");
+	time_t t;
+	struct tm tm;
+
+	if (sde != NULL && *sde != '\0') {
+		char *end;
+		long long v;
+		errno = 0;
+		v = strtoll(sde, &end, 10);
+		if (errno != 0 || *end != '\0' || v < 0 || v > 253402300799LL)
+			return -1;
+		t = (time_t)v;
+	} else {
+		t = time(NULL);
+	}
+	gmtime_r(&t, &tm);
+	strftime(out, 11, "%Y-%m-%d", &tm);
+	return 0;
+}
+
+long long dates_epoch(const char *iso)
+{
+	int y, m, d;
+	long long days = 0;
+
+	if (split_iso(iso, &y, &m, &d) != 0)
+		return 0;
+	/* Days from 1970-01-01 (civil-from-days inverse, proleptic Gregorian). */
+	y -= m <= 2;
+	long long era = (y >= 0 ? y : y - 399) / 400;
+	long long yoe = y - era * 400;
+	long long doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	long long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	days = era * 146097 + doe - 719468;
+	return days * 86400;
+}
+
+int dates_format_long(const char *lang, const char *iso, char *buf,
+                      size_t size)
+{
+	UErrorCode status = U_ZERO_ERROR;
+	UChar zone[] = { 'U', 'T', 'C', 0 };
+	UChar out[256];
+	UDateFormat *fmt;
+	int32_t n;
+	char locale[64];
+
+	if (dates_parse_iso(iso, (char[11]){ 0 }) != 0)
+		return -1;
+	/* ICU wants '_' separators in locale ids, but accepts BCP 47 too. */
+	uloc_forLanguageTag(lang, locale, sizeof locale, NULL, &status);
+	if (U_FAILURE(status))
+		return -1;
+	fmt = udat_open(UDAT_NONE, UDAT_LONG, locale, zone, -1, NULL, 0,
+	                &status);
+	if (U_FAILURE(status))
+		return -1;
+	n = udat_format(fmt, (UDate)dates_epoch(iso) * 1000.0, out,
+	                (int32_t)(sizeof out / sizeof out[0]), NULL, &status);
+	udat_close(fmt);
+	if (U_FAILURE(status))
+		return -1;
+	u_strToUTF8(buf, (int32_t)size, NULL, out, n, &status);
+	if (U_FAILURE(status) || status == U_STRING_NOT_TERMINATED_WARNING)
+		return -1;
+	return 0;
+}

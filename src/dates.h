@@ -1,0 +1,25 @@
+/* dates.h — the run date and dates printed in a document's language
+ * (CLDR long format through ICU). Dates are calendar days, in UTC. */
+#ifndef PACTDOC_DATES_H
+#define PACTDOC_DATES_H
+
+#include <stddef.h>
+
+/* Checks that s is a real calendar date written YYYY-MM-DD and copies it
+ * into out (11 bytes). Returns 0, or -1 when it is not. */
+int dates_parse_iso(const char *s, char *out);
+
+/* The default run date into out (11 bytes): SOURCE_DATE_EPOCH when set,
+ * else today, both in UTC. Returns -1 when SOURCE_DATE_EPOCH is invalid. */
+int dates_default(char *out);
+
+/* Formats an ISO date in the language's long CLDR form ("20 November 2026",
+ * "2026. gada 20. novembris") as UTF-8 into buf. Returns 0, or -1 when the
+ * date is not valid or buf is too small. */
+int dates_format_long(const char *lang, const char *iso, char *buf,
+                      size_t size);
+
+/* Seconds since the epoch at 00:00 UTC of an ISO date (already valid). */
+long long dates_epoch(const char *iso);
+
+#endif

@@ -1,0 +1,53 @@
+/* doc.c — building and freeing the abstract document (see doc.h). */
+#include "doc.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+struct block *doc_add_block(struct doc *d, enum block_kind kind)
+{
+	struct block *b;
+
+	if (d->n_blocks == d->cap_blocks) {
+		int cap = d->cap_blocks ? d->cap_blocks * 2 : 32;
+		struct block *nb = realloc(d->blocks, (size_t)cap * sizeof *nb);
+		if (nb == NULL)
+			return NULL;
+		d->blocks = nb;
+		d->cap_blocks = cap;
+	}
+	b = &d->blocks[d->n_blocks++];
+	memset(b, 0, sizeof *b);
+	b->kind = kind;
+	return b;
+}
+
+static void block_clear(struct block *b)
+{
+	free(b->text);
+	free(b->label);
+	free(b->nohyph);
+	for (int i = 0; i < b->n_cells; i++)
+		free(b->cells[i]);
+	free(b->cells);
+	free(b->sig.heading);
+	for (int i = 0; i < b->sig.n_lines; i++)
+		free(b->sig.lines[i]);
+	free(b->sig.lines);
+	free(b->sig.field_name);
+	free(b->sig.tooltip);
+}
+
+void doc_clear(struct doc *d)
+{
+	for (int i = 0; i < d->n_blocks; i++)
+		block_clear(&d->blocks[i]);
+	free(d->blocks);
+	free(d->lang);
+	free(d->footer);
+	free(d->page_format);
+	free(d->title);
+	free(d->author);
+	free(d->subject);
+	memset(d, 0, sizeof *d);
+}

@@ -1,0 +1,214 @@
+/* fsutil.c — atomic writes, directories and sorted listings (see fsutil.h). */
+#include "fsutil.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+int fs_temp_beside(const char *path, char *tmp, size_t tmp_size,
+                   struct err *e)
+{
+	int fd;
+
+	if ((size_t)snprintf(tmp, tmp_size, "%s.tmp.XXXXXX", path) >= tmp_size)
+		return err_set(e, "%s: path too long", path);
+	fd = mkstemp(tmp);
+	if (fd < 0)
+		return err_sys(e, "%s: cannot create temporary file", path);
+	return fd;
+}
+
+int fs_commit(const char *tmp, const char *path, struct err *e)
+{
+	if (rename(tmp, path) != 0) {
+		err_sys(e, "%s: cannot rename into place", path);
+		unlink(tmp);
+		return -1;
+	}
+	return 0;
+}
+
+static int write_all(int fd, const void *data, size_t len)
+{
+	const char *p = data;
+
+	while (len > 0) {
+		ssize_t n = write(fd, p, len);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+int fs_write_atomic(const char *path, const void *data, size_t len,
+                    struct err *e)
+{
+	char tmp[4096];
+	int fd = fs_temp_beside(path, tmp, sizeof tmp, e);
+
+	if (fd < 0)
+		return -1;
+	if (fchmod(fd, 0644) != 0 || write_all(fd, data, len) != 0) {
+		err_sys(e, "%s: write", path);
+		close(fd);
+		unlink(tmp);
+		return -1;
+	}
+	if (close(fd) != 0) {
+		err_sys(e, "%s: close", path);
+		unlink(tmp);
+		return -1;
+	}
+	return fs_commit(tmp, path, e);
+}
+
+int fs_mkdirs(const char *path, struct err *e)
+{
+	char buf[4096];
+	size_t len = strlen(path);
+
+	if (len == 0 || len >= sizeof buf)
+		return err_set(e, "%s: bad directory name", path);
+	memcpy(buf, path, len + 1);
+	for (char *p = buf + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(buf, 0755) != 0 && errno != EEXIST)
+			return err_sys(e, "%s: mkdir", buf);
+		*p = '/';
+	}
+	if (mkdir(buf, 0755) != 0 && errno != EEXIST)
+		return err_sys(e, "%s: mkdir", buf);
+	if (!fs_is_dir(buf))
+		return err_set(e, "%s: not a directory", buf);
+	return 0;
+}
+
+int fs_is_dir(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+char *fs_read_file(const char *path, size_t max, size_t *len, struct err *e)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf = NULL;
+	size_t n = 0, cap = 0;
+
+	if (f == NULL) {
+		err_sys(e, "%s", path);
+		return NULL;
+	}
+	for (;;) {
+		if (cap - n < 65536) {
+			char *nb;
+			cap = cap ? cap * 2 : 65536;
+			if (cap > max + 65537)
+				cap = max + 65537;
+			nb = realloc(buf, cap + 1);
+			if (nb == NULL) {
+				err_set(e, "%s: out of memory", path);
+				goto fail;
+			}
+			buf = nb;
+		}
+		size_t got = fread(buf + n, 1, cap - n, f);
+		n += got;
+		if (n > max) {
+			err_set(e, "%s: larger than %zu bytes", path, max);
+			goto fail;
+		}
+		if (got == 0)
+			break;
+	}
+	if (ferror(f)) {
+		err_sys(e, "%s: read", path);
+		goto fail;
+	}
+	fclose(f);
+	buf[n] = '\0';
+	if (len != NULL)
+		*len = n;
+	return buf;
+fail:
+	free(buf);
+	fclose(f);
+	return NULL;
+}
+
+static int compare_names(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int has_suffix(const char *name, const char *suffix)
+{
+	size_t n = strlen(name), s = strlen(suffix);
+
+	return n >= s && strcmp(name + n - s, suffix) == 0;
+}
+
+int fs_list_dir(const char *dir, const char *suffix, char ***out,
+                struct err *e)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	char **list = NULL;
+	int n = 0, cap = 0;
+
+	*out = NULL;
+	if (d == NULL)
+		return err_sys(e, "%s", dir);
+	while ((de = readdir(d)) != NULL) {
+		char path[4096];
+		struct stat st;
+
+		if (de->d_name[0] == '.' || !has_suffix(de->d_name, suffix))
+			continue;
+		if ((size_t)snprintf(path, sizeof path, "%s/%s", dir,
+		                     de->d_name) >= sizeof path)
+			continue;
+		if (stat(path, &st) != 0 || !S_ISREG(st.st_mode))
+			continue;
+		if (n == cap) {
+			char **nl;
+			cap = cap ? cap * 2 : 64;
+			nl = realloc(list, (size_t)cap * sizeof *nl);
+			if (nl == NULL)
+				goto oom;
+			list = nl;
+		}
+		if ((list[n] = strdup(path)) == NULL)
+			goto oom;
+		n++;
+	}
+	closedir(d);
+	if (n > 0)
+		qsort(list, (size_t)n, sizeof *list, compare_names);
+	*out = list;
+	return n;
+oom:
+	closedir(d);
+	fs_free_list(list, n);
+	return err_set(e, "%s: out of memory", dir);
+}
+
+void fs_free_list(char **list, int n)
+{
+	for (int i = 0; i < n; i++)
+		free(list[i]);
+	free(list);
+}

@@ -1,0 +1,114 @@
+/* pages.c — growing and freeing laid-out pages (see pages.h). */
+#include "pages.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* Makes room for one more element in a growable array. */
+static int grow(void **items, int *cap, int n, size_t size)
+{
+	void *p;
+	int ncap;
+
+	if (n < *cap)
+		return 0;
+	ncap = *cap ? *cap * 2 : 16;
+	p = realloc(*items, (size_t)ncap * size);
+	if (p == NULL)
+		return -1;
+	*items = p;
+	*cap = ncap;
+	return 0;
+}
+
+struct page *pages_add_page(struct pages *p)
+{
+	struct page *pg;
+
+	if (grow((void **)&p->pages, &p->cap_pages, p->n_pages, sizeof *pg))
+		return NULL;
+	pg = &p->pages[p->n_pages++];
+	memset(pg, 0, sizeof *pg);
+	return pg;
+}
+
+int page_add_run(struct page *pg, int font, double size, double x, double y,
+                 double width, const char *text, size_t len)
+{
+	struct run *r;
+	char *copy;
+
+	if (grow((void **)&pg->runs, &pg->cap_runs, pg->n_runs, sizeof *r))
+		return -1;
+	copy = malloc(len + 1);
+	if (copy == NULL)
+		return -1;
+	memcpy(copy, text, len);
+	copy[len] = '\0';
+	r = &pg->runs[pg->n_runs++];
+	r->font = font;
+	r->size = size;
+	r->x = x;
+	r->y = y;
+	r->width = width;
+	r->text = copy;
+	return 0;
+}
+
+int page_add_rule(struct page *pg, double x0, double y0, double x1,
+                  double y1, double width)
+{
+	struct rule *r;
+
+	if (grow((void **)&pg->rules, &pg->cap_rules, pg->n_rules, sizeof *r))
+		return -1;
+	r = &pg->rules[pg->n_rules++];
+	r->x0 = x0;
+	r->y0 = y0;
+	r->x1 = x1;
+	r->y1 = y1;
+	r->width = width;
+	return 0;
+}
+
+int pages_add_field(struct pages *p, int page, double x, double y, double w,
+                    double h, const char *name, const char *tooltip)
+{
+	struct sigfield *f;
+	char *n = strdup(name);
+	char *t = strdup(tooltip ? tooltip : "");
+
+	if (n == NULL || t == NULL ||
+	    grow((void **)&p->fields, &p->cap_fields, p->n_fields, sizeof *f)) {
+		free(n);
+		free(t);
+		return -1;
+	}
+	f = &p->fields[p->n_fields++];
+	f->page = page;
+	f->x = x;
+	f->y = y;
+	f->w = w;
+	f->h = h;
+	f->name = n;
+	f->tooltip = t;
+	return 0;
+}
+
+void pages_clear(struct pages *p)
+{
+	for (int i = 0; i < p->n_pages; i++) {
+		struct page *pg = &p->pages[i];
+		for (int j = 0; j < pg->n_runs; j++)
+			free(pg->runs[j].text);
+		free(pg->runs);
+		free(pg->rules);
+	}
+	free(p->pages);
+	for (int i = 0; i < p->n_fields; i++) {
+		free(p->fields[i].name);
+		free(p->fields[i].tooltip);
+	}
+	free(p->fields);
+	memset(p, 0, sizeof *p);
+}

@@ -1,0 +1,47 @@
+#!/bin/sh
+# Runs the whole suite: every cmocka unit test binary in build/asan/, then
+# the end-to-end tests in tests/e2e/. Ends with "N passed, N failed".
+# Environment: PACTDOC (the binary under test), PYTHON.
+set -u
+cd "$(dirname "$0")/.."
+: "${PACTDOC:=build/asan/pactdoc}"
+: "${PYTHON:=/usr/bin/python3}"
+export PACTDOC
+export ASAN_OPTIONS="detect_leaks=1:abort_on_error=0:${ASAN_OPTIONS:-}"
+export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1:${UBSAN_OPTIONS:-}"
+
+passed=0
+failed=0
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+
+for t in build/asan/test_*; do
+	[ -x "$t" ] || continue
+	"$t" >"$log" 2>&1
+	rc=$?
+	cat "$log"
+	p=$(sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' "$log" | tail -1)
+	f=$(sed -n 's/^\[  FAILED  \] \([0-9]*\) test.*/\1/p' "$log" | tail -1)
+	passed=$((passed + ${p:-0}))
+	failed=$((failed + ${f:-0}))
+	if [ $rc -ne 0 ] && [ -z "$f" ]; then
+		echo "unit: $t exited $rc" >&2
+		failed=$((failed + 1))
+	fi
+done
+
+"$PYTHON" tests/e2e/runner.py >"$log" 2>&1
+rc=$?
+cat "$log"
+p=$(sed -n 's/^e2e: \([0-9]*\) passed, \([0-9]*\) failed.*/\1/p' "$log" | tail -1)
+f=$(sed -n 's/^e2e: \([0-9]*\) passed, \([0-9]*\) failed.*/\2/p' "$log" | tail -1)
+passed=$((passed + ${p:-0}))
+failed=$((failed + ${f:-0}))
+if [ $rc -ne 0 ] && [ "${f:-0}" -eq 0 ]; then
+	echo "e2e: runner exited $rc" >&2
+	failed=$((failed + 1))
+fi
+
+echo
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]
