@@ -317,7 +317,7 @@ static void to_hex(const unsigned char *raw, unsigned len, char *hex)
  * could not be read (reported once), or -2 on out of memory. */
 static int digest_entry(struct verifier *v, struct entry *en)
 {
-	struct digests d = { EVP_MD_CTX_new(), EVP_MD_CTX_new() };
+	struct digests d;
 	unsigned char raw[EVP_MAX_MD_SIZE];
 	unsigned raw_len;
 	struct err e;
@@ -327,6 +327,8 @@ static int digest_entry(struct verifier *v, struct entry *en)
 		return 0;
 	if (en->failed)
 		return -1;
+	d.c256 = EVP_MD_CTX_new();
+	d.c512 = EVP_MD_CTX_new();
 	if (d.c256 == NULL || d.c512 == NULL ||
 	    !EVP_DigestInit_ex(d.c256, EVP_sha256(), NULL) ||
 	    !EVP_DigestInit_ex(d.c512, EVP_sha512(), NULL))
@@ -806,7 +808,7 @@ int verify_zip(const char *path, const struct verify_limits *lim,
 	if (v.zr == NULL) {
 		if (is_zip < 0)
 			return err_set(e, "%s: %s", path, ze.msg);
-		report(&v, NULL, "%s", is_zip == 0 ? "not a ZIP archive" :
+		report(&v, NULL, "%s", is_zip == 0 ? "not a ZIP archive, or truncated" :
 		       ze.msg);
 		return v.count;
 	}

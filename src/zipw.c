@@ -284,7 +284,11 @@ struct zipr *zipr_open(const char *path, int *is_zip, struct err *e)
 	if (za == NULL) {
 		zip_error_t ze;
 		zip_error_init_with_code(&ze, zerr);
-		err_set(e, "%s", zip_error_strerror(&ze));
+		if (zerr == ZIP_ER_EXISTS)
+			err_set(e, "duplicate entry names");
+		else
+			err_set(e, "damaged archive: %s",
+			        zip_error_strerror(&ze));
 		zip_error_fini(&ze);
 		if (is_zip != NULL)
 			*is_zip = zerr == ZIP_ER_NOZIP ? 0 :
