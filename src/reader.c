@@ -7,6 +7,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <libxml/parser.h>
 #include <libxml/xmlreader.h>
@@ -94,6 +95,9 @@ static void clean_message(const char *msg, char *buf, size_t size)
 	size_t n;
 
 	snprintf(buf, size, "%s", msg ? msg : "unknown error");
+	for (char *p = buf; *p != '\0'; p++)
+		if (*p == '\n' || *p == '\r' || *p == '\t')
+			*p = ' ';
 	n = strlen(buf);
 	while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == ' '))
 		buf[--n] = '\0';
@@ -117,9 +121,16 @@ static void on_parse_error(void *ctx, xmlErrorPtr error)
 static int check_well_formed(const char *path, struct diag_list *diags)
 {
 	struct wf_state st = { path, diags, 0 };
-	xmlTextReaderPtr r = xmlReaderForFile(path, NULL, READER_OPTIONS);
+	xmlTextReaderPtr r;
+	struct stat sb;
 	int ret;
 
+	if (stat(path, &sb) == 0 && sb.st_size == 0) {
+		diag_add(diags, path, 1, 1, SEV_ERROR, "not-well-formed",
+		         "not well-formed XML: the file is empty");
+		return -1;
+	}
+	r = xmlReaderForFile(path, NULL, READER_OPTIONS);
 	if (r == NULL) {
 		diag_add(diags, path, 0, 0, SEV_ERROR, "io",
 		         "cannot open or read the file");
