@@ -207,11 +207,6 @@ static int add_end(struct ctx *c, int32_t at)
 
 /* ---- measuring --------------------------------------------------------- */
 
-static int is_drawn_space(UChar32 cp)
-{
-	return u_isWhitespace(cp) || cp == 0x00A0 || cp == 0x202F;
-}
-
 /* Converts the UTF-8 text to UTF-16 and maps byte offsets to units. */
 static int decode(struct ctx *c, const char *text, int32_t **byte_to_unit)
 {
