@@ -1,0 +1,140 @@
+/* bidi.c — ICU ubidi and u_shapeArabic behind the small API of bidi.h. */
+#include "bidi.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unicode/uchar.h>
+#include <unicode/ushape.h>
+#include <unicode/utf16.h>
+
+static const char *const rtl_langs[] = {
+	"ar", "he", "iw", "fa", "ur", "ps", "yi", "dv", "ckb", "sd", "ug", NULL
+};
+
+int bidi_lang_rtl(const char *lang)
+{
+	char primary[8];
+	size_t i = 0;
+
+	while (lang && lang[i] && lang[i] != '-' && lang[i] != '_' &&
+	       i + 1 < sizeof primary) {
+		primary[i] = (char)tolower((unsigned char)lang[i]);
+		i++;
+	}
+	primary[i] = '\0';
+	for (int k = 0; rtl_langs[k]; k++)
+		if (strcmp(primary, rtl_langs[k]) == 0)
+			return 1;
+	return 0;
+}
+
+int bidi_has_rtl(const UChar *s, int32_t n)
+{
+	for (int32_t i = 0; i < n;) {
+		UChar32 c;
+		U16_NEXT(s, i, n, c);
+		switch (u_charDirection(c)) {
+		case U_RIGHT_TO_LEFT:
+		case U_RIGHT_TO_LEFT_ARABIC:
+		case U_ARABIC_NUMBER:
+		case U_RIGHT_TO_LEFT_EMBEDDING:
+		case U_RIGHT_TO_LEFT_OVERRIDE:
+		case U_RIGHT_TO_LEFT_ISOLATE:
+		case U_LEFT_TO_RIGHT_EMBEDDING:
+		case U_LEFT_TO_RIGHT_OVERRIDE:
+		case U_LEFT_TO_RIGHT_ISOLATE:
+		case U_FIRST_STRONG_ISOLATE:
+			return 1;
+		default:
+			break;
+		}
+	}
+	return 0;
+}
+
+int bidi_shape_arabic(UChar *s, int32_t n, struct err *e)
+{
+	UErrorCode status = U_ZERO_ERROR;
+	UChar *out = NULL;
+	int32_t len;
+	int rc = -1;
+
+	if (n == 0)
+		return 0;
+	out = malloc((size_t)n * sizeof *out);
+	if (out == NULL)
+		return err_set(e, "out of memory");
+	/* Fixed length: a lam-alef ligature leaves a space next to it, which
+	 * is then marked as a zero-width no-break space so it is not drawn. */
+	len = u_shapeArabic(s, n, out, n,
+	                    U_SHAPE_LETTERS_SHAPE | U_SHAPE_TEXT_DIRECTION_LOGICAL |
+	                    U_SHAPE_LENGTH_FIXED_SPACES_NEAR,
+	                    &status);
+	if (U_FAILURE(status) || len != n) {
+		err_set(e, "Arabic shaping failed: %s", u_errorName(status));
+		goto cleanup;
+	}
+	for (int32_t i = 0; i < n; i++) {
+		if (out[i] == 0x0020 && s[i] != 0x0020)
+			out[i] = 0xFEFF;
+		s[i] = out[i];
+	}
+	rc = 0;
+cleanup:
+	free(out);
+	return rc;
+}
+
+int bidi_levels(const UChar *s, int32_t n, int rtl, UBiDiLevel *levels,
+                struct err *e)
+{
+	UErrorCode status = U_ZERO_ERROR;
+	UBiDi *bidi;
+	const UBiDiLevel *lv;
+	int rc = -1;
+
+	if (n == 0)
+		return 0;
+	if (!rtl && !bidi_has_rtl(s, n)) {
+		memset(levels, 0, (size_t)n);
+		return 0;
+	}
+	bidi = ubidi_openSized(n, 0, &status);
+	if (U_FAILURE(status))
+		return err_set(e, "bidi: %s", u_errorName(status));
+	ubidi_setPara(bidi, s, n, rtl ? 1 : 0, NULL, &status);
+	if (U_FAILURE(status)) {
+		err_set(e, "bidi: %s", u_errorName(status));
+		goto cleanup;
+	}
+	lv = ubidi_getLevels(bidi, &status);
+	if (U_FAILURE(status) || lv == NULL) {
+		err_set(e, "bidi levels: %s", u_errorName(status));
+		goto cleanup;
+	}
+	memcpy(levels, lv, (size_t)n);
+	rc = 0;
+cleanup:
+	ubidi_close(bidi);
+	return rc;
+}
+
+int32_t bidi_reverse(const UChar *s, int32_t n, UChar *out, int32_t cap)
+{
+	UErrorCode status = U_ZERO_ERROR;
+	int32_t len;
+
+	len = ubidi_writeReverse(s, n, out, cap,
+	                         UBIDI_DO_MIRRORING | UBIDI_KEEP_BASE_COMBINING |
+	                         UBIDI_REMOVE_BIDI_CONTROLS,
+	                         &status);
+	if (U_FAILURE(status))
+		return -1;
+	return len;
+}
+
+void bidi_visual_order(const UBiDiLevel *levels, int32_t n, int32_t *order)
+{
+	ubidi_reorderVisual(levels, n, order);
+}

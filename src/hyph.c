@@ -1,0 +1,281 @@
+/* hyph.c — hyphenation points from libhyphen dictionaries (see hyph.h).
+ * Each language's dictionary is loaded on first use under a mutex and never
+ * changed afterwards; hnj_hyphen_hyphenate2 only reads it. */
+#include "hyph.h"
+
+#include <ctype.h>
+#include <dirent.h>
+#include <hyphen.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unicode/uchar.h>
+#include <unicode/ucnv.h>
+
+#define HYPH_DIR "/usr/share/hyphen"
+#define MAX_LANGS 64
+#define MAX_WORD 64
+
+/* One language: its dictionary (NULL when none) and, for 8-bit
+ * dictionaries, the code point of each byte 0x80..0xFF. */
+struct hyph_lang {
+	char lang[12];
+	char path[300];
+	HyphenDict *dict;
+	int utf8;
+	UChar high[128];
+};
+
+static struct hyph_lang langs[MAX_LANGS];
+static int n_langs;
+static pthread_mutex_t langs_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* Preferred dictionary of the languages the Covenant works in. */
+static const struct { const char *lang, *file; } preferred[] = {
+	{ "en", "hyph_en_US.dic" },
+	{ "lv", "hyph_lv_LV.dic" },
+	{ "sv", "hyph_sv_SE.dic" },
+	{ "bg", "hyph_bg_BG.dic" },
+	{ "de", "hyph_de_DE.dic" },
+	{ "fr", "hyph_fr_FR.dic" },
+	{ "pt", "hyph_pt_PT.dic" },
+	{ "es", "hyph_es_ES.dic" },
+	{ "it", "hyph_it_IT.dic" },
+	{ "nl", "hyph_nl_NL.dic" },
+	{ "ru", "hyph_ru_RU.dic" },
+	{ "uk", "hyph_uk_UA.dic" },
+};
+
+/* The primary language subtag of a BCP 47 tag, lower-cased, into out. */
+static void primary_subtag(const char *tag, char *out, size_t size)
+{
+	size_t i = 0;
+
+	while (tag && tag[i] && tag[i] != '-' && tag[i] != '_' && i + 1 < size) {
+		out[i] = (char)tolower((unsigned char)tag[i]);
+		i++;
+	}
+	out[i] = '\0';
+}
+
+static int file_exists(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+
+	if (f == NULL)
+		return 0;
+	fclose(f);
+	return 1;
+}
+
+/* Finds the dictionary file for a primary subtag; 0 and path set, or -1. */
+static int find_dict(const char *lang, char *path, size_t size)
+{
+	DIR *dir;
+	struct dirent *de;
+	char best[256] = "";
+	size_t n = strlen(lang);
+
+	for (size_t i = 0; i < sizeof preferred / sizeof preferred[0]; i++) {
+		if (strcmp(preferred[i].lang, lang) != 0)
+			continue;
+		snprintf(path, size, "%s/%s", HYPH_DIR, preferred[i].file);
+		if (file_exists(path))
+			return 0;
+	}
+	dir = opendir(HYPH_DIR);
+	if (dir == NULL)
+		return -1;
+	while ((de = readdir(dir)) != NULL) {
+		const char *name = de->d_name;
+		if (strncmp(name, "hyph_", 5) != 0 || strncmp(name + 5, lang, n) != 0)
+			continue;
+		if (name[5 + n] != '_' && name[5 + n] != '.')
+			continue;
+		if (strlen(name) < 4 || strcmp(name + strlen(name) - 4, ".dic") != 0)
+			continue;
+		if (strlen(name) < sizeof best && (best[0] == '\0' || strcmp(name, best) < 0))
+			strcpy(best, name);
+	}
+	closedir(dir);
+	if (best[0] == '\0')
+		return -1;
+	snprintf(path, size, "%s/%s", HYPH_DIR, best);
+	return 0;
+}
+
+/* Fills l->high with the code points of bytes 0x80..0xFF in the
+ * dictionary's 8-bit charset. Returns 0 or -1 (unknown charset). */
+static int map_charset(struct hyph_lang *l, const char *cset)
+{
+	UErrorCode status = U_ZERO_ERROR;
+	UConverter *cnv = ucnv_open(cset, &status);
+	char bytes[128];
+	UChar out[256];
+	int32_t n;
+
+	if (U_FAILURE(status))
+		return -1;
+	for (int i = 0; i < 128; i++)
+		bytes[i] = (char)(0x80 + i);
+	ucnv_setToUCallBack(cnv, UCNV_TO_U_CALLBACK_SUBSTITUTE, NULL, NULL,
+	                    NULL, &status);
+	n = ucnv_toUChars(cnv, out, 256, bytes, 128, &status);
+	ucnv_close(cnv);
+	if (U_FAILURE(status) || n != 128)
+		return -1;
+	memcpy(l->high, out, sizeof l->high);
+	return 0;
+}
+
+/* Loads the entry of one language; called with langs_lock held. */
+static void load_lang(struct hyph_lang *l, const char *lang)
+{
+	memset(l, 0, sizeof *l);
+	snprintf(l->lang, sizeof l->lang, "%s", lang);
+	if (lang[0] == '\0' || find_dict(lang, l->path, sizeof l->path) != 0) {
+		l->path[0] = '\0';
+		return;
+	}
+	l->dict = hnj_hyphen_load(l->path);
+	if (l->dict == NULL) {
+		l->path[0] = '\0';
+		return;
+	}
+	if (l->dict->utf8) {
+		l->utf8 = 1;
+	} else if (map_charset(l, l->dict->cset) != 0) {
+		hnj_hyphen_free(l->dict);
+		l->dict = NULL;
+		l->path[0] = '\0';
+	}
+}
+
+/* The entry for a tag, loading it on first use; NULL when the table is
+ * full. Entries are never removed, so the pointer stays valid. */
+static const struct hyph_lang *lookup(const char *tag)
+{
+	char lang[12];
+	const struct hyph_lang *found = NULL;
+
+	primary_subtag(tag, lang, sizeof lang);
+	pthread_mutex_lock(&langs_lock);
+	for (int i = 0; i < n_langs; i++) {
+		if (strcmp(langs[i].lang, lang) == 0) {
+			found = &langs[i];
+			break;
+		}
+	}
+	if (found == NULL && n_langs < MAX_LANGS) {
+		load_lang(&langs[n_langs], lang);
+		found = &langs[n_langs++];
+	}
+	pthread_mutex_unlock(&langs_lock);
+	return found;
+}
+
+int hyph_available(const char *lang)
+{
+	const struct hyph_lang *l = lookup(lang);
+
+	return l != NULL && l->dict != NULL;
+}
+
+const char *hyph_dict_path(const char *lang)
+{
+	const struct hyph_lang *l = lookup(lang);
+
+	return l != NULL && l->dict != NULL ? l->path : NULL;
+}
+
+/* Encodes the lower-cased word in the dictionary's charset. Returns the
+ * byte length, or -1 when a character has no encoding. */
+static int encode_word(const struct hyph_lang *l, const UChar *word, int n,
+                       char *out, int size)
+{
+	int len = 0;
+
+	for (int i = 0; i < n; i++) {
+		UChar32 c = u_tolower(word[i]);
+		if (U16_IS_SURROGATE(word[i]) || c > 0xFFFF)
+			return -1;
+		if (l->utf8) {
+			if (len + 3 >= size)
+				return -1;
+			if (c < 0x80) {
+				out[len++] = (char)c;
+			} else if (c < 0x800) {
+				out[len++] = (char)(0xC0 | (c >> 6));
+				out[len++] = (char)(0x80 | (c & 0x3F));
+			} else {
+				out[len++] = (char)(0xE0 | (c >> 12));
+				out[len++] = (char)(0x80 | ((c >> 6) & 0x3F));
+				out[len++] = (char)(0x80 | (c & 0x3F));
+			}
+			continue;
+		}
+		if (len + 1 >= size)
+			return -1;
+		if (c < 0x80) {
+			out[len++] = (char)c;
+			continue;
+		}
+		int b;
+		for (b = 0; b < 128 && l->high[b] != c; b++)
+			;
+		if (b == 128)
+			return -1;
+		out[len++] = (char)(0x80 + b);
+	}
+	out[len] = '\0';
+	return len;
+}
+
+int hyph_word(const char *lang, const UChar *word, int n, unsigned char *ok)
+{
+	const struct hyph_lang *l;
+	char bytes[MAX_WORD * 3 + 8];
+	char hyphens[MAX_WORD * 3 + 8];
+	char **rep = NULL;
+	int *pos = NULL;
+	int *cut = NULL;
+	int len, count = 0;
+
+	if (n > 0)
+		memset(ok, 0, (size_t)n);
+	if (n < HYPH_MIN_WORD || n > MAX_WORD)
+		return 0;
+	for (int i = 0; i < n; i++)
+		if (!u_isalpha(word[i]) && u_charType(word[i]) != U_NON_SPACING_MARK)
+			return 0;
+	l = lookup(lang);
+	if (l == NULL || l->dict == NULL)
+		return 0;
+	len = encode_word(l, word, n, bytes, (int)sizeof bytes);
+	if (len <= 0)
+		return 0;
+	memset(hyphens, 0, sizeof hyphens);
+	if (hnj_hyphen_hyphenate2(l->dict, bytes, len, hyphens, NULL, &rep, &pos,
+	                          &cut) != 0)
+		goto cleanup;
+	/* hyphens[i] odd: a hyphen may follow character i (characters, not
+	 * bytes, for UTF-8 dictionaries as well). */
+	for (int i = HYPH_MIN_LEFT - 1; i < n - HYPH_MIN_RIGHT; i++) {
+		if ((hyphens[i] & 1) == 0)
+			continue;
+		if (rep != NULL && rep[i] != NULL)
+			continue;  /* a non-standard change of spelling: skip */
+		ok[i + 1] = 1;
+		count++;
+	}
+cleanup:
+	if (rep != NULL) {
+		for (int i = 0; i < len; i++)
+			free(rep[i]);
+		free(rep);
+	}
+	free(pos);
+	free(cut);
+	return count;
+}

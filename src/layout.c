@@ -1,0 +1,833 @@
+/* layout.c — page composition: blocks of a doc are set as paragraphs
+ * (para.h), gathered into rows that may or may not be split, and flowed
+ * over A4 pages with widow, orphan and keep-with-next control; then every
+ * page gets its footer "reference … page N of M". */
+#include "layout.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bidi.h"
+#include "para.h"
+
+#define PAGE_W      595.276
+#define PAGE_H      841.89
+#define MARGIN      56.693          /* 2 cm on every side */
+#define TEXT_W      (PAGE_W - 2 * MARGIN)
+
+#define BODY_SIZE   10.5
+#define BODY_LEAD   14.0
+#define TITLE_SIZE  17.0
+#define TITLE_LEAD  21.0
+#define SUB_SIZE    12.0
+#define SUB_LEAD    16.0
+#define HEAD_SIZE   12.0
+#define HEAD_LEAD   16.0
+#define CELL_SIZE   9.5
+#define CELL_LEAD   12.0
+#define CELL_PAD    3.0
+#define FOOT_SIZE   8.5
+#define FOOT_LEAD   11.0
+#define FOOT_GAP    12.0            /* between the body and the footer */
+
+#define FIELD_LABEL_W (TEXT_W * 0.32)
+#define FIELD_GAP     8.0
+#define SIG_BOX_W     200.0
+#define SIG_BOX_H     60.0
+#define SIG_COL_GAP   20.0
+
+enum op_kind { OP_RUN, OP_RULE, OP_FIELD };
+
+/* Something drawn in a row: y is measured downwards from the row's top
+ * (the baseline for runs, the top for fields). */
+struct op {
+	enum op_kind kind;
+	int font;
+	double size;
+	double x, y, w, h;          /* run: w = advance; rule: to (x+w, y+h) */
+	char *text;                 /* run: owned */
+	const char *name, *tooltip; /* field: borrowed from the doc */
+};
+
+struct row {
+	double height;
+	int first_op, n_ops;
+	int break_after;            /* a page may end after this row */
+};
+
+/* A block set and ready to be placed. */
+struct fblock {
+	struct op *ops;
+	int n_ops, cap_ops;
+	struct row *rows;
+	int n_rows, cap_rows;
+	double space_before, space_after;
+	int keep_with_next;
+	int table_row, header;
+};
+
+struct lay {
+	const struct doc *d;
+	const struct fontset *fs;
+	struct err *e;
+	int rtl;
+	struct pages *out;
+	struct page *pg;
+	double y;                   /* from the top of the body, downwards */
+	double body_h;
+};
+
+static void fblock_clear(struct fblock *fb)
+{
+	for (int i = 0; i < fb->n_ops; i++)
+		free(fb->ops[i].text);
+	free(fb->ops);
+	free(fb->rows);
+	memset(fb, 0, sizeof *fb);
+}
+
+static struct op *add_op(struct fblock *fb, struct err *e)
+{
+	if (fb->n_ops == fb->cap_ops) {
+		int cap = fb->cap_ops ? fb->cap_ops * 2 : 32;
+		struct op *p = realloc(fb->ops, (size_t)cap * sizeof *p);
+		if (p == NULL) {
+			err_set(e, "out of memory");
+			return NULL;
+		}
+		fb->ops = p;
+		fb->cap_ops = cap;
+	}
+	memset(&fb->ops[fb->n_ops], 0, sizeof fb->ops[0]);
+	return &fb->ops[fb->n_ops++];
+}
+
+/* Opens a row; ops added until the next add_row belong to it. */
+static struct row *add_row(struct fblock *fb, double height, struct err *e)
+{
+	struct row *r;
+
+	if (fb->n_rows == fb->cap_rows) {
+		int cap = fb->cap_rows ? fb->cap_rows * 2 : 16;
+		struct row *p = realloc(fb->rows, (size_t)cap * sizeof *p);
+		if (p == NULL) {
+			err_set(e, "out of memory");
+			return NULL;
+		}
+		fb->rows = p;
+		fb->cap_rows = cap;
+	}
+	r = &fb->rows[fb->n_rows++];
+	r->height = height;
+	r->first_op = fb->n_ops;
+	r->n_ops = 0;
+	r->break_after = 0;
+	return r;
+}
+
+/* Closes the last row: it owns the ops added since add_row. */
+static void end_row(struct fblock *fb)
+{
+	struct row *r = &fb->rows[fb->n_rows - 1];
+
+	r->n_ops = fb->n_ops - r->first_op;
+}
+
+/* Distance from the top of a line to its baseline. */
+static double baseline(double lead, double size)
+{
+	return fmax(lead / 2 + 0.345 * size, 0.95 * size);
+}
+
+/* Adds the pieces of one set line at (x0, y below the row top). Takes
+ * ownership of the pieces' text. */
+static int put_line(struct fblock *fb, struct para_line *ln, double x0,
+                    double y, double size, struct err *e)
+{
+	for (int i = 0; i < ln->n_pieces; i++) {
+		struct para_piece *pc = &ln->pieces[i];
+		struct op *op = add_op(fb, e);
+		if (op == NULL)
+			return -1;
+		op->kind = OP_RUN;
+		op->font = pc->font;
+		op->size = size;
+		op->x = x0 + pc->x;
+		op->y = y;
+		op->w = pc->width;
+		op->text = pc->text;
+		pc->text = NULL;
+	}
+	return 0;
+}
+
+static int set_para(struct lay *L, const char *text, const struct block *b,
+                    enum face face, double size, double measure,
+                    enum para_align align, int hyphenate, struct para *out)
+{
+	struct para_style st = {
+		.face = face, .size = size, .measure = measure, .align = align,
+		.hyphenate = hyphenate, .lang = L->d->lang ? L->d->lang : "en",
+	};
+
+	return para_set(L->fs, &st, text ? text : "", b ? b->nohyph : NULL,
+	                b ? b->n_nohyph : 0, out, L->e);
+}
+
+/* x of a column [x, x+w) of the text area, mirrored in RTL documents. */
+static double col_x(const struct lay *L, double x, double w)
+{
+	return L->rtl ? MARGIN + TEXT_W - (x - MARGIN) - w : x;
+}
+
+/* Widows and orphans: a paragraph of n lines may break after line i
+ * (0-based) only when two lines stay on each side. */
+static void mark_breaks(struct fblock *fb, int first_row)
+{
+	int n = fb->n_rows - first_row;
+
+	for (int i = 0; i < n; i++)
+		fb->rows[first_row + i].break_after = n >= 4 && i >= 1 && i <= n - 3;
+}
+
+/* A run of text set as one line per row. */
+static int fmt_text(struct lay *L, struct fblock *fb, const struct block *b,
+                    const char *text, enum face face, double size,
+                    double lead, enum para_align align, int hyphenate)
+{
+	struct para p = { 0 };
+	int rc = -1;
+
+	if (set_para(L, text, b, face, size, TEXT_W, align, hyphenate, &p))
+		return -1;
+	for (int i = 0; i < p.n_lines; i++) {
+		if (add_row(fb, lead, L->e) == NULL ||
+		    put_line(fb, &p.lines[i], MARGIN, baseline(lead, size), size,
+		             L->e))
+			goto cleanup;
+		end_row(fb);
+	}
+	mark_breaks(fb, 0);
+	rc = 0;
+cleanup:
+	para_clear(&p);
+	return rc;
+}
+
+static double text_width(const struct lay *L, enum face face, double size,
+                         const char *s)
+{
+	struct para p = { 0 };
+	struct para_style st = { .face = face, .size = size, .measure = TEXT_W,
+	                         .align = ALIGN_START, .lang = L->d->lang };
+	double w = 0;
+
+	if (para_set(L->fs, &st, s, NULL, 0, &p, NULL) == 0)
+		for (int i = 0; i < p.n_lines; i++)
+			w = fmax(w, p.lines[i].right - p.lines[i].left);
+	para_clear(&p);
+	return w;
+}
+
+/* A list item: the label hangs in the indent, the text is justified. */
+static int fmt_item(struct lay *L, struct fblock *fb, const struct block *b)
+{
+	enum face face = b->bold ? FACE_BOLD : FACE_REGULAR;
+	double lw = b->label ? text_width(L, face, BODY_SIZE, b->label) : 0;
+	double indent = fmax(18, ceil(lw + 6));
+	struct para text = { 0 }, label = { 0 };
+	int rc = -1;
+
+	if (indent > TEXT_W / 3)
+		indent = TEXT_W / 3;
+	if (set_para(L, b->text, b, face, BODY_SIZE, TEXT_W - indent,
+	             ALIGN_JUSTIFY, 1, &text) ||
+	    set_para(L, b->label ? b->label : "", NULL, face, BODY_SIZE,
+	             indent - 4, ALIGN_START, 0, &label))
+		goto cleanup;
+	for (int i = 0; i < text.n_lines || i < label.n_lines; i++) {
+		double y = baseline(BODY_LEAD, BODY_SIZE);
+		if (add_row(fb, BODY_LEAD, L->e) == NULL)
+			goto cleanup;
+		if (i < text.n_lines &&
+		    put_line(fb, &text.lines[i], col_x(L, MARGIN + indent,
+		             TEXT_W - indent), y, BODY_SIZE, L->e))
+			goto cleanup;
+		if (i < label.n_lines &&
+		    put_line(fb, &label.lines[i], col_x(L, MARGIN, indent - 4), y,
+		             BODY_SIZE, L->e))
+			goto cleanup;
+		end_row(fb);
+	}
+	mark_breaks(fb, 0);
+	rc = 0;
+cleanup:
+	para_clear(&text);
+	para_clear(&label);
+	return rc;
+}
+
+/* Sets text in a column and adds its lines to the current row, starting
+ * at y0 below the row top. Returns the number of lines, or -1. */
+static int put_column(struct lay *L, struct fblock *fb, const struct block *b,
+                      const char *text, enum face face, double size,
+                      double lead, double x, double w, double y0,
+                      enum para_align align)
+{
+	struct para p = { 0 };
+	int n = -1;
+
+	if (set_para(L, text, b, face, size, w, align, 0, &p))
+		return -1;
+	for (int i = 0; i < p.n_lines; i++)
+		if (put_line(fb, &p.lines[i], col_x(L, x, w),
+		             y0 + i * lead + baseline(lead, size), size, L->e))
+			goto cleanup;
+	n = p.n_lines;
+cleanup:
+	para_clear(&p);
+	return n;
+}
+
+/* An applicant detail: the label left, the value right; kept whole. */
+static int fmt_field(struct lay *L, struct fblock *fb, const struct block *b)
+{
+	double vx = MARGIN + FIELD_LABEL_W + FIELD_GAP;
+	double vw = TEXT_W - FIELD_LABEL_W - FIELD_GAP;
+	struct row *r = add_row(fb, 0, L->e);
+	int nl, nv;
+
+	if (r == NULL)
+		return -1;
+	nl = put_column(L, fb, NULL, b->label, FACE_REGULAR, BODY_SIZE,
+	                BODY_LEAD, MARGIN, FIELD_LABEL_W, 0, ALIGN_START);
+	if (nl < 0)
+		return -1;
+	nv = put_column(L, fb, b, b->text, b->bold ? FACE_BOLD : FACE_REGULAR,
+	                BODY_SIZE, BODY_LEAD, vx, vw, 0, ALIGN_START);
+	if (nv < 0)
+		return -1;
+	fb->rows[fb->n_rows - 1].height = BODY_LEAD * (nl > nv ? nl : nv);
+	end_row(fb);
+	return 0;
+}
+
+static int add_rule(struct fblock *fb, double x0, double y, double x1,
+                    double width, struct err *e)
+{
+	struct op *op = add_op(fb, e);
+
+	if (op == NULL)
+		return -1;
+	op->kind = OP_RULE;
+	op->x = x0;
+	op->y = y;
+	op->w = x1 - x0;
+	op->h = 0;
+	op->size = width;
+	return 0;
+}
+
+/* A row of the cover-sheet table; header rows are bold and ruled. */
+static int fmt_table_row(struct lay *L, struct fblock *fb,
+                         const struct block *b)
+{
+	enum face face = b->header ? FACE_BOLD : FACE_REGULAR;
+	double x = MARGIN, total = 0;
+	int lines = 1;
+
+	if (add_row(fb, 0, L->e) == NULL)
+		return -1;
+	for (int i = 0; i < b->n_cells; i++)
+		total += b->col_widths ? b->col_widths[i] : 1;
+	if (total <= 0)
+		total = 1;
+	for (int i = 0; i < b->n_cells; i++) {
+		double frac = (b->col_widths ? b->col_widths[i] : 1) / total;
+		double w = TEXT_W * frac;
+		int n;
+		if (w <= 2 * CELL_PAD + 4) {
+			x += w;
+			continue;
+		}
+		n = put_column(L, fb, NULL, b->cells[i], face, CELL_SIZE, CELL_LEAD,
+		               x + CELL_PAD, w - 2 * CELL_PAD, CELL_PAD, ALIGN_START);
+		if (n < 0)
+			return -1;
+		if (n > lines)
+			lines = n;
+		x += w;
+	}
+	{
+		double h = lines * CELL_LEAD + 2 * CELL_PAD;
+		fb->rows[fb->n_rows - 1].height = h;
+		if (b->header && add_rule(fb, MARGIN, 0, MARGIN + TEXT_W, 0.8, L->e))
+			return -1;
+		if (add_rule(fb, MARGIN, h, MARGIN + TEXT_W, b->header ? 0.8 : 0.3,
+		             L->e))
+			return -1;
+	}
+	end_row(fb);
+	fb->table_row = 1;
+	fb->header = b->header;
+	fb->keep_with_next = b->header;
+	return 0;
+}
+
+/* The heading and lines of a signature block in a column at x of width
+ * w, into the current row. Returns their height, or -1. */
+static double put_sig_text(struct lay *L, struct fblock *fb,
+                           const struct block *b, double x, double w)
+{
+	const struct signature *s = &b->sig;
+	double y = 0;
+	int n;
+
+	n = put_column(L, fb, NULL, s->heading ? s->heading : "", FACE_BOLD,
+	               BODY_SIZE, BODY_LEAD, x, w, y, ALIGN_START);
+	if (n < 0)
+		return -1;
+	y += n * BODY_LEAD + 2;
+	for (int i = 0; i < s->n_lines; i++) {
+		n = put_column(L, fb, NULL, s->lines[i] ? s->lines[i] : "",
+		               FACE_REGULAR, BODY_SIZE, BODY_LEAD, x, w, y,
+		               ALIGN_START);
+		if (n < 0)
+			return -1;
+		y += n * BODY_LEAD;
+	}
+	return y;
+}
+
+/* The empty signature box of block b, its top at y, with a rule under
+ * it and a signature field over it. Returns the height used, or -1. */
+static double put_sig_box(struct lay *L, struct fblock *fb,
+                          const struct block *b, double x, double w, double y)
+{
+	double bw = fmin(SIG_BOX_W, w);
+	struct op *op = add_op(fb, L->e);
+
+	if (op == NULL)
+		return -1;
+	op->kind = OP_FIELD;
+	op->x = col_x(L, x, w) + (L->rtl ? w - bw : 0);
+	op->y = y;
+	op->w = bw;
+	op->h = SIG_BOX_H;
+	op->name = b->sig.field_name ? b->sig.field_name : "signature";
+	op->tooltip = b->sig.tooltip;
+	if (add_rule(fb, op->x, y + SIG_BOX_H, op->x + bw, 0.6, L->e))
+		return -1;
+	return y + SIG_BOX_H + 4;
+}
+
+/* One or two signature blocks side by side, their boxes level, never
+ * split. */
+static int fmt_signatures(struct lay *L, struct fblock *fb,
+                          const struct block *a, const struct block *b)
+{
+	double h, h2 = 0, top;
+	double colw = b ? (TEXT_W - SIG_COL_GAP) / 2 : TEXT_W;
+	double x2 = MARGIN + colw + SIG_COL_GAP;
+
+	if (add_row(fb, 0, L->e) == NULL)
+		return -1;
+	h = put_sig_text(L, fb, a, MARGIN, colw);
+	if (h < 0 || (b && (h2 = put_sig_text(L, fb, b, x2, colw)) < 0))
+		return -1;
+	top = fmax(h, h2) + 6;
+	h = put_sig_box(L, fb, a, MARGIN, colw, top);
+	if (h < 0 || (b && put_sig_box(L, fb, b, x2, colw, top) < 0))
+		return -1;
+	fb->rows[fb->n_rows - 1].height = h;
+	end_row(fb);
+	fb->space_before = 14;
+	fb->space_after = 8;
+	return 0;
+}
+
+/* Sets block k (and k+1 for a pair of signatures) into fb; returns the
+ * number of blocks consumed, or -1. */
+static int fmt_block(struct lay *L, int k, struct fblock *fb)
+{
+	const struct block *b = &L->d->blocks[k];
+	enum face face = b->bold ? FACE_BOLD : FACE_REGULAR;
+
+	switch (b->kind) {
+	case BLOCK_TITLE:
+		fb->space_after = 10;
+		return fmt_text(L, fb, b, b->text, FACE_BOLD, TITLE_SIZE, TITLE_LEAD,
+		                ALIGN_CENTER, 0) ? -1 : 1;
+	case BLOCK_SUBTITLE:
+		fb->space_after = 8;
+		return fmt_text(L, fb, b, b->text, FACE_REGULAR, SUB_SIZE, SUB_LEAD,
+		                ALIGN_CENTER, 0) ? -1 : 1;
+	case BLOCK_HEADING:
+		fb->space_before = 10;
+		fb->space_after = 4;
+		fb->keep_with_next = 1;
+		return fmt_text(L, fb, b, b->text, FACE_BOLD, HEAD_SIZE, HEAD_LEAD,
+		                ALIGN_START, 0) ? -1 : 1;
+	case BLOCK_PARAGRAPH:
+		fb->space_after = 6;
+		return fmt_text(L, fb, b, b->text, face, BODY_SIZE, BODY_LEAD,
+		                ALIGN_JUSTIFY, 1) ? -1 : 1;
+	case BLOCK_ITEM:
+		fb->space_after = 4;
+		return fmt_item(L, fb, b) ? -1 : 1;
+	case BLOCK_FIELD:
+		fb->space_after = 3;
+		return fmt_field(L, fb, b) ? -1 : 1;
+	case BLOCK_TABLE_ROW:
+		return fmt_table_row(L, fb, b) ? -1 : 1;
+	case BLOCK_SIGNATURE:
+		if (k + 1 < L->d->n_blocks &&
+		    L->d->blocks[k + 1].kind == BLOCK_SIGNATURE)
+			return fmt_signatures(L, fb, b, &L->d->blocks[k + 1]) ? -1 : 2;
+		return fmt_signatures(L, fb, b, NULL) ? -1 : 1;
+	case BLOCK_SPACE:
+		fb->space_before = b->space > 0 && b->space < PAGE_H ? b->space : 0;
+		return 1;
+	}
+	return err_set(L->e, "unknown block kind %d", (int)b->kind);
+}
+
+/* ---- pagination ------------------------------------------------------- */
+
+static int new_page(struct lay *L)
+{
+	L->pg = pages_add_page(L->out);
+	if (L->pg == NULL)
+		return err_set(L->e, "out of memory");
+	L->y = 0;
+	return 0;
+}
+
+static double page_y(double y)
+{
+	return PAGE_H - MARGIN - y;
+}
+
+/* Draws row r of fb with its top at L->y, and moves down. */
+static int place_row(struct lay *L, const struct fblock *fb, int r)
+{
+	const struct row *row = &fb->rows[r];
+
+	for (int i = row->first_op; i < row->first_op + row->n_ops; i++) {
+		const struct op *op = &fb->ops[i];
+		int rc = 0;
+		switch (op->kind) {
+		case OP_RUN:
+			rc = page_add_run(L->pg, op->font, op->size, op->x,
+			                  page_y(L->y + op->y), op->w, op->text,
+			                  strlen(op->text));
+			break;
+		case OP_RULE:
+			rc = page_add_rule(L->pg, op->x, page_y(L->y + op->y),
+			                   op->x + op->w, page_y(L->y + op->y + op->h),
+			                   op->size);
+			break;
+		case OP_FIELD:
+			rc = pages_add_field(L->out, L->out->n_pages - 1, op->x,
+			                     page_y(L->y + op->y + op->h), op->w, op->h,
+			                     op->name, op->tooltip);
+			break;
+		}
+		if (rc)
+			return err_set(L->e, "out of memory");
+	}
+	L->y += row->height;
+	return 0;
+}
+
+static double rows_height(const struct fblock *fb, int from, int to)
+{
+	double h = 0;
+
+	for (int i = from; i < to; i++)
+		h += fb->rows[i].height;
+	return h;
+}
+
+/* Height of the part of fb that must stay with a preceding heading: up
+ * to its first allowed break. */
+static double first_unit(const struct fblock *fb)
+{
+	int i;
+
+	for (i = 0; i < fb->n_rows; i++)
+		if (fb->rows[i].break_after)
+			return fb->space_before + rows_height(fb, 0, i + 1);
+	return fb->space_before + rows_height(fb, 0, fb->n_rows);
+}
+
+static int place_header(struct lay *L, const struct fblock *hdr)
+{
+	for (int r = 0; r < hdr->n_rows; r++)
+		if (place_row(L, hdr, r))
+			return -1;
+	return 0;
+}
+
+/* Places fb on the pages, splitting it only where break_after allows
+ * (unless a part does not fit on an empty page). `next` is the block
+ * after it (for keep-with-next), `header` the repeated table header. */
+static int place(struct lay *L, const struct fblock *fb,
+                 const struct fblock *next, const struct fblock *header)
+{
+	int i = 0;
+
+	if (fb->n_rows == 0) {
+		if (L->y > 0)
+			L->y += fb->space_before;
+		return 0;
+	}
+	if (L->y > 0)
+		L->y += fb->space_before;
+	if (fb->keep_with_next && next != NULL && L->y > 0 &&
+	    L->y + rows_height(fb, 0, fb->n_rows) + first_unit(next) > L->body_h &&
+	    new_page(L))
+		return -1;
+	while (i < fb->n_rows) {
+		int fit = 0, j = -1;
+		double h = 0;
+		while (i + fit < fb->n_rows &&
+		       L->y + h + fb->rows[i + fit].height <= L->body_h + 1e-6) {
+			h += fb->rows[i + fit].height;
+			fit++;
+		}
+		if (i + fit == fb->n_rows) {
+			j = fb->n_rows;
+		} else {
+			for (int k = i + fit; k > i; k--)
+				if (fb->rows[k - 1].break_after) {
+					j = k;
+					break;
+				}
+			if (j < 0 && L->y > 0) {
+				if (new_page(L))
+					return -1;
+				if (fb->table_row && !fb->header && header &&
+				    place_header(L, header))
+					return -1;
+				continue;
+			}
+			if (j < 0)
+				j = i + (fit > 0 ? fit : 1);
+		}
+		for (; i < j; i++)
+			if (place_row(L, fb, i))
+				return -1;
+		if (i < fb->n_rows && new_page(L))
+			return -1;
+	}
+	L->y += fb->space_after;
+	return 0;
+}
+
+/* ---- footer ------------------------------------------------------------ */
+
+/* s with every {page} and {pages} replaced; malloc'd or NULL. */
+static char *page_label(const char *fmt, int page, int pages)
+{
+	char num[2][16];
+	size_t cap = strlen(fmt) + 64, n = 0;
+	char *out = malloc(cap);
+
+	if (out == NULL)
+		return NULL;
+	snprintf(num[0], sizeof num[0], "%d", page);
+	snprintf(num[1], sizeof num[1], "%d", pages);
+	for (const char *p = fmt; *p;) {
+		const char *rep = NULL;
+		size_t skip = 0;
+		if (strncmp(p, "{pages}", 7) == 0) {
+			rep = num[1];
+			skip = 7;
+		} else if (strncmp(p, "{page}", 6) == 0) {
+			rep = num[0];
+			skip = 6;
+		}
+		if (rep) {
+			size_t l = strlen(rep);
+			if (n + l + 1 > cap) {
+				char *q = realloc(out, cap = cap * 2 + l);
+				if (q == NULL) {
+					free(out);
+					return NULL;
+				}
+				out = q;
+			}
+			memcpy(out + n, rep, l);
+			n += l;
+			p += skip;
+		} else {
+			if (n + 2 > cap) {
+				char *q = realloc(out, cap *= 2);
+				if (q == NULL) {
+					free(out);
+					return NULL;
+				}
+				out = q;
+			}
+			out[n++] = *p++;
+		}
+	}
+	out[n] = '\0';
+	return out;
+}
+
+#define FOOT_LEFT_W  (TEXT_W * 0.62)
+#define FOOT_RIGHT_W (TEXT_W * 0.34)
+
+static const char *page_format(const struct doc *d)
+{
+	return d->page_format && d->page_format[0] ? d->page_format :
+	       "{page} / {pages}";
+}
+
+/* Lines of the footer: the larger of the left text and a wide page label. */
+static int footer_lines(struct lay *L, int *lines)
+{
+	struct para left = { 0 }, right = { 0 };
+	char *sample = page_label(page_format(L->d), 8888, 8888);
+	int rc = -1;
+
+	if (sample == NULL)
+		return err_set(L->e, "out of memory");
+	if (set_para(L, L->d->footer, NULL, FACE_REGULAR, FOOT_SIZE, FOOT_LEFT_W,
+	             ALIGN_START, 0, &left) ||
+	    set_para(L, sample, NULL, FACE_REGULAR, FOOT_SIZE, FOOT_RIGHT_W,
+	             ALIGN_START, 0, &right))
+		goto cleanup;
+	*lines = left.n_lines > right.n_lines ? left.n_lines : right.n_lines;
+	if (*lines < 1)
+		*lines = 1;
+	rc = 0;
+cleanup:
+	free(sample);
+	para_clear(&left);
+	para_clear(&right);
+	return rc;
+}
+
+/* Draws a set paragraph's lines downwards from `top` (page coordinates),
+ * each line flush right in [x, x+w) when `flush_end`. */
+static int draw_lines(struct lay *L, struct page *pg, struct para *p,
+                      double x, double w, double top, int flush_end)
+{
+	for (int i = 0; i < p->n_lines; i++) {
+		struct para_line *ln = &p->lines[i];
+		double shift = flush_end ? (w - ln->right) : 0;
+		double y = top - i * FOOT_LEAD - baseline(FOOT_LEAD, FOOT_SIZE);
+		if (L->rtl && !flush_end)
+			shift = 0;
+		for (int k = 0; k < ln->n_pieces; k++) {
+			struct para_piece *pc = &ln->pieces[k];
+			if (page_add_run(pg, pc->font, FOOT_SIZE, x + shift + pc->x, y,
+			                 pc->width, pc->text, strlen(pc->text)))
+				return err_set(L->e, "out of memory");
+		}
+	}
+	return 0;
+}
+
+static int add_footers(struct lay *L, int lines)
+{
+	double top = MARGIN + lines * FOOT_LEAD;
+	struct para left = { 0 };
+	int rc = -1;
+
+	if (set_para(L, L->d->footer, NULL, FACE_REGULAR, FOOT_SIZE, FOOT_LEFT_W,
+	             ALIGN_START, 0, &left))
+		return -1;
+	for (int p = 0; p < L->out->n_pages; p++) {
+		struct page *pg = &L->out->pages[p];
+		struct para right = { 0 };
+		char *label = page_label(page_format(L->d), p + 1, L->out->n_pages);
+		int bad;
+		if (label == NULL) {
+			err_set(L->e, "out of memory");
+			goto cleanup;
+		}
+		bad = set_para(L, label, NULL, FACE_REGULAR, FOOT_SIZE, FOOT_RIGHT_W,
+		               ALIGN_START, 0, &right);
+		free(label);
+		if (bad)
+			goto cleanup;
+		bad = draw_lines(L, pg, &left, col_x(L, MARGIN, FOOT_LEFT_W),
+		                 FOOT_LEFT_W, top, 0) ||
+		      draw_lines(L, pg, &right,
+		                 col_x(L, MARGIN + TEXT_W - FOOT_RIGHT_W, FOOT_RIGHT_W),
+		                 FOOT_RIGHT_W, top, !L->rtl) ||
+		      page_add_rule(pg, MARGIN, top + FOOT_GAP / 2, MARGIN + TEXT_W,
+		                    top + FOOT_GAP / 2, 0.4);
+		para_clear(&right);
+		if (bad) {
+			err_set(L->e, "out of memory");
+			goto cleanup;
+		}
+	}
+	rc = 0;
+cleanup:
+	para_clear(&left);
+	return rc;
+}
+
+/* ---- the stage ---------------------------------------------------------- */
+
+int layout_doc(const struct doc *d, const struct fontset *fs,
+               struct pages *out, struct err *e)
+{
+	struct lay L = { .d = d, .fs = fs, .e = e, .out = out };
+	struct fblock cur = { 0 }, next = { 0 }, header = { 0 };
+	int lines = 1, k = 0, nk = 0, rc = -1, have_header = 0;
+
+	memset(out, 0, sizeof *out);
+	out->width = PAGE_W;
+	out->height = PAGE_H;
+	L.rtl = bidi_lang_rtl(d->lang);
+	if (footer_lines(&L, &lines))
+		goto cleanup;
+	L.body_h = PAGE_H - 2 * MARGIN - lines * FOOT_LEAD - FOOT_GAP;
+	if (new_page(&L))
+		goto cleanup;
+	/* Each block is set one ahead, so that keep-with-next can see the
+	 * block that follows. */
+	if (k < d->n_blocks && (nk = fmt_block(&L, k, &next)) < 0)
+		goto cleanup;
+	while (k < d->n_blocks) {
+		fblock_clear(&cur);
+		cur = next;
+		memset(&next, 0, sizeof next);
+		k += nk;
+		nk = 0;
+		if (k < d->n_blocks && (nk = fmt_block(&L, k, &next)) < 0)
+			goto cleanup;
+		if (!cur.table_row) {
+			fblock_clear(&header);
+			have_header = 0;
+		}
+		if (place(&L, &cur, nk > 0 ? &next : NULL,
+		          have_header ? &header : NULL))
+			goto cleanup;
+		if (cur.table_row && cur.header) {
+			fblock_clear(&header);
+			header = cur;
+			memset(&cur, 0, sizeof cur);
+			have_header = 1;
+		}
+	}
+	if (add_footers(&L, lines))
+		goto cleanup;
+	rc = 0;
+cleanup:
+	fblock_clear(&cur);
+	fblock_clear(&next);
+	fblock_clear(&header);
+	if (rc)
+		pages_clear(out);
+	return rc;
+}

@@ -1,0 +1,1104 @@
+/* para.c — Knuth–Plass paragraph breaking over ICU break opportunities
+ * and libhyphen points, then per-line bidi reordering into positioned
+ * pieces (see para.h). */
+#include "para.h"
+
+#include <math.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unicode/ubrk.h>
+#include <unicode/uchar.h>
+#include <unicode/ustring.h>
+#include <unicode/utf16.h>
+#include <unicode/utf8.h>
+
+#include "bidi.h"
+#include "hyph.h"
+
+#define INF_PENALTY   10000.0
+#define HUGE_RATIO    1e6
+#define LINE_PENALTY  10.0
+#define HYPHEN_PENALTY 50.0
+#define SAFE_PENALTY  100.0   /* a break inside a name, address or URL */
+#define CHAR_PENALTY  1000.0  /* a break between two characters: last resort */
+#define FLAGGED_DEMERITS 3000.0
+#define FITNESS_DEMERITS 100.0
+
+/* ---- per-thread cache of ICU line-break iterators --------------------- */
+
+#define BRK_CACHE 8
+
+struct brk_cache {
+	UBreakIterator *bi[BRK_CACHE];
+	char locale[BRK_CACHE][24];
+	int next;
+};
+
+static pthread_key_t brk_key;
+static pthread_once_t brk_once = PTHREAD_ONCE_INIT;
+
+static void brk_cache_free(void *p)
+{
+	struct brk_cache *c = p;
+
+	if (c == NULL)
+		return;
+	for (int i = 0; i < BRK_CACHE; i++)
+		if (c->bi[i] != NULL)
+			ubrk_close(c->bi[i]);
+	free(c);
+}
+
+static void brk_key_init(void)
+{
+	pthread_key_create(&brk_key, brk_cache_free);
+}
+
+void para_thread_cleanup(void)
+{
+	pthread_once(&brk_once, brk_key_init);
+	brk_cache_free(pthread_getspecific(brk_key));
+	pthread_setspecific(brk_key, NULL);
+}
+
+/* The calling thread's line-break iterator for `lang`, or NULL. */
+static UBreakIterator *line_breaker(const char *lang)
+{
+	struct brk_cache *c;
+	char locale[24];
+	UErrorCode status = U_ZERO_ERROR;
+	int slot;
+
+	pthread_once(&brk_once, brk_key_init);
+	snprintf(locale, sizeof locale, "%s", lang ? lang : "en");
+	for (char *p = locale; *p; p++)
+		if (*p == '-')
+			*p = '_';
+	c = pthread_getspecific(brk_key);
+	if (c == NULL) {
+		c = calloc(1, sizeof *c);
+		if (c == NULL || pthread_setspecific(brk_key, c) != 0) {
+			free(c);
+			return NULL;
+		}
+	}
+	for (int i = 0; i < BRK_CACHE; i++)
+		if (c->bi[i] != NULL && strcmp(c->locale[i], locale) == 0)
+			return c->bi[i];
+	slot = c->next;
+	c->next = (c->next + 1) % BRK_CACHE;
+	if (c->bi[slot] != NULL)
+		ubrk_close(c->bi[slot]);
+	c->bi[slot] = ubrk_open(UBRK_LINE, locale, NULL, 0, &status);
+	if (U_FAILURE(status)) {
+		c->bi[slot] = NULL;
+		return NULL;
+	}
+	memcpy(c->locale[slot], locale, sizeof locale);
+	return c->bi[slot];
+}
+
+/* ---- the paragraph being set ------------------------------------------ */
+
+enum item_type { ITEM_BOX, ITEM_GLUE, ITEM_PENALTY };
+
+struct item {
+	enum item_type type;
+	int32_t start, end;     /* units of the text: box and glue */
+	double width, stretch, shrink;
+	int fil;                /* glue: infinitely stretchable (end of paragraph) */
+	double penalty;
+	int flagged;            /* penalty: a hyphen is added when broken here */
+};
+
+struct node {
+	int pos;                /* item index of the break */
+	int line;
+	int fitness;
+	double tw, ty, tz;      /* totals after the break */
+	int tf;
+	double demerits;
+	int prev;               /* node index, or -1 */
+	int next_active;        /* -1 ends the list */
+};
+
+struct ctx {
+	const struct fontset *fs;
+	const struct para_style *st;
+	struct err *e;
+	UChar *u;
+	int32_t n;
+	int *font;              /* per unit; -1: not drawn */
+	double *cum;            /* cum[i]: advance of u[0..i) */
+	unsigned char *protect; /* per unit: in a name, address or URL */
+	UBiDiLevel *levels;
+	int rtl;
+	struct item *items;
+	int n_items, cap_items;
+	double *sw, *sy, *sz;   /* sums of items before i */
+	int *sf;
+	struct node *nodes;
+	int n_nodes, cap_nodes;
+	double hyphen_width;
+};
+
+static double width_of(const struct ctx *c, int32_t a, int32_t b)
+{
+	return c->cum[b] - c->cum[a];
+}
+
+static int add_item(struct ctx *c, struct item it)
+{
+	if (c->n_items == c->cap_items) {
+		int cap = c->cap_items ? c->cap_items * 2 : 64;
+		struct item *p = realloc(c->items, (size_t)cap * sizeof *p);
+		if (p == NULL)
+			return err_set(c->e, "out of memory");
+		c->items = p;
+		c->cap_items = cap;
+	}
+	c->items[c->n_items++] = it;
+	return 0;
+}
+
+static int add_box(struct ctx *c, int32_t a, int32_t b)
+{
+	struct item it = { .type = ITEM_BOX, .start = a, .end = b };
+
+	if (a >= b)
+		return 0;
+	it.width = width_of(c, a, b);
+	return add_item(c, it);
+}
+
+static int add_penalty(struct ctx *c, int32_t at, double width,
+                       double penalty, int flagged)
+{
+	struct item it = { .type = ITEM_PENALTY, .start = at, .end = at,
+	                   .width = width, .penalty = penalty,
+	                   .flagged = flagged };
+	return add_item(c, it);
+}
+
+static int add_glue(struct ctx *c, int32_t a, int32_t b)
+{
+	struct item it = { .type = ITEM_GLUE, .start = a, .end = b };
+
+	it.width = width_of(c, a, b);
+	if (c->st->align == ALIGN_JUSTIFY) {
+		it.stretch = it.width / 2;
+		it.shrink = it.width / 3;
+	}
+	return add_item(c, it);
+}
+
+/* The glue and forced break that end a paragraph or a hard line. */
+static int add_end(struct ctx *c, int32_t at)
+{
+	struct item g = { .type = ITEM_GLUE, .start = at, .end = at, .fil = 1 };
+
+	if (add_item(c, g))
+		return -1;
+	return add_penalty(c, at, 0, -INF_PENALTY, 0);
+}
+
+/* ---- measuring --------------------------------------------------------- */
+
+/* Converts the UTF-8 text to UTF-16 and maps byte offsets to units. */
+static int decode(struct ctx *c, const char *text, int32_t **byte_to_unit)
+{
+	int32_t len = (int32_t)strlen(text);
+	int32_t i = 0, k = 0;
+	int32_t *map;
+
+	c->u = malloc(((size_t)len + 1) * sizeof *c->u);
+	map = malloc(((size_t)len + 1) * sizeof *map);
+	if (c->u == NULL || map == NULL) {
+		free(map);
+		return err_set(c->e, "out of memory");
+	}
+	while (i < len) {
+		int32_t at = i;
+		UChar32 cp;
+		U8_NEXT(text, i, len, cp);
+		if (cp < 0) {
+			free(map);
+			return err_set(c->e, "invalid UTF-8 at byte %d", (int)at);
+		}
+		for (int32_t b = at; b < i; b++)
+			map[b] = k;
+		U16_APPEND_UNSAFE(c->u, k, cp);
+	}
+	map[len] = k;
+	c->n = k;
+	*byte_to_unit = map;
+	return 0;
+}
+
+static int is_arabic(UChar ch)
+{
+	return (ch >= 0x0600 && ch <= 0x06FF) || (ch >= 0x0750 && ch <= 0x077F) ||
+	       (ch >= 0x08A0 && ch <= 0x08FF);
+}
+
+/* Picks a font for every character and sums the advances. */
+static int measure(struct ctx *c)
+{
+	const struct para_style *st = c->st;
+	int space_font = fontset_pick(c->fs, st->face, ' ');
+	double space = space_font >= 0 ?
+		fontset_advance(c->fs, space_font, ' ') * st->size / 1000 :
+		st->size / 4;
+
+	c->font = malloc(((size_t)c->n + 1) * sizeof *c->font);
+	c->cum = malloc(((size_t)c->n + 1) * sizeof *c->cum);
+	if (c->font == NULL || c->cum == NULL)
+		return err_set(c->e, "out of memory");
+	c->cum[0] = 0;
+	for (int32_t i = 0; i < c->n;) {
+		int32_t at = i;
+		UChar32 cp;
+		int f;
+		double adv = 0;
+		U16_NEXT(c->u, i, c->n, cp);
+		f = fontset_pick(c->fs, st->face, cp);
+		if (u_isWhitespace(cp) && (f < 0 || cp == '\t')) {
+			f = -1;       /* glue: never drawn */
+			adv = (cp == '\n' || cp == '\r' || cp == 0x2028 ||
+			       cp == 0x2029) ? 0 : space;
+		} else if (f < 0) {
+			if (!u_hasBinaryProperty(cp, UCHAR_DEFAULT_IGNORABLE_CODE_POINT) &&
+			    !u_iscntrl(cp))
+				return err_set(c->e, "no font can draw U+%04X", (unsigned)cp);
+		} else {
+			adv = fontset_advance(c->fs, f, cp) * st->size / 1000;
+		}
+		for (int32_t k = at; k < i; k++) {
+			c->font[k] = f;
+			c->cum[k + 1] = c->cum[k] + (k == at ? adv : 0);
+		}
+	}
+	return 0;
+}
+
+/* ---- protected tokens: names, e-mail addresses, URLs -------------------- */
+
+static int is_safe_break_char(UChar ch)
+{
+	return ch == '/' || ch == '.' || ch == '@' || ch == '-' || ch == '_' ||
+	       ch == '?';
+}
+
+static int has_prefix(const UChar *s, int32_t n, const char *ascii)
+{
+	int32_t i;
+
+	for (i = 0; ascii[i]; i++)
+		if (i >= n || u_tolower(s[i]) != (UChar)ascii[i])
+			return 0;
+	return 1;
+}
+
+/* Marks e-mail addresses and URLs found in the text as protected. */
+static void detect_addresses(struct ctx *c)
+{
+	int32_t i = 0;
+
+	while (i < c->n) {
+		int32_t a, b, at = -1;
+		int url = 0, dot_after_at = 0;
+		while (i < c->n && u_isWhitespace(c->u[i]))
+			i++;
+		a = i;
+		while (i < c->n && !u_isWhitespace(c->u[i]))
+			i++;
+		b = i;
+		while (b > a && (u_ispunct(c->u[b - 1]) && c->u[b - 1] != '/'))
+			b--;
+		while (a < b && (c->u[a] == '(' || c->u[a] == '<' ||
+		                 c->u[a] == '"' || u_hasBinaryProperty(c->u[a],
+		                 UCHAR_QUOTATION_MARK)))
+			a++;
+		for (int32_t k = a; k < b; k++) {
+			if (c->u[k] == '@' && at < 0 && k > a)
+				at = k;
+			else if (c->u[k] == '.' && at >= 0 && k > at + 1)
+				dot_after_at = 1;
+			if (c->u[k] == ':' && k + 2 < b && c->u[k + 1] == '/' &&
+			    c->u[k + 2] == '/')
+				url = 1;
+		}
+		if (has_prefix(c->u + a, b - a, "www."))
+			url = 1;
+		if (url || dot_after_at)
+			memset(c->protect + a, 1, (size_t)(b - a));
+	}
+}
+
+/* ---- items --------------------------------------------------------------- */
+
+/* Marks hyphenation points of the letter runs of [a, b) in cand. */
+static void hyphen_points(struct ctx *c, int32_t a, int32_t b,
+                          unsigned char *cand)
+{
+	int32_t i = a;
+
+	while (i < b) {
+		int32_t s, upper = 0, len;
+		while (i < b && !u_isalpha(c->u[i]))
+			i++;
+		s = i;
+		while (i < b && (u_isalpha(c->u[i]) ||
+		                 u_charType(c->u[i]) == U_NON_SPACING_MARK))
+			i++;
+		len = i - s;
+		if (len < HYPH_MIN_WORD)
+			continue;
+		for (int32_t k = s; k < i; k++) {
+			if (c->protect[k])
+				goto next;
+			upper += u_isupper(c->u[k]) ? 1 : 0;
+		}
+		if (upper == len)
+			continue;  /* an acronym */
+		{
+			unsigned char ok[80];
+			if (len > (int32_t)sizeof ok)
+				continue;
+			if (hyph_word(c->st->lang, c->u + s, len, ok) == 0)
+				continue;
+			for (int32_t k = 1; k < len; k++)
+				if (ok[k])
+					cand[s + k - a] = 1;
+		}
+next:
+		;
+	}
+}
+
+/* 1 when a character-wise break may go before unit i. */
+static int char_boundary(const struct ctx *c, int32_t i)
+{
+	UChar32 cp;
+
+	if (U16_IS_TRAIL(c->u[i]))
+		return 0;
+	U16_GET(c->u, 0, i, c->n, cp);
+	return u_getCombiningClass(cp) == 0 &&
+	       u_charType(cp) != U_NON_SPACING_MARK &&
+	       u_charType(cp) != U_ENCLOSING_MARK &&
+	       u_charType(cp) != U_COMBINING_SPACING_MARK &&
+	       c->u[i] != 0xFEFF && c->u[i] != 0x200D && c->u[i - 1] != 0x200D;
+}
+
+/* Emits the boxes of the text [a, b) (no breakable space inside), with
+ * penalties at its hyphenation points, safe points and, when it is wider
+ * than the measure, between characters. */
+static int add_word(struct ctx *c, int32_t a, int32_t b)
+{
+	unsigned char *cand;  /* 0 none, 1 hyphen, 2 safe, 3 char */
+	int32_t from = a;
+	int rc = -1;
+
+	if (b - a < 2)
+		return add_box(c, a, b);
+	cand = calloc((size_t)(b - a), 1);
+	if (cand == NULL)
+		return err_set(c->e, "out of memory");
+	if (c->st->hyphenate)
+		hyphen_points(c, a, b, cand);
+	for (int32_t i = a + 1; i < b; i++) {
+		if (c->protect[i - 1] && is_safe_break_char(c->u[i - 1]) &&
+		    !is_safe_break_char(c->u[i]))
+			cand[i - a] = 2;
+	}
+	if (width_of(c, a, b) > c->st->measure)
+		for (int32_t i = a + 1; i < b; i++)
+			if (cand[i - a] == 0 && char_boundary(c, i))
+				cand[i - a] = 3;
+	for (int32_t i = a + 1; i < b; i++) {
+		if (cand[i - a] == 0)
+			continue;
+		if (add_box(c, from, i))
+			goto cleanup;
+		if (cand[i - a] == 1)
+			rc = add_penalty(c, i, c->hyphen_width, HYPHEN_PENALTY, 1);
+		else
+			rc = add_penalty(c, i, 0, cand[i - a] == 2 ? SAFE_PENALTY :
+			                 CHAR_PENALTY, 0);
+		if (rc)
+			goto cleanup;
+		rc = -1;
+		from = i;
+	}
+	rc = add_box(c, from, b);
+cleanup:
+	free(cand);
+	return rc;
+}
+
+/* 1 when an ICU break before unit p may be used. */
+static int break_allowed(const struct ctx *c, int32_t p)
+{
+	UChar prev = c->u[p - 1];
+
+	if (!c->protect[p - 1] || !c->protect[p])
+		return 1;
+	return u_isWhitespace(prev) || is_safe_break_char(prev);
+}
+
+static int build_items(struct ctx *c)
+{
+	UErrorCode status = U_ZERO_ERROR;
+	UBreakIterator *bi = line_breaker(c->st->lang);
+	int32_t start = 0, p;
+
+	if (bi == NULL)
+		return err_set(c->e, "cannot open an ICU line break iterator");
+	ubrk_setText(bi, c->u, c->n, &status);
+	if (U_FAILURE(status))
+		return err_set(c->e, "ICU: %s", u_errorName(status));
+	ubrk_first(bi);
+	while ((p = ubrk_next(bi)) != UBRK_DONE) {
+		int hard = ubrk_getRuleStatus(bi) >= UBRK_LINE_HARD && p < c->n;
+		int32_t q = p;
+		if (p < c->n && !hard && !break_allowed(c, p))
+			continue;
+		while (q > start && (u_isWhitespace(c->u[q - 1]) ||
+		                     c->u[q - 1] == 0x2028 || c->u[q - 1] == 0x2029))
+			q--;
+		if (add_word(c, start, q))
+			return -1;
+		if (hard) {
+			if (add_end(c, p))
+				return -1;
+		} else if (p == c->n) {
+			/* the paragraph's end is added below */
+		} else if (q < p) {
+			if (add_glue(c, q, p))
+				return -1;
+		} else {
+			int hy = c->u[p - 1] == '-' || c->u[p - 1] == 0x2010;
+			double pen = c->protect[p - 1] ? SAFE_PENALTY :
+			             hy ? HYPHEN_PENALTY : 0;
+			if (add_penalty(c, p, 0, pen, hy))
+				return -1;
+		}
+		start = p;
+	}
+	return add_end(c, c->n);
+}
+
+/* ---- Knuth–Plass --------------------------------------------------------- */
+
+static int new_node(struct ctx *c, struct node nd)
+{
+	if (c->n_nodes == c->cap_nodes) {
+		int cap = c->cap_nodes ? c->cap_nodes * 2 : 64;
+		struct node *p = realloc(c->nodes, (size_t)cap * sizeof *p);
+		if (p == NULL)
+			return err_set(c->e, "out of memory");
+		c->nodes = p;
+		c->cap_nodes = cap;
+	}
+	c->nodes[c->n_nodes] = nd;
+	return c->n_nodes++;
+}
+
+static int sums(struct ctx *c)
+{
+	size_t m = (size_t)c->n_items + 1;
+
+	c->sw = malloc(m * sizeof *c->sw);
+	c->sy = malloc(m * sizeof *c->sy);
+	c->sz = malloc(m * sizeof *c->sz);
+	c->sf = malloc(m * sizeof *c->sf);
+	if (!c->sw || !c->sy || !c->sz || !c->sf)
+		return err_set(c->e, "out of memory");
+	c->sw[0] = c->sy[0] = c->sz[0] = 0;
+	c->sf[0] = 0;
+	for (int i = 0; i < c->n_items; i++) {
+		const struct item *it = &c->items[i];
+		int counted = it->type != ITEM_PENALTY;
+		c->sw[i + 1] = c->sw[i] + (counted ? it->width : 0);
+		c->sy[i + 1] = c->sy[i] + (it->type == ITEM_GLUE ? it->stretch : 0);
+		c->sz[i + 1] = c->sz[i] + (it->type == ITEM_GLUE ? it->shrink : 0);
+		c->sf[i + 1] = c->sf[i] + (it->type == ITEM_GLUE && it->fil);
+	}
+	return 0;
+}
+
+static int legal_break(const struct ctx *c, int i)
+{
+	const struct item *it = &c->items[i];
+
+	if (it->type == ITEM_PENALTY)
+		return it->penalty < INF_PENALTY;
+	if (it->type == ITEM_GLUE)
+		return !it->fil && i > 0 && c->items[i - 1].type == ITEM_BOX;
+	return 0;
+}
+
+/* Index of the first item of the line after a break at b (glue and
+ * penalties after a break are discarded, up to the next box or forced
+ * break). */
+static int line_start(const struct ctx *c, int b)
+{
+	int i = b + 1;
+
+	if (b < 0)
+		return 0;
+	while (i < c->n_items && c->items[i].type != ITEM_BOX &&
+	       !(c->items[i].type == ITEM_PENALTY &&
+	         c->items[i].penalty <= -INF_PENALTY) &&
+	       !(c->items[i].type == ITEM_GLUE && c->items[i].fil))
+		i++;
+	return i;
+}
+
+/* Adjustment ratio of a line from item s (its first) to a break at b. */
+static double line_ratio(const struct ctx *c, int s, int b, double *natural)
+{
+	const struct item *brk = &c->items[b];
+	double w = c->sw[b] - c->sw[s];
+	double y = c->sy[b] - c->sy[s];
+	double z = c->sz[b] - c->sz[s];
+	int fil = c->sf[b] - c->sf[s];
+	double m = c->st->measure;
+
+	if (brk->type == ITEM_PENALTY)
+		w += brk->width;
+	if (natural)
+		*natural = w;
+	if (w < m - 1e-9) {
+		if (fil > 0)
+			return 0;
+		if (c->st->align != ALIGN_JUSTIFY)
+			y += 3 * c->st->size;  /* ragged lines: a virtual stretch */
+		return y > 0 ? (m - w) / y : HUGE_RATIO;
+	}
+	if (w > m + 1e-9)
+		return z > 0 ? (m - w) / z : -HUGE_RATIO;
+	return 0;
+}
+
+static double demerits_of(double ratio, const struct item *brk,
+                          const struct item *prev_brk, int *fitness)
+{
+	double r = fabs(ratio);
+	double bad = r > 10 ? 10000 + r : fmin(100 * r * r * r, 10000);
+	double d = (LINE_PENALTY + bad) * (LINE_PENALTY + bad);
+	double p = brk->type == ITEM_PENALTY ? brk->penalty : 0;
+
+	if (p >= 0)
+		d += p * p;
+	else if (p > -INF_PENALTY)
+		d -= p * p;
+	if (brk->type == ITEM_PENALTY && brk->flagged && prev_brk != NULL &&
+	    prev_brk->type == ITEM_PENALTY && prev_brk->flagged)
+		d += FLAGGED_DEMERITS;
+	*fitness = ratio < -0.5 ? 0 : ratio <= 0.5 ? 1 : ratio <= 1 ? 2 : 3;
+	return d;
+}
+
+/* Runs one pass with the largest allowed ratio `tol`. Returns the node
+ * of the best last break, -1 when no feasible set of breaks exists, or -2
+ * with c->e set on error. */
+static int knuth_plass(struct ctx *c, double tol)
+{
+	int head;
+	struct node first = { .pos = -1, .fitness = 1, .prev = -1,
+	                      .next_active = -1 };
+
+	c->n_nodes = 0;
+	head = new_node(c, first);
+	if (head < 0)
+		return -2;
+	for (int b = 0; b < c->n_items; b++) {
+		int best[4] = { -1, -1, -1, -1 };
+		double best_d[4] = { INFINITY, INFINITY, INFINITY, INFINITY };
+		int prev = -1, a;
+		const struct item *brk = &c->items[b];
+		int forced = brk->type == ITEM_PENALTY && brk->penalty <= -INF_PENALTY;
+
+		if (!legal_break(c, b))
+			continue;
+		for (a = head; a >= 0;) {
+			struct node *nd = &c->nodes[a];
+			int next = nd->next_active;
+			int s = line_start(c, nd->pos);
+			double r = line_ratio(c, s, b, NULL);
+			if (s <= b && r >= -1 && r <= tol) {
+				int fit;
+				const struct item *pb = nd->pos >= 0 ? &c->items[nd->pos] : NULL;
+				double d = demerits_of(r, brk, pb, &fit);
+				if (abs(fit - nd->fitness) > 1)
+					d += FITNESS_DEMERITS;
+				d += nd->demerits;
+				if (d < best_d[fit]) {
+					best_d[fit] = d;
+					best[fit] = a;
+				}
+			}
+			if (r < -1 || forced) {
+				/* deactivate a */
+				if (prev < 0)
+					head = next;
+				else
+					c->nodes[prev].next_active = next;
+			} else {
+				prev = a;
+			}
+			a = next;
+		}
+		for (int f = 0; f < 4; f++) {
+			struct node nd;
+			int id;
+			if (best[f] < 0)
+				continue;
+			nd.pos = b;
+			nd.line = c->nodes[best[f]].line + 1;
+			nd.fitness = f;
+			nd.tw = nd.ty = nd.tz = 0;
+			nd.tf = 0;
+			nd.demerits = best_d[f];
+			nd.prev = best[f];
+			nd.next_active = head;
+			id = new_node(c, nd);
+			if (id < 0)
+				return -2;
+			head = id;
+		}
+		if (head < 0)
+			return -1;
+		if (forced && b < c->n_items - 1) {
+			/* a hard line break: keep only the best node */
+			int keep = -1;
+			for (a = head; a >= 0; a = c->nodes[a].next_active)
+				if (keep < 0 || c->nodes[a].demerits < c->nodes[keep].demerits)
+					keep = a;
+			c->nodes[keep].next_active = -1;
+			head = keep;
+		}
+	}
+	{
+		int best = -1;
+		for (int a = head; a >= 0; a = c->nodes[a].next_active)
+			if (c->nodes[a].pos == c->n_items - 1 &&
+			    (best < 0 || c->nodes[a].demerits < c->nodes[best].demerits))
+				best = a;
+		return best;
+	}
+}
+
+/* First fit: each line takes as much as fits. Same return as knuth_plass. */
+static int first_fit(struct ctx *c)
+{
+	struct node first = { .pos = -1, .fitness = 1, .prev = -1,
+	                      .next_active = -1 };
+	int cur;
+
+	c->n_nodes = 0;
+	cur = new_node(c, first);
+	while (cur >= 0 && c->nodes[cur].pos < c->n_items - 1) {
+		int s = line_start(c, c->nodes[cur].pos);
+		int last = -1;
+		struct node nd = { .prev = cur, .next_active = -1 };
+		for (int b = s; b < c->n_items; b++) {
+			if (!legal_break(c, b))
+				continue;
+			if (line_ratio(c, s, b, NULL) < -1)
+				break;
+			last = b;
+			if (c->items[b].type == ITEM_PENALTY &&
+			    c->items[b].penalty <= -INF_PENALTY)
+				break;
+		}
+		if (last < 0)
+			return -1;
+		{
+			int fit;
+			const struct item *pb = c->nodes[cur].pos >= 0 ?
+				&c->items[c->nodes[cur].pos] : NULL;
+			double d = demerits_of(line_ratio(c, s, last, NULL),
+			                       &c->items[last], pb, &fit);
+			if (abs(fit - c->nodes[cur].fitness) > 1)
+				d += FITNESS_DEMERITS;
+			nd.pos = last;
+			nd.line = c->nodes[cur].line + 1;
+			nd.fitness = fit;
+			nd.demerits = c->nodes[cur].demerits + d;
+		}
+		cur = new_node(c, nd);
+		if (cur < 0)
+			return -2;
+	}
+	return cur;
+}
+
+/* ---- output ---------------------------------------------------------------- */
+
+struct seg {
+	int32_t start, end;     /* units; start == end for a gap or a hyphen */
+	int font;               /* -1: a gap */
+	UBiDiLevel level;
+	double width, stretch, shrink;
+	int hyphen;
+	double x;
+};
+
+struct segs {
+	struct seg *v;
+	int n, cap;
+};
+
+static int push_seg(struct ctx *c, struct segs *s, struct seg g)
+{
+	if (s->n > 0 && g.font >= 0 && !g.hyphen) {
+		struct seg *last = &s->v[s->n - 1];
+		if (last->font == g.font && !last->hyphen && last->end == g.start &&
+		    last->level == g.level) {
+			last->end = g.end;
+			last->width += g.width;
+			return 0;
+		}
+	}
+	if (s->n == s->cap) {
+		int cap = s->cap ? s->cap * 2 : 16;
+		struct seg *p = realloc(s->v, (size_t)cap * sizeof *p);
+		if (p == NULL)
+			return err_set(c->e, "out of memory");
+		s->v = p;
+		s->cap = cap;
+	}
+	s->v[s->n++] = g;
+	return 0;
+}
+
+/* Splits the box [a, b) into segments of one font and one level. */
+static int box_segments(struct ctx *c, struct segs *s, int32_t a, int32_t b)
+{
+	int32_t i = a;
+
+	while (i < b) {
+		struct seg g = { .start = i, .font = c->font[i],
+		                 .level = c->levels[i] };
+		int32_t j = i + 1;
+		while (j < b && (c->font[j] == g.font || c->font[j] < 0 ||
+		                 U16_IS_TRAIL(c->u[j])) &&
+		       c->levels[j] == g.level)
+			j++;
+		if (g.font < 0) {
+			/* not drawn: attach to nothing */
+			i = j;
+			continue;
+		}
+		g.end = j;
+		g.width = width_of(c, i, j);
+		if (push_seg(c, s, g))
+			return -1;
+		i = j;
+	}
+	return 0;
+}
+
+/* Appends the UTF-8 text of a segment, without undrawn characters, in
+ * visual order. Returns a malloc'd string or NULL. */
+static char *segment_text(struct ctx *c, const struct seg *g)
+{
+	int32_t n = g->end - g->start, k = 0, len = 0;
+	UChar *tmp = malloc(((size_t)n + 1) * sizeof *tmp);
+	UChar *vis = malloc(((size_t)n + 1) * sizeof *vis);
+	char *out = NULL;
+	UErrorCode status = U_ZERO_ERROR;
+
+	if (tmp == NULL || vis == NULL)
+		goto cleanup;
+	if (g->hyphen) {
+		tmp[k++] = '-';
+	} else {
+		for (int32_t i = g->start; i < g->end; i++)
+			if (c->font[i] >= 0)
+				tmp[k++] = c->u[i];
+	}
+	if (g->level & 1) {
+		k = bidi_reverse(tmp, k, vis, n + 1);
+		if (k < 0)
+			goto cleanup;
+	} else {
+		memcpy(vis, tmp, (size_t)k * sizeof *vis);
+	}
+	u_strToUTF8(NULL, 0, &len, vis, k, &status);
+	status = U_ZERO_ERROR;
+	out = malloc((size_t)len + 1);
+	if (out == NULL)
+		goto cleanup;
+	u_strToUTF8(out, len + 1, NULL, vis, k, &status);
+	if (U_FAILURE(status)) {
+		free(out);
+		out = NULL;
+	}
+cleanup:
+	free(tmp);
+	free(vis);
+	return out;
+}
+
+/* Lays out the items s..b (b the break) as one line of out. */
+static int emit_line(struct ctx *c, int s, int b, struct para_line *line)
+{
+	const struct item *brk = &c->items[b];
+	struct segs segs = { 0 };
+	UBiDiLevel *lv = NULL;
+	int32_t *order = NULL;
+	double natural = 0, y = 0, z = 0, m = c->st->measure, x, ratio = 0;
+	int last = brk->type == ITEM_PENALTY && brk->penalty <= -INF_PENALTY;
+	int rc = -1;
+
+	for (int i = s; i < b; i++) {
+		const struct item *it = &c->items[i];
+		if (it->type == ITEM_BOX) {
+			if (box_segments(c, &segs, it->start, it->end))
+				goto cleanup;
+		} else if (it->type == ITEM_GLUE && !it->fil) {
+			struct seg g = { .start = it->start, .end = it->start,
+			                 .font = -1, .level = c->levels[it->start],
+			                 .width = it->width, .stretch = it->stretch,
+			                 .shrink = it->shrink };
+			if (push_seg(c, &segs, g))
+				goto cleanup;
+		}
+	}
+	if (brk->type == ITEM_PENALTY && brk->flagged && brk->width > 0 &&
+	    segs.n > 0) {
+		struct seg *prev = &segs.v[segs.n - 1];
+		struct seg g = { .start = prev->end, .end = prev->end, .hyphen = 1,
+		                 .level = prev->level, .width = brk->width };
+		g.font = prev->font >= 0 &&
+		         fontset_advance(c->fs, prev->font, '-') > 0 ? prev->font :
+		         fontset_pick(c->fs, c->st->face, '-');
+		g.width = fontset_advance(c->fs, g.font, '-') * c->st->size / 1000;
+		if (push_seg(c, &segs, g))
+			goto cleanup;
+	}
+	while (segs.n > 0 && segs.v[segs.n - 1].font < 0)
+		segs.n--;  /* no trailing gap */
+	for (int i = 0; i < segs.n; i++) {
+		natural += segs.v[i].width;
+		y += segs.v[i].stretch;
+		z += segs.v[i].shrink;
+	}
+	if (c->st->align == ALIGN_JUSTIFY && !last) {
+		if (natural < m && y > 0)
+			ratio = (m - natural) / y;
+		else if (natural > m && z > 0)
+			ratio = fmax((m - natural) / z, -1);
+	} else if (natural > m && z > 0) {
+		ratio = fmax((m - natural) / z, -1);
+	}
+	lv = malloc((size_t)segs.n + 1);
+	order = malloc(((size_t)segs.n + 1) * sizeof *order);
+	if (lv == NULL || order == NULL) {
+		err_set(c->e, "out of memory");
+		goto cleanup;
+	}
+	for (int i = 0; i < segs.n; i++) {
+		struct seg *g = &segs.v[i];
+		if (g->font < 0)
+			g->width += ratio * (ratio >= 0 ? g->stretch : g->shrink);
+		lv[i] = g->level;
+	}
+	natural = 0;
+	for (int i = 0; i < segs.n; i++)
+		natural += segs.v[i].width;
+	if (segs.n > 0)
+		bidi_visual_order(lv, segs.n, order);
+	x = 0;
+	if (natural < m && !(c->st->align == ALIGN_JUSTIFY && !last && y > 0)) {
+		if (c->st->align == ALIGN_CENTER)
+			x = (m - natural) / 2;
+		else if (c->rtl)
+			x = m - natural;
+	}
+	line->pieces = calloc((size_t)segs.n + 1, sizeof *line->pieces);
+	if (line->pieces == NULL) {
+		err_set(c->e, "out of memory");
+		goto cleanup;
+	}
+	line->ratio = ratio;
+	line->left = m;
+	line->right = 0;
+	for (int v = 0; v < segs.n; v++) {
+		struct seg *g = &segs.v[order[v]];
+		if (g->font >= 0) {
+			struct para_piece *pc = &line->pieces[line->n_pieces];
+			pc->font = g->font;
+			pc->x = x;
+			pc->width = g->width;
+			pc->text = segment_text(c, g);
+			if (pc->text == NULL) {
+				err_set(c->e, "out of memory");
+				goto cleanup;
+			}
+			line->n_pieces++;
+			line->left = fmin(line->left, x);
+			line->right = fmax(line->right, x + g->width);
+		}
+		x += g->width;
+	}
+	if (line->n_pieces == 0)
+		line->left = line->right = 0;
+	rc = 0;
+cleanup:
+	free(segs.v);
+	free(lv);
+	free(order);
+	return rc;
+}
+
+static int emit(struct ctx *c, int last, struct para *out)
+{
+	int n = 0;
+	int *breaks;
+	int rc = -1;
+
+	for (int a = last; a > 0; a = c->nodes[a].prev)
+		n++;
+	breaks = malloc(((size_t)n + 1) * sizeof *breaks);
+	out->lines = calloc((size_t)n + 1, sizeof *out->lines);
+	if (breaks == NULL || out->lines == NULL) {
+		err_set(c->e, "out of memory");
+		goto cleanup;
+	}
+	for (int a = last, k = n; a > 0; a = c->nodes[a].prev)
+		breaks[--k] = c->nodes[a].pos;
+	out->demerits = c->nodes[last].demerits;
+	for (int k = 0; k < n; k++) {
+		int s = line_start(c, k ? breaks[k - 1] : -1);
+		const struct item *brk = &c->items[breaks[k]];
+		if (emit_line(c, s, breaks[k], &out->lines[out->n_lines]))
+			goto cleanup;
+		out->n_lines++;
+		if (brk->type == ITEM_PENALTY && brk->flagged && brk->width > 0)
+			out->hyphens++;
+	}
+	rc = 0;
+cleanup:
+	free(breaks);
+	return rc;
+}
+
+static void ctx_free(struct ctx *c)
+{
+	free(c->u);
+	free(c->font);
+	free(c->cum);
+	free(c->protect);
+	free(c->levels);
+	free(c->items);
+	free(c->sw);
+	free(c->sy);
+	free(c->sz);
+	free(c->sf);
+	free(c->nodes);
+}
+
+static int prepare(struct ctx *c, const char *text, const struct span *nohyph,
+                   int n_nohyph)
+{
+	int32_t *map = NULL;
+	int32_t len = (int32_t)strlen(text);
+	int hf;
+	int rc = -1;
+
+	if (decode(c, text, &map))
+		return -1;
+	for (int32_t i = 0; i < c->n; i++) {
+		if (is_arabic(c->u[i])) {
+			if (bidi_shape_arabic(c->u, c->n, c->e))
+				goto cleanup;
+			break;
+		}
+	}
+	c->protect = calloc((size_t)c->n + 1, 1);
+	c->levels = malloc((size_t)c->n + 1);
+	if (c->protect == NULL || c->levels == NULL) {
+		err_set(c->e, "out of memory");
+		goto cleanup;
+	}
+	for (int k = 0; k < n_nohyph; k++) {
+		size_t a = nohyph[k].start, b = nohyph[k].end;
+		if (a >= b || b > (size_t)len)
+			continue;
+		for (int32_t i = map[a]; i < map[b]; i++)
+			c->protect[i] = 1;
+	}
+	detect_addresses(c);
+	c->rtl = bidi_lang_rtl(c->st->lang);
+	if (bidi_levels(c->u, c->n, c->rtl, c->levels, c->e))
+		goto cleanup;
+	if (measure(c))
+		goto cleanup;
+	hf = fontset_pick(c->fs, c->st->face, '-');
+	c->hyphen_width = hf >= 0 ?
+		fontset_advance(c->fs, hf, '-') * c->st->size / 1000 : 0;
+	rc = 0;
+cleanup:
+	free(map);
+	return rc;
+}
+
+int para_set(const struct fontset *fs, const struct para_style *st,
+             const char *text, const struct span *nohyph, int n_nohyph,
+             struct para *out, struct err *e)
+{
+	struct ctx c = { .fs = fs, .st = st, .e = e };
+	static const double tolerance[] = { 1.5, 3, HUGE_RATIO * 2 };
+	int last = -1, rc = -1;
+
+	memset(out, 0, sizeof *out);
+	if (text == NULL)
+		text = "";
+	if (st->measure <= 0 || st->size <= 0)
+		return err_set(e, "paragraph: bad measure or size");
+	if (prepare(&c, text, nohyph, n_nohyph) || build_items(&c) || sums(&c))
+		goto cleanup;
+	if (st->greedy) {
+		last = first_fit(&c);
+		out->pass = 1;
+	} else {
+		for (int pass = 0; pass < 3 && last < 0; pass++) {
+			last = knuth_plass(&c, tolerance[pass]);
+			if (last == -2)
+				goto cleanup;
+			out->pass = pass + 1;
+		}
+	}
+	if (last < 0) {
+		err_set(e, "a character is wider than the line (%.1f pt)",
+		        st->measure);
+		goto cleanup;
+	}
+	rc = emit(&c, last, out);
+cleanup:
+	ctx_free(&c);
+	if (rc)
+		para_clear(out);
+	return rc;
+}
+
+void para_clear(struct para *p)
+{
+	if (p == NULL)
+		return;
+	for (int i = 0; i < p->n_lines; i++) {
+		for (int k = 0; k < p->lines[i].n_pieces; k++)
+			free(p->lines[i].pieces[k].text);
+		free(p->lines[i].pieces);
+	}
+	free(p->lines);
+	memset(p, 0, sizeof *p);
+}

@@ -1,0 +1,71 @@
+/* para.h — paragraph breaking: a total-fit (Knuth–Plass) line breaker
+ * over ICU line-break opportunities and hyphenation points, with justified
+ * lines positioned word by word, bidi reordering and Arabic shaping.
+ * Thread-safe: each thread keeps its own cached ICU break iterators. */
+#ifndef PACTDOC_PARA_H
+#define PACTDOC_PARA_H
+
+#include <stddef.h>
+
+#include "doc.h"
+#include "err.h"
+#include "fontset.h"
+
+enum para_align {
+	ALIGN_JUSTIFY,   /* both edges flush; the last line ragged */
+	ALIGN_START,     /* ragged: left in LTR, right in RTL paragraphs */
+	ALIGN_CENTER
+};
+
+struct para_style {
+	enum face face;
+	double size;          /* points */
+	double measure;       /* line width, points */
+	enum para_align align;
+	int hyphenate;        /* 1: break words at hyphenation points */
+	int greedy;           /* 1: first-fit instead of total-fit (tests) */
+	const char *lang;     /* BCP 47: hyphenation, line breaking, direction */
+};
+
+/* One run of a laid-out line, in visual order. */
+struct para_piece {
+	int font;
+	double x;             /* from the left edge of the measure */
+	double width;
+	char *text;           /* UTF-8, visual order, shaped; owned */
+};
+
+struct para_line {
+	struct para_piece *pieces;
+	int n_pieces;
+	double left, right;   /* extent of the ink: 0 <= left, right <= measure */
+	double ratio;         /* adjustment ratio of its spaces */
+};
+
+struct para {
+	struct para_line *lines;
+	int n_lines;
+	double demerits;      /* total demerits of the chosen breaks */
+	int pass;             /* 1 normal, 2 loose, 3 emergency */
+	int hyphens;          /* lines ending in a hyphen */
+};
+
+/* Breaks `text` (UTF-8, logical order) into lines of style st. `nohyph`
+ * lists byte ranges that are never hyphenated (names, addresses, URLs):
+ * they break only after / . @ - _ ? or, when a token cannot fit, between
+ * characters; e-mail addresses and URLs in the text are protected the
+ * same way. Every piece lies within [0, measure]. Returns 0, or -1 with e
+ * set (invalid UTF-8, a character no font has, out of memory); *out
+ * must be zeroed and is cleared on error. */
+int para_set(const struct fontset *fs, const struct para_style *st,
+             const char *text, const struct span *nohyph, int n_nohyph,
+             struct para *out, struct err *e);
+
+/* Frees the lines and zeroes p; accepts NULL. */
+void para_clear(struct para *p);
+
+/* Closes the calling thread's cached break iterators (optional: they are
+ * also closed when the thread exits). */
+void para_thread_cleanup(void);
+
+#endif
