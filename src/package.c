@@ -349,7 +349,7 @@ cleanup:
 
 /* ---- the cover sheet -------------------------------------------------- */
 
-static const double cover_widths[] = { 0.13, 0.27, 0.28, 0.07, 0.25 };
+static const double cover_widths[] = { 0.12, 0.27, 0.28, 0.09, 0.24 };
 
 static int add_text_block(struct doc *d, enum block_kind kind,
                           const char *label, const char *text)
@@ -446,10 +446,13 @@ static int build_cover(const struct package_run *run, const char *top,
 		if (add_row(d, cells, 0))
 			return -1;
 	}
+	if (doc_add_block(d, BLOCK_SPACE) == NULL)
+		return -1;
+	d->blocks[d->n_blocks - 1].space = 12;
 	return add_text_block(d, BLOCK_PARAGRAPH, NULL,
 	                      "Each agreement form is in agreements/ of this "
 	                      "package; manifest-sha256.txt lists the SHA-256 "
-	                      "of every file, and `pactdoc verify` checks "
+	                      "of every file, and \"pactdoc verify\" checks "
 	                      "them.");
 }
 
