@@ -251,6 +251,37 @@ class VerifyTest(unittest.TestCase):
         self.assertLess(time.time() - t, 10)
         self.assertProblem(r, z, None, "zip bomb")
 
+    def test_overlapping_entries_bomb(self):
+        """Many central directory entries sharing one compressed stream
+        (a Fifield-style bomb) are refused quickly."""
+        import zlib
+        raw = b"\0" * (20 << 20)
+        comp = zlib.compressobj(9, zlib.DEFLATED, -15)
+        data = comp.compress(raw) + comp.flush()
+        crc = zlib.crc32(raw)
+        name = b"pactdoc-x/data/a.pdf"
+        local = struct.pack("<IHHHHHIIIHH", 0x04034b50, 20, 0, 8, 0, 0x5b77,
+                            crc, len(data), len(raw), len(name), 0) + name
+        body = local + data
+        central = b""
+        n = 3000
+        for i in range(n):
+            nm = b"pactdoc-x/data/%05d.pdf" % i
+            central += struct.pack("<IHHHHHHIIIHHHHHII", 0x02014b50, 20, 20,
+                                   0, 8, 0, 0x5b77, crc, len(data), len(raw),
+                                   len(nm), 0, 0, 0, 0, 0, 0) + nm
+        bagit = b"pactdoc-x/bagit.txt"
+        end = struct.pack("<IHHHHIIH", 0x06054b50, 0, 0, n, n, len(central),
+                          len(body), 0)
+        path = harness.write(os.path.join(self.tmp, "overlap.zip"),
+                             body + central + end)
+        del bagit
+        t = time.time()
+        r = self.verify(path)
+        self.assertLess(time.time() - t, 10)
+        self.assertEqual(r.returncode, 1, r.stdout + r.stderr)
+        self.assertEqual(len(r.stdout.splitlines()), 1, r.stdout)
+
     def test_entry_larger_than_it_declares(self):
         """A deflated entry that inflates past its declared size is cut off
         at the declared size, not read to the end."""
