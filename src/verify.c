@@ -59,6 +59,7 @@ struct verifier {
 	size_t top_len;
 	struct manifest *mans;
 	size_t n_mans;
+	int need;                   /* ALG_* digests the manifests call for */
 	struct verify_summary *sum;
 };
 
@@ -313,7 +314,8 @@ static void to_hex(const unsigned char *raw, unsigned len, char *hex)
 	hex[2 * len] = '\0';
 }
 
-/* Streams an entry once through both digests. Returns 0, or -1 when it
+/* Streams an entry once through the digests the manifests need (all
+ * manifests are loaded before the first entry is digested). Returns 0, or -1 when it
  * could not be read (reported once), or -2 on out of memory. */
 static int digest_entry(struct verifier *v, struct entry *en)
 {
@@ -327,11 +329,12 @@ static int digest_entry(struct verifier *v, struct entry *en)
 		return 0;
 	if (en->failed)
 		return -1;
-	d.c256 = EVP_MD_CTX_new();
-	d.c512 = EVP_MD_CTX_new();
-	if (d.c256 == NULL || d.c512 == NULL ||
-	    !EVP_DigestInit_ex(d.c256, EVP_sha256(), NULL) ||
-	    !EVP_DigestInit_ex(d.c512, EVP_sha512(), NULL))
+	d.c256 = (v->need & ALG_SHA256) ? EVP_MD_CTX_new() : NULL;
+	d.c512 = (v->need & ALG_SHA512) ? EVP_MD_CTX_new() : NULL;
+	if (((v->need & ALG_SHA256) && (d.c256 == NULL ||
+	      !EVP_DigestInit_ex(d.c256, EVP_sha256(), NULL))) ||
+	    ((v->need & ALG_SHA512) && (d.c512 == NULL ||
+	      !EVP_DigestInit_ex(d.c512, EVP_sha512(), NULL))))
 		goto cleanup;
 	if (zipr_stream(v->zr, en->index, en->size, digest_sink, &d,
 	                &en->actual, &e) != 0) {
@@ -340,10 +343,14 @@ static int digest_entry(struct verifier *v, struct entry *en)
 		rc = -1;
 		goto cleanup;
 	}
-	EVP_DigestFinal_ex(d.c256, raw, &raw_len);
-	to_hex(raw, raw_len, en->sha256);
-	EVP_DigestFinal_ex(d.c512, raw, &raw_len);
-	to_hex(raw, raw_len, en->sha512);
+	if (d.c256 != NULL) {
+		EVP_DigestFinal_ex(d.c256, raw, &raw_len);
+		to_hex(raw, raw_len, en->sha256);
+	}
+	if (d.c512 != NULL) {
+		EVP_DigestFinal_ex(d.c512, raw, &raw_len);
+		to_hex(raw, raw_len, en->sha512);
+	}
 	en->digested = 1;
 	rc = 0;
 cleanup:
@@ -530,6 +537,7 @@ static int load_manifest(struct verifier *v, struct entry *en, int alg,
 	m->file = en;
 	m->alg = alg;
 	m->tag = tag;
+	v->need |= alg;
 	text = read_tag(v, en, &len);
 	if (text == NULL)
 		return 0;
