@@ -116,6 +116,12 @@ static void on_parse_error(void *ctx, xmlErrorPtr error)
 	st->fatal = 1;
 }
 
+static void ignore_error(void *ctx, xmlErrorPtr error)
+{
+	(void)ctx;
+	(void)error;
+}
+
 /* Reads the whole file once without keeping anything. Returns 0 when it is
  * well-formed and has no DTD; otherwise diagnostics are in diags. */
 static int check_well_formed(const char *path, struct diag_list *diags)
@@ -691,4 +697,23 @@ int reader_read_file(struct reader *rd, const char *path,
 	diag_list_clear(&st.file_diags);
 	batch_clear(&st.batch);
 	return rc;
+}
+
+long reader_count(const char *path)
+{
+	xmlTextReaderPtr r = xmlReaderForFile(path, NULL, READER_OPTIONS);
+	long n = 0;
+
+	if (r == NULL)
+		return -1;
+	xmlTextReaderSetStructuredErrorHandler(r, ignore_error, NULL);
+	while (xmlTextReaderRead(r) == 1) {
+		if (xmlTextReaderNodeType(r) == XML_READER_TYPE_ELEMENT &&
+		    xmlTextReaderDepth(r) <= 1 &&
+		    strcmp((const char *)xmlTextReaderConstLocalName(r),
+		           "application") == 0)
+			n++;
+	}
+	xmlFreeTextReader(r);
+	return n;
 }
