@@ -264,13 +264,21 @@ static char *address_text(const struct record *r)
 	return t.s;
 }
 
+/* The locale dates are written in: EU documents in English follow the
+ * Interinstitutional Style Guide ("20 November 2026"), i.e. en-GB, not
+ * ICU's default en-US ("November 20, 2026"). */
+static const char *date_lang(const char *lang)
+{
+	return strcasecmp(lang, "en") == 0 ? "en-GB" : lang;
+}
+
 static char *long_date(struct ctx *x, const char *iso)
 {
 	char buf[128];
 
 	if (is_empty(iso))
 		return strdup("");
-	if (dates_format_long(x->lang, iso, buf, sizeof buf) != 0) {
+	if (dates_format_long(date_lang(x->lang), iso, buf, sizeof buf) != 0) {
 		err_set(x->e, "'%s' is not a date that can be printed", iso);
 		return NULL;
 	}
