@@ -602,13 +602,16 @@ static int add_offers(struct ctx *x, struct doc *d, const struct form_block *fb)
 static char *sig_line(struct ctx *x, const struct form_line *l)
 {
 	int nohyph;
-	char *value = field_value(x, l->field, &nohyph);
+	char *value = l->field ? field_value(x, l->field, &nohyph) : strdup("");
 	const char *label = NULL;
 	struct text t = { 0 };
 
-	if (value == NULL)
+	if (value == NULL) {
+		if (l->field == NULL)
+			err_set(x->e, "out of memory");
 		return NULL;
-	if (value[0] == '\0' && !l->keep_blank)
+	}
+	if (value[0] == '\0' && !l->keep_blank && l->field != NULL)
 		return value;
 	if (l->label.file != NULL && (label = fmsg(x, &l->label)) == NULL) {
 		free(value);

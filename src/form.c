@@ -202,8 +202,8 @@ static int parse_lines(const xmlNode *n, const char *own,
 		empty = xmldoc_attr(c, "empty");
 		l->keep_blank = empty != NULL && strcmp(empty, "blank") == 0;
 		free(empty);
-		if (l->field == NULL)
-			return -1;
+		if (l->field == NULL && l->label.file == NULL)
+			return -1;      /* the schema allows it; nothing to show */
 	}
 	return 0;
 }

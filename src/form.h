@@ -39,7 +39,7 @@ enum form_marker {
 /* A line under a signature heading: "label: value", or the value alone. */
 struct form_line {
 	struct form_msg label;  /* optional */
-	char *field;            /* record field path */
+	char *field;            /* record field path; NULL: always a blank */
 	int keep_blank;         /* when the value is empty: a blank to fill in
 	                           by hand instead of omitting the line */
 };

@@ -362,10 +362,13 @@ static void test_items_numbered_and_signatures(void **state)
 			assert_string_equal(b->sig.lines[2], "Date: 23 November 2026");
 		} else {
 			assert_string_equal(b->sig.field_name, "commission_signature");
-			/* No countersignatory: a blank to fill in by hand. */
-			assert_int_equal(b->sig.n_lines, 1);
+			/* No countersignatory: a blank to fill in by hand; a line
+			 * with no field is always one. */
+			assert_int_equal(b->sig.n_lines, 2);
 			assert_string_equal(b->sig.lines[0],
 			                    "Name: ________________________");
+			assert_string_equal(b->sig.lines[1],
+			                    "Date: ________________________");
 		}
 	}
 	doc_clear(&d);
