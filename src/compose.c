@@ -45,6 +45,7 @@ struct ctx {
 	struct compose_info *info;      /* may be NULL */
 	struct err *e;
 	struct var vars[N_VARS];
+	char *run_date_long;            /* the run date printed, once per doc */
 };
 
 /* --- strings ---------------------------------------------------------- */
@@ -342,8 +343,12 @@ static char *field_value(struct ctx *x, const char *path, int *nohyph)
 		v = dup_or_empty(cs ? cs->name : NULL);
 	else if (strcmp(path, "eligibility.confirmed") == 0)
 		return long_date(x, r->eligibility_confirmed);
-	else if (strcmp(path, "date") == 0)
-		return long_date(x, x->run_date);
+	else if (strcmp(path, "date") == 0) {
+		if (x->run_date_long == NULL &&
+		    (x->run_date_long = long_date(x, x->run_date)) == NULL)
+			return NULL;
+		v = strdup(x->run_date_long);
+	}
 	else {
 		*nohyph = 0;
 		if (strcmp(path, "role") == 0)
@@ -761,6 +766,7 @@ static void ctx_clear(struct ctx *x)
 {
 	for (int i = 0; i < N_VARS; i++)
 		free(x->vars[i].value);
+	free(x->run_date_long);
 }
 
 int compose_doc(const struct form *f, const struct catalog *c,
@@ -768,7 +774,7 @@ int compose_doc(const struct form *f, const struct catalog *c,
                 const char *run_date, struct doc *out,
                 struct compose_info *info, struct err *e)
 {
-	struct ctx x = { f, c, r, b, run_date, NULL, info, e, { { 0 } } };
+	struct ctx x = { f, c, r, b, run_date, NULL, info, e, { { 0 } }, NULL };
 	int number = 0;
 
 	memset(out, 0, sizeof *out);
@@ -811,8 +817,11 @@ char *compose_field(const char *path, const struct catalog *c,
                     const struct batch *b, const char *run_date,
                     int *nohyph, struct err *e)
 {
-	struct ctx x = { NULL, c, r, b, run_date, NULL, NULL, e, { { 0 } } };
+	struct ctx x = { NULL, c, r, b, run_date, NULL, NULL, e, { { 0 } }, NULL };
+	char *v;
 
 	x.lang = catalog_resolve(c, lang);
-	return field_value(&x, path, nohyph);
+	v = field_value(&x, path, nohyph);
+	ctx_clear(&x);
+	return v;
 }

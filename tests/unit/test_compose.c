@@ -267,6 +267,23 @@ static void test_placeholders_and_nohyph(void **state)
 	doc_clear(&d);
 }
 
+static void test_record_text_is_not_a_template(void **state)
+{
+	struct fixture *fx = *state;
+	struct doc d = { 0 };
+	const struct block *b;
+
+	free(fx->rec.org_name);
+	fx->rec.org_name = strdup("Evil {signatory} {page} Org");
+	compose_ok(fx, &d, NULL);
+	b = find(&d, BLOCK_PARAGRAPH, NULL, NULL);
+	assert_non_null(strstr(b->text, "Evil {signatory} {page} Org (Latvia)"));
+	assert_true(has_span(b, "Evil {signatory} {page} Org"));
+	doc_clear(&d);
+	free(fx->rec.org_name);
+	fx->rec.org_name = strdup("Vidzemes plānošanas reģions");
+}
+
 static void test_countersignatory_named(void **state)
 {
 	struct fixture *fx = *state;
@@ -627,6 +644,7 @@ int main(void)
 		cmocka_unit_test(test_form_model),
 		cmocka_unit_test(test_bad_forms_refused),
 		cmocka_unit_test(test_placeholders_and_nohyph),
+		cmocka_unit_test(test_record_text_is_not_a_template),
 		cmocka_unit_test(test_countersignatory_named),
 		cmocka_unit_test(test_fields_and_empty_ones_omitted),
 		cmocka_unit_test(test_items_numbered_and_signatures),
