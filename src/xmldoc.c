@@ -1,6 +1,7 @@
 /* xmldoc.c — safe parsing of pactdoc's XML data files (see xmldoc.h). */
 #include "xmldoc.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
