@@ -48,8 +48,9 @@ xmlDocPtr xmldoc_read(const char *path, struct err *e)
 	ctxt->sax->internalSubset = refuse_doctype;
 	ctxt->_private = &doctype;
 	doc = xmlCtxtReadMemory(ctxt, buf, (int)len, path, NULL,
-	                        XML_PARSE_NONET | XML_PARSE_NOERROR |
-	                        XML_PARSE_NOWARNING | XML_PARSE_NOCDATA);
+	                        XML_PARSE_NONET | XML_PARSE_BIG_LINES |
+	                        XML_PARSE_NOERROR | XML_PARSE_NOWARNING |
+	                        XML_PARSE_NOCDATA);
 	if (doc != NULL && (doc->intSubset != NULL || doc->extSubset != NULL))
 		doctype = 1;
 	if (doctype) {

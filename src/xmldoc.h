@@ -13,9 +13,9 @@
 /* Largest data file read (catalogues are far smaller). */
 #define XMLDOC_MAX_BYTES (16u * 1024u * 1024u)
 
-/* Parses the file at path: XML_PARSE_NONET, without NOENT, DTDLOAD or
- * HUGE; a document with a DOCTYPE is refused before any declaration in it
- * is read. Returns the tree (free with xmlFreeDoc), or NULL with e set to
+/* Parses the file at path with XML_PARSE_NONET and BIG_LINES, never
+ * NOENT, DTDLOAD or HUGE; a document with a DOCTYPE is refused before any
+ * declaration in it is read. Returns the tree (free with xmlFreeDoc), or NULL with e set to
  * "path:line:col: message". */
 xmlDocPtr xmldoc_read(const char *path, struct err *e);
 
