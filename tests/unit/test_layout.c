@@ -3,6 +3,7 @@
  * whole, table headers repeated, headings kept with what follows, no
  * widow or orphan lines, and the layout stage's speed. */
 #include <math.h>
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -428,6 +429,98 @@ static void test_rtl_document(void **state)
 	doc_clear(&d);
 }
 
+/* Pages as one string: every run's page, position and text. */
+static char *dump(const struct pages *p)
+{
+	size_t cap = 1 << 16, n = 0;
+	char *s = malloc(cap);
+
+	assert_non_null(s);
+	for (int i = 0; i < p->n_pages; i++)
+		for (int k = 0; k < p->pages[i].n_runs; k++) {
+			const struct run *r = &p->pages[i].runs[k];
+			size_t need = strlen(r->text) + 64;
+			if (n + need >= cap) {
+				cap = cap * 2 + need;
+				s = realloc(s, cap);
+				assert_non_null(s);
+			}
+			n += (size_t)snprintf(s + n, cap - n, "%d %d %.3f %.3f %s\n", i,
+			                      r->font, r->x, r->y, r->text);
+		}
+	s[n] = '\0';
+	return s;
+}
+
+struct job {
+	const struct doc *d;
+	const char *expect;
+	int ok;
+};
+
+static void *lay_many(void *arg)
+{
+	struct job *j = arg;
+
+	j->ok = 1;
+	for (int i = 0; i < 10 && j->ok; i++) {
+		struct pages p = { 0 };
+		struct err e = { 0 };
+		char *got;
+		if (layout_doc(j->d, fs, &p, &e) != 0) {
+			j->ok = 0;
+			break;
+		}
+		got = dump(&p);
+		j->ok = strcmp(got, j->expect) == 0;
+		free(got);
+		pages_clear(&p);
+	}
+	para_thread_cleanup();
+	return NULL;
+}
+
+/* Worker threads lay out documents at the same time and get exactly what
+ * one thread gets. */
+static void test_threads(void **state)
+{
+	struct doc d[2];
+	struct pages p;
+	char *expect[2];
+	pthread_t t[4];
+	struct job jobs[4];
+
+	(void)state;
+	init_doc(&d[0], "lv");
+	init_doc(&d[1], "bg");
+	for (int i = 0; i < 6; i++) {
+		add(&d[0], BLOCK_ITEM, commitment, "1.");
+		add(&d[1], BLOCK_PARAGRAPH,
+		    "Координаторът се задължава да подпомага общините, подписали "
+		    "Споразумението на кметовете, при изготвянето на плановете за "
+		    "действие за устойчива енергия и климат и да докладва редовно.",
+		    NULL);
+	}
+	for (int i = 0; i < 2; i++) {
+		lay(&d[i], &p);
+		expect[i] = dump(&p);
+		pages_clear(&p);
+	}
+	for (int i = 0; i < 4; i++) {
+		jobs[i].d = &d[i % 2];
+		jobs[i].expect = expect[i % 2];
+		assert_int_equal(pthread_create(&t[i], NULL, lay_many, &jobs[i]), 0);
+	}
+	for (int i = 0; i < 4; i++) {
+		assert_int_equal(pthread_join(t[i], NULL), 0);
+		assert_true(jobs[i].ok);
+	}
+	for (int i = 0; i < 2; i++) {
+		free(expect[i]);
+		doc_clear(&d[i]);
+	}
+}
+
 static void test_speed(void **state)
 {
 	struct doc d;
@@ -466,6 +559,7 @@ int main(void)
 		cmocka_unit_test(test_no_widows_or_orphans),
 		cmocka_unit_test(test_fields_and_items),
 		cmocka_unit_test(test_rtl_document),
+		cmocka_unit_test(test_threads),
 		cmocka_unit_test(test_speed),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
