@@ -138,7 +138,7 @@ static void end_row(struct fblock *fb)
 /* Distance from the top of a line to its baseline. */
 static double baseline(double lead, double size)
 {
-	return fmax(lead / 2 + 0.345 * size, 0.95 * size);
+	return fmax(lead / 2 + 0.345 * size, size);
 }
 
 /* Adds the pieces of one set line at (x0, y below the row top). Takes

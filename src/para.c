@@ -26,6 +26,7 @@
 #define CHAR_PENALTY  1000.0  /* a break between two characters: last resort */
 #define FLAGGED_DEMERITS 3000.0
 #define FITNESS_DEMERITS 100.0
+#define MAX_JUSTIFY_RATIO 4.0  /* spaces stretched at most 1 + 4/2 = 3 times */
 
 /* ---- per-thread cache of ICU line-break iterators --------------------- */
 
@@ -143,6 +144,7 @@ struct ctx {
 	struct node *nodes;
 	int n_nodes, cap_nodes;
 	double hyphen_width;
+	double emergency;       /* extra stretch of every line (last pass) */
 };
 
 static double width_of(const struct ctx *c, int32_t a, int32_t b)
@@ -265,13 +267,14 @@ static int measure(struct ctx *c)
 		double adv = 0;
 		U16_NEXT(c->u, i, c->n, cp);
 		f = fontset_pick(c->fs, st->face, cp);
-		if (u_isWhitespace(cp) && (f < 0 || cp == '\t')) {
+		if (u_hasBinaryProperty(cp, UCHAR_DEFAULT_IGNORABLE_CODE_POINT)) {
+			f = -1;       /* joiners, BOM, bidi controls: never drawn */
+		} else if (u_isWhitespace(cp) && (f < 0 || cp == '\t')) {
 			f = -1;       /* glue: never drawn */
 			adv = (cp == '\n' || cp == '\r' || cp == 0x2028 ||
 			       cp == 0x2029) ? 0 : space;
 		} else if (f < 0) {
-			if (!u_hasBinaryProperty(cp, UCHAR_DEFAULT_IGNORABLE_CODE_POINT) &&
-			    !u_iscntrl(cp))
+			if (!u_iscntrl(cp))
 				return err_set(c->e, "no font can draw U+%04X", (unsigned)cp);
 		} else {
 			adv = fontset_advance(c->fs, f, cp) * st->size / 1000;
@@ -578,6 +581,7 @@ static double line_ratio(const struct ctx *c, int s, int b, double *natural)
 			return 0;
 		if (c->st->align != ALIGN_JUSTIFY)
 			y += 3 * c->st->size;  /* ragged lines: a virtual stretch */
+		y += c->emergency;
 		return y > 0 ? (m - w) / y : HUGE_RATIO;
 	}
 	if (w > m + 1e-9)
@@ -894,6 +898,8 @@ static int emit_line(struct ctx *c, int s, int b, struct para_line *line)
 	if (c->st->align == ALIGN_JUSTIFY && !last) {
 		if (natural < m && y > 0)
 			ratio = (m - natural) / y;
+		if (ratio > MAX_JUSTIFY_RATIO)
+			ratio = 0;  /* too few spaces to fill: leave it ragged */
 		else if (natural > m && z > 0)
 			ratio = fmax((m - natural) / z, -1);
 	} else if (natural > m && z > 0) {
@@ -917,7 +923,7 @@ static int emit_line(struct ctx *c, int s, int b, struct para_line *line)
 	if (segs.n > 0)
 		bidi_visual_order(lv, segs.n, order);
 	x = 0;
-	if (natural < m && !(c->st->align == ALIGN_JUSTIFY && !last && y > 0)) {
+	if (natural < m - 1e-6 && ratio <= 0) {
 		if (c->st->align == ALIGN_CENTER)
 			x = (m - natural) / 2;
 		else if (c->rtl)
@@ -1071,6 +1077,7 @@ int para_set(const struct fontset *fs, const struct para_style *st,
 		out->pass = 1;
 	} else {
 		for (int pass = 0; pass < 3 && last < 0; pass++) {
+			c.emergency = pass == 2 ? st->measure / 2 : 0;
 			last = knuth_plass(&c, tolerance[pass]);
 			if (last == -2)
 				goto cleanup;

@@ -1,0 +1,119 @@
+/* test_bidi.c — Arabic shaping to presentation forms, RTL reversal with
+ * mirroring, embedding levels and the visual order of mixed runs. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <string.h>
+#include <cmocka.h>
+#include <unicode/ustring.h>
+
+#include "bidi.h"
+
+static int32_t from_utf8(const char *s, UChar *u, int32_t cap)
+{
+	int32_t n;
+	UErrorCode st = U_ZERO_ERROR;
+
+	u_strFromUTF8(u, cap, &n, s, -1, &st);
+	assert_true(U_SUCCESS(st));
+	return n;
+}
+
+static void test_shape_arabic(void **state)
+{
+	UChar u[16];
+	int32_t n = from_utf8("سلام", u, 16);  /* seen, lam, alef, meem */
+	struct err e = { 0 };
+
+	(void)state;
+	assert_int_equal(bidi_shape_arabic(u, n, &e), 0);
+	assert_int_equal(n, 4);
+	assert_int_equal(u[0], 0xFEB3);          /* seen, initial */
+	assert_int_equal(u[1], 0xFEFC);          /* lam-alef ligature, final */
+	assert_int_equal(u[2], 0xFEFF);          /* the alef's slot: not drawn */
+	assert_int_equal(u[3], 0xFEE1);          /* meem, isolated */
+	for (int32_t i = 0; i < n; i++)
+		assert_true(u[i] >= 0xFE70);
+}
+
+static void test_shape_keeps_latin(void **state)
+{
+	UChar u[32], before[32];
+	int32_t n = from_utf8("Rīga (LV) — бюро", u, 32);
+	struct err e = { 0 };
+
+	(void)state;
+	memcpy(before, u, sizeof u);
+	assert_int_equal(bidi_shape_arabic(u, n, &e), 0);
+	assert_memory_equal(u, before, (size_t)n * sizeof *u);
+}
+
+static void test_reverse_mirrors(void **state)
+{
+	UChar u[16], out[16];
+	int32_t n = from_utf8("(אב)", u, 16), k;
+
+	(void)state;
+	k = bidi_reverse(u, n, out, 16);
+	assert_int_equal(k, 4);
+	assert_int_equal(out[0], '(');           /* ')' mirrored */
+	assert_int_equal(out[1], 0x05D1);
+	assert_int_equal(out[2], 0x05D0);
+	assert_int_equal(out[3], ')');
+}
+
+static void test_levels_mixed(void **state)
+{
+	UChar u[32];
+	UBiDiLevel lv[32];
+	int32_t n = from_utf8("abc אבג def", u, 32);
+	struct err e = { 0 };
+
+	(void)state;
+	assert_int_equal(bidi_levels(u, n, 0, lv, &e), 0);
+	assert_int_equal(lv[0], 0);
+	assert_int_equal(lv[4], 1);
+	assert_int_equal(lv[6], 1);
+	assert_int_equal(lv[8], 0);
+	/* The same text in an RTL paragraph: Latin is embedded at level 2. */
+	assert_int_equal(bidi_levels(u, n, 1, lv, &e), 0);
+	assert_int_equal(lv[0], 2);
+	assert_int_equal(lv[4], 1);
+}
+
+static void test_visual_order(void **state)
+{
+	/* "abc" "‎אבג" "דהו" "xyz" as segments, with the gaps between them. */
+	UBiDiLevel lv[] = { 0, 0, 1, 1, 1, 0, 0 };
+	int32_t order[7];
+	const int32_t expect[] = { 0, 1, 4, 3, 2, 5, 6 };
+
+	(void)state;
+	bidi_visual_order(lv, 7, order);
+	assert_memory_equal(order, expect, sizeof expect);
+}
+
+static void test_lang(void **state)
+{
+	(void)state;
+	assert_true(bidi_lang_rtl("ar"));
+	assert_true(bidi_lang_rtl("he-IL"));
+	assert_true(bidi_lang_rtl("fa"));
+	assert_true(bidi_lang_rtl("ur"));
+	assert_false(bidi_lang_rtl("lv"));
+	assert_false(bidi_lang_rtl("ky"));
+	assert_false(bidi_lang_rtl(NULL));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_shape_arabic),
+		cmocka_unit_test(test_shape_keeps_latin),
+		cmocka_unit_test(test_reverse_mirrors),
+		cmocka_unit_test(test_levels_mixed),
+		cmocka_unit_test(test_visual_order),
+		cmocka_unit_test(test_lang),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,566 @@
+/* test_layout.c — page composition: nothing outside the margins, the
+ * footer "page N of M" flush right on every page, signature blocks moved
+ * whole, table headers repeated, headings kept with what follows, no
+ * widow or orphan lines, and the layout stage's speed. */
+#include <math.h>
+#include <pthread.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <cmocka.h>
+
+#include "layout.h"
+#include "para.h"
+
+#define PAGE_W 595.276
+#define PAGE_H 841.89
+#define MARGIN 56.693
+
+static struct fontset *fs;
+
+static int setup(void **state)
+{
+	struct err e = { 0 };
+
+	(void)state;
+	fs = fontset_load("fonts", &e);
+	if (fs == NULL)
+		fprintf(stderr, "fontset: %s\n", e.msg);
+	return fs ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	fontset_free(fs);
+	para_thread_cleanup();
+	return 0;
+}
+
+static const char *commitment =
+	"Atbalstīt pašvaldības, kas parakstījušas Pilsētu mēru paktu, "
+	"sagatavojot ilgtspējīgas enerģētikas un klimata rīcības plānus, "
+	"organizējot apmācības un sniedzot tehnisku un stratēģisku palīdzību, "
+	"lai sasniegtu Eiropas Savienības klimata mērķus līdz 2030. gadam.";
+
+static void init_doc(struct doc *d, const char *lang)
+{
+	memset(d, 0, sizeof *d);
+	d->lang = strdup(lang);
+	d->footer = strdup("CoM-2026-000123 · REF-77");
+	d->page_format = strdup("Page {page} of {pages}");
+}
+
+static struct block *add(struct doc *d, enum block_kind k, const char *text,
+                         const char *label)
+{
+	struct block *b = doc_add_block(d, k);
+
+	assert_non_null(b);
+	b->text = text ? strdup(text) : NULL;
+	b->label = label ? strdup(label) : NULL;
+	return b;
+}
+
+static void add_signature(struct doc *d, const char *heading,
+                          const char *field)
+{
+	struct block *b = doc_add_block(d, BLOCK_SIGNATURE);
+
+	b->sig.heading = strdup(heading);
+	b->sig.n_lines = 2;
+	b->sig.lines = calloc(2, sizeof *b->sig.lines);
+	b->sig.lines[0] = strdup("Jānis Bērziņš");
+	b->sig.lines[1] = strdup("Place, date:");
+	b->sig.field_name = strdup(field);
+	b->sig.tooltip = strdup("Signature");
+}
+
+static void lay(const struct doc *d, struct pages *p)
+{
+	struct err e = { 0 };
+
+	memset(p, 0, sizeof *p);
+	if (layout_doc(d, fs, p, &e) != 0)
+		fail_msg("layout_doc: %s", e.msg);
+}
+
+/* Every run lies inside the margins, on every page. */
+static void assert_inside_margins(const struct pages *p)
+{
+	for (int i = 0; i < p->n_pages; i++)
+		for (int k = 0; k < p->pages[i].n_runs; k++) {
+			const struct run *r = &p->pages[i].runs[k];
+			assert_true(r->x >= MARGIN - 1e-6);
+			assert_true(r->x + r->width <= PAGE_W - MARGIN + 1e-6);
+			/* baseline - descent and baseline + ascent (1.0 em) */
+			assert_true(r->y - 0.25 * r->size >= MARGIN - 1e-6);
+			assert_true(r->y + r->size <= PAGE_H - MARGIN + 1e-6);
+		}
+}
+
+/* The footer's right text of page pg: runs on the lowest baseline right
+ * of the middle, joined by spaces, and its right edge. */
+static void footer_right(const struct page *pg, char *out, size_t size,
+                         double *right)
+{
+	double low = 1e9;
+
+	out[0] = '\0';
+	*right = 0;
+	for (int k = 0; k < pg->n_runs; k++)
+		low = fmin(low, pg->runs[k].y);
+	for (int k = 0; k < pg->n_runs; k++) {
+		const struct run *r = &pg->runs[k];
+		if (fabs(r->y - low) > 0.01 || r->x < PAGE_W / 2)
+			continue;
+		if (out[0])
+			strncat(out, " ", size - strlen(out) - 1);
+		strncat(out, r->text, size - strlen(out) - 1);
+		*right = fmax(*right, r->x + r->width);
+	}
+}
+
+static void test_footer_on_every_page(void **state)
+{
+	struct doc d;
+	struct pages p;
+
+	(void)state;
+	init_doc(&d, "en");
+	add(&d, BLOCK_TITLE, "Agreement form", NULL);
+	for (int i = 0; i < 40; i++)
+		add(&d, BLOCK_PARAGRAPH, commitment, NULL);
+	lay(&d, &p);
+	assert_true(p.n_pages >= 3);
+	assert_true(fabs(p.width - PAGE_W) < 1e-6 && fabs(p.height - PAGE_H) < 1e-6);
+	for (int i = 0; i < p.n_pages; i++) {
+		char want[64], got[128];
+		double right;
+		snprintf(want, sizeof want, "Page %d of %d", i + 1, p.n_pages);
+		footer_right(&p.pages[i], got, sizeof got, &right);
+		assert_string_equal(got, want);
+		assert_true(fabs(right - (PAGE_W - MARGIN)) < 0.01);
+	}
+	assert_inside_margins(&p);
+	pages_clear(&p);
+	doc_clear(&d);
+}
+
+/* Fills the first page to within a few lines of its end. */
+static void fill(struct doc *d, int paragraphs)
+{
+	for (int i = 0; i < paragraphs; i++)
+		add(d, BLOCK_PARAGRAPH, commitment, NULL);
+}
+
+/* The runs of a signature block are on the page of its field. */
+static void assert_signature_whole(const struct pages *p, const char *field,
+                                   const char *heading)
+{
+	int fpage = -1, hpage = -1;
+
+	for (int i = 0; i < p->n_fields; i++)
+		if (strcmp(p->fields[i].name, field) == 0)
+			fpage = p->fields[i].page;
+	for (int i = 0; i < p->n_pages; i++)
+		for (int k = 0; k < p->pages[i].n_runs; k++)
+			if (strcmp(p->pages[i].runs[k].text, heading) == 0)
+				hpage = i;
+	assert_true(fpage >= 0);
+	assert_int_equal(fpage, hpage);
+}
+
+static void test_signature_moved_whole(void **state)
+{
+	int moved = 0;
+
+	(void)state;
+	/* Try page fills from loose to tight: whenever the block would not fit,
+	 * it must go whole to the next page. */
+	for (int n = 8; n <= 16; n++) {
+		struct doc d;
+		struct pages p;
+		init_doc(&d, "lv");
+		fill(&d, n);
+		add_signature(&d, "Pieteicēja", "applicant_signature");
+		add_signature(&d, "Komisijas", "commission_signature");
+		lay(&d, &p);
+		assert_int_equal(p.n_fields, 2);
+		assert_signature_whole(&p, "applicant_signature", "Pieteicēja");
+		assert_signature_whole(&p, "commission_signature", "Komisijas");
+		if (p.fields[0].page == 1)
+			moved++;
+		for (int i = 0; i < p.n_fields; i++) {
+			const struct sigfield *f = &p.fields[i];
+			assert_true(f->w >= 150 && f->h >= 50);
+			assert_true(f->x >= MARGIN && f->x + f->w <= PAGE_W - MARGIN);
+			assert_true(f->y >= MARGIN && f->y + f->h <= PAGE_H - MARGIN);
+			assert_non_null(f->tooltip);
+		}
+		assert_inside_margins(&p);
+		pages_clear(&p);
+		doc_clear(&d);
+	}
+	assert_true(moved > 0);
+}
+
+static void test_header_row_repeated(void **state)
+{
+	static const double widths[] = { 0.2, 0.5, 0.3 };
+	struct doc d;
+	struct pages p;
+	struct block *b;
+
+	(void)state;
+	init_doc(&d, "en");
+	add(&d, BLOCK_TITLE, "Cover sheet", NULL);
+	b = add(&d, BLOCK_TABLE_ROW, NULL, NULL);
+	b->header = 1;
+	b->n_cells = 3;
+	b->cells = calloc(3, sizeof *b->cells);
+	b->cells[0] = strdup("Applicant");
+	b->cells[1] = strdup("Document");
+	b->cells[2] = strdup("SHA-256");
+	b->col_widths = widths;
+	for (int i = 0; i < 120; i++) {
+		char id[32];
+		b = add(&d, BLOCK_TABLE_ROW, NULL, NULL);
+		b->n_cells = 3;
+		b->cells = calloc(3, sizeof *b->cells);
+		snprintf(id, sizeof id, "CoM-%04d", i);
+		b->cells[0] = strdup(id);
+		b->cells[1] = strdup("declaration-lv.pdf");
+		b->cells[2] = strdup("9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08");
+		b->col_widths = widths;
+	}
+	lay(&d, &p);
+	assert_true(p.n_pages >= 2);
+	for (int i = 0; i < p.n_pages; i++) {
+		/* The highest "Applicant" run is the top of the table on this page:
+		 * nothing of the table is above it. */
+		double hy = -1, top = -1;
+		for (int k = 0; k < p.pages[i].n_runs; k++) {
+			const struct run *r = &p.pages[i].runs[k];
+			if (strcmp(r->text, "Applicant") == 0)
+				hy = fmax(hy, r->y);
+			if (strncmp(r->text, "CoM-", 4) == 0 && r->x < PAGE_W / 3)
+				top = fmax(top, r->y);
+		}
+		assert_true(hy > 0);
+		assert_true(top > 0 && top < hy);
+	}
+	assert_inside_margins(&p);
+	pages_clear(&p);
+	doc_clear(&d);
+}
+
+static void test_heading_kept_with_next(void **state)
+{
+	(void)state;
+	for (int n = 10; n <= 16; n++) {
+		struct doc d;
+		struct pages p;
+		init_doc(&d, "lv");
+		fill(&d, n);
+		add(&d, BLOCK_HEADING, "Apņemšanās", NULL);
+		fill(&d, 3);
+		lay(&d, &p);
+		for (int i = 0; i < p.n_pages; i++) {
+			const struct page *pg = &p.pages[i];
+			double hy = -1, lowest = 1e9;
+			for (int k = 0; k < pg->n_runs; k++)
+				if (strcmp(pg->runs[k].text, "Apņemšanās") == 0)
+					hy = pg->runs[k].y;
+			if (hy < 0)
+				continue;
+			/* Body text follows the heading on the same page. */
+			for (int k = 0; k < pg->n_runs; k++)
+				if (pg->runs[k].size > 10 && pg->runs[k].size < 11)
+					lowest = fmin(lowest, pg->runs[k].y);
+			assert_true(lowest < hy - 14);
+		}
+		pages_clear(&p);
+		doc_clear(&d);
+	}
+}
+
+/* Baselines of runs of size `size`, distinct, top to bottom. */
+static int baselines(const struct page *pg, double size, double *ys, int cap)
+{
+	int n = 0;
+
+	for (int k = 0; k < pg->n_runs; k++) {
+		int seen = 0;
+		if (fabs(pg->runs[k].size - size) > 1e-6)
+			continue;
+		for (int i = 0; i < n; i++)
+			seen |= fabs(ys[i] - pg->runs[k].y) < 0.01;
+		if (!seen && n < cap)
+			ys[n++] = pg->runs[k].y;
+	}
+	for (int i = 0; i < n; i++)
+		for (int j = i + 1; j < n; j++)
+			if (ys[j] > ys[i]) {
+				double t = ys[i];
+				ys[i] = ys[j];
+				ys[j] = t;
+			}
+	return n;
+}
+
+static void test_no_widows_or_orphans(void **state)
+{
+	(void)state;
+	/* Paragraphs of 6 lines; shift the page end through them with a
+	 * spacer of varying height. */
+	for (int s = 0; s < 14; s++) {
+		struct doc d;
+		struct pages p;
+		struct block *b;
+		char text[4096] = "";
+		init_doc(&d, "lv");
+		for (int i = 0; i < 5; i++)
+			strcat(text, commitment), strcat(text, " ");
+		b = add(&d, BLOCK_SPACE, NULL, NULL);
+		b->space = 0;
+		add(&d, BLOCK_TITLE, "Title", NULL);
+		b = add(&d, BLOCK_SPACE, NULL, NULL);
+		b->space = 1 + s * 1.0;
+		for (int i = 0; i < 8; i++)
+			add(&d, BLOCK_PARAGRAPH, text, NULL);
+		lay(&d, &p);
+		assert_true(p.n_pages >= 2);
+		for (int i = 1; i < p.n_pages; i++) {
+			double a[128], z[128];
+			int na = baselines(&p.pages[i - 1], 10.5, a, 128);
+			int nz = baselines(&p.pages[i], 10.5, z, 128);
+			/* Body lines are 14 pt apart; a paragraph gap adds 6 pt. A
+			 * lone line at the bottom shows as a gap above the last
+			 * baseline; a lone line at the top, as a gap below the first. */
+			assert_true(na >= 2 && nz >= 2);
+			assert_true(fabs((a[na - 2] - a[na - 1]) - 14) < 0.01);
+			if (nz >= 3)
+				assert_true(fabs((z[0] - z[1]) - 14) < 0.01);
+		}
+		pages_clear(&p);
+		doc_clear(&d);
+	}
+}
+
+static void test_fields_and_items(void **state)
+{
+	struct doc d;
+	struct pages p;
+	struct block *b;
+	const char *url = "https://www.a-very-long-municipality-name.example.lv/"
+	                  "klimats/energetika/ricibas-plans-2030-un-talak";
+
+	(void)state;
+	init_doc(&d, "lv");
+	add(&d, BLOCK_FIELD, "Rīgas plānošanas reģions", "Organizācija");
+	b = add(&d, BLOCK_FIELD, url, "Tīmekļa vietne");
+	b->nohyph = calloc(1, sizeof *b->nohyph);
+	b->nohyph[0].start = 0;
+	b->nohyph[0].end = strlen(url);
+	b->n_nohyph = 1;
+	add(&d, BLOCK_ITEM, commitment, "1.");
+	add(&d, BLOCK_ITEM, commitment, "•");
+	lay(&d, &p);
+	assert_int_equal(p.n_pages, 1);
+	assert_inside_margins(&p);
+	{
+		/* The label and the value share a baseline; the value column is
+		 * to the right of the label column. */
+		double ly = -1, lx = -1, vx = -1, vy = -1;
+		for (int k = 0; k < p.pages[0].n_runs; k++) {
+			const struct run *r = &p.pages[0].runs[k];
+			if (strcmp(r->text, "Organizācija") == 0)
+				ly = r->y, lx = r->x;
+			if (strcmp(r->text, "Rīgas") == 0)
+				vy = r->y, vx = r->x;
+		}
+		assert_true(ly > 0 && fabs(ly - vy) < 0.01 && vx > lx + 100);
+	}
+	{
+		/* The item label hangs left of the text. */
+		double label_x = -1, text_x = 1e9, y = -1;
+		for (int k = 0; k < p.pages[0].n_runs; k++)
+			if (strcmp(p.pages[0].runs[k].text, "1.") == 0)
+				label_x = p.pages[0].runs[k].x, y = p.pages[0].runs[k].y;
+		for (int k = 0; k < p.pages[0].n_runs; k++)
+			if (fabs(p.pages[0].runs[k].y - y) < 0.01 &&
+			    strcmp(p.pages[0].runs[k].text, "1.") != 0)
+				text_x = fmin(text_x, p.pages[0].runs[k].x);
+		assert_true(fabs(label_x - MARGIN) < 0.01 && text_x >= MARGIN + 18);
+	}
+	pages_clear(&p);
+	doc_clear(&d);
+}
+
+static void test_rtl_document(void **state)
+{
+	struct doc d;
+	struct pages p;
+
+	(void)state;
+	init_doc(&d, "ar");
+	add(&d, BLOCK_PARAGRAPH, "تلتزم البلدية بإعداد خطة عمل للطاقة المستدامة والمناخ.",
+	    NULL);
+	add(&d, BLOCK_FIELD, "مدينة الرياض", "المنظمة");
+	lay(&d, &p);
+	assert_inside_margins(&p);
+	{
+		/* The last (only) line of the paragraph is flush right. */
+		double right = 0;
+		double top = 0;
+		for (int k = 0; k < p.pages[0].n_runs; k++)
+			top = fmax(top, p.pages[0].runs[k].y);
+		for (int k = 0; k < p.pages[0].n_runs; k++)
+			if (fabs(p.pages[0].runs[k].y - top) < 0.01)
+				right = fmax(right, p.pages[0].runs[k].x + p.pages[0].runs[k].width);
+		assert_true(fabs(right - (PAGE_W - MARGIN)) < 0.01);
+	}
+	pages_clear(&p);
+	doc_clear(&d);
+}
+
+/* Pages as one string: every run's page, position and text. */
+static char *dump(const struct pages *p)
+{
+	size_t cap = 1 << 16, n = 0;
+	char *s = malloc(cap);
+
+	assert_non_null(s);
+	for (int i = 0; i < p->n_pages; i++)
+		for (int k = 0; k < p->pages[i].n_runs; k++) {
+			const struct run *r = &p->pages[i].runs[k];
+			size_t need = strlen(r->text) + 64;
+			if (n + need >= cap) {
+				cap = cap * 2 + need;
+				s = realloc(s, cap);
+				assert_non_null(s);
+			}
+			n += (size_t)snprintf(s + n, cap - n, "%d %d %.3f %.3f %s\n", i,
+			                      r->font, r->x, r->y, r->text);
+		}
+	s[n] = '\0';
+	return s;
+}
+
+struct job {
+	const struct doc *d;
+	const char *expect;
+	int ok;
+};
+
+static void *lay_many(void *arg)
+{
+	struct job *j = arg;
+
+	j->ok = 1;
+	for (int i = 0; i < 10 && j->ok; i++) {
+		struct pages p = { 0 };
+		struct err e = { 0 };
+		char *got;
+		if (layout_doc(j->d, fs, &p, &e) != 0) {
+			j->ok = 0;
+			break;
+		}
+		got = dump(&p);
+		j->ok = strcmp(got, j->expect) == 0;
+		free(got);
+		pages_clear(&p);
+	}
+	para_thread_cleanup();
+	return NULL;
+}
+
+/* Worker threads lay out documents at the same time and get exactly what
+ * one thread gets. */
+static void test_threads(void **state)
+{
+	struct doc d[2];
+	struct pages p;
+	char *expect[2];
+	pthread_t t[4];
+	struct job jobs[4];
+
+	(void)state;
+	init_doc(&d[0], "lv");
+	init_doc(&d[1], "bg");
+	for (int i = 0; i < 6; i++) {
+		add(&d[0], BLOCK_ITEM, commitment, "1.");
+		add(&d[1], BLOCK_PARAGRAPH,
+		    "Координаторът се задължава да подпомага общините, подписали "
+		    "Споразумението на кметовете, при изготвянето на плановете за "
+		    "действие за устойчива енергия и климат и да докладва редовно.",
+		    NULL);
+	}
+	for (int i = 0; i < 2; i++) {
+		lay(&d[i], &p);
+		expect[i] = dump(&p);
+		pages_clear(&p);
+	}
+	for (int i = 0; i < 4; i++) {
+		jobs[i].d = &d[i % 2];
+		jobs[i].expect = expect[i % 2];
+		assert_int_equal(pthread_create(&t[i], NULL, lay_many, &jobs[i]), 0);
+	}
+	for (int i = 0; i < 4; i++) {
+		assert_int_equal(pthread_join(t[i], NULL), 0);
+		assert_true(jobs[i].ok);
+	}
+	for (int i = 0; i < 2; i++) {
+		free(expect[i]);
+		doc_clear(&d[i]);
+	}
+}
+
+static void test_speed(void **state)
+{
+	struct doc d;
+	struct pages p;
+	struct timespec t0, t1;
+	double ms;
+	int n = 20;
+
+	(void)state;
+	init_doc(&d, "lv");
+	add(&d, BLOCK_TITLE, "Pievienošanās līgums", NULL);
+	for (int i = 0; i < 10; i++)
+		add(&d, BLOCK_ITEM, commitment, "1.");
+	add_signature(&d, "Pieteicēja", "applicant_signature");
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (int i = 0; i < n; i++) {
+		lay(&d, &p);
+		pages_clear(&p);
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	ms = ((double)(t1.tv_sec - t0.tv_sec) * 1e3 +
+	      (double)(t1.tv_nsec - t0.tv_nsec) / 1e6) / n;
+	printf("layout: %.3f ms per 2-page document (this build)\n", ms);
+	/* Generous: the sanitized build is several times slower than -O2. */
+	assert_true(ms < 50);
+	doc_clear(&d);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_footer_on_every_page),
+		cmocka_unit_test(test_signature_moved_whole),
+		cmocka_unit_test(test_header_row_repeated),
+		cmocka_unit_test(test_heading_kept_with_next),
+		cmocka_unit_test(test_no_widows_or_orphans),
+		cmocka_unit_test(test_fields_and_items),
+		cmocka_unit_test(test_rtl_document),
+		cmocka_unit_test(test_threads),
+		cmocka_unit_test(test_speed),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}

@@ -1,0 +1,340 @@
+/* test_para.c — the paragraph breaker: total fit beats first fit, no line
+ * wider than its measure, hyphens where the language has patterns and
+ * never inside a name, over-long URLs broken by character inside the
+ * margin, Arabic shaped and reversed, mixed-direction lines in order. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "para.h"
+
+static struct fontset *fs;
+
+static int setup(void **state)
+{
+	struct err e = { 0 };
+
+	(void)state;
+	fs = fontset_load("fonts", &e);
+	if (fs == NULL)
+		fprintf(stderr, "fontset: %s\n", e.msg);
+	return fs ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	fontset_free(fs);
+	para_thread_cleanup();
+	return 0;
+}
+
+static const char *lorem_lv =
+	"Koordinators apņemas atbalstīt pašvaldības, kas parakstījušas Pilsētu "
+	"mēru paktu, sagatavojot ilgtspējīgas enerģētikas un klimata rīcības "
+	"plānus, organizējot apmācības un sniedzot tehnisku un stratēģisku "
+	"palīdzību, lai sasniegtu Eiropas Savienības klimata mērķus līdz 2030. "
+	"gadam un klimatneitralitāti līdz 2050. gadam, kā arī regulāri ziņot par "
+	"paveikto un dalīties pieredzē ar citām pašvaldībām reģionā.";
+
+static const char *lorem_en =
+	"The Covenant Coordinator undertakes to promote the Covenant of Mayors "
+	"among the local authorities of its territory, to provide them with "
+	"technical and strategic guidance for the preparation of their "
+	"sustainable energy and climate action plans, and to report regularly "
+	"to the Covenant Office on the results achieved and the difficulties met.";
+
+static struct para_style style(const char *lang, double measure)
+{
+	struct para_style st = { .face = FACE_REGULAR, .size = 10.5,
+	                         .measure = measure, .align = ALIGN_JUSTIFY,
+	                         .hyphenate = 1, .lang = lang };
+	return st;
+}
+
+static void set(const struct para_style *st, const char *text,
+                const struct span *nohyph, int n, struct para *p)
+{
+	struct err e = { 0 };
+
+	memset(p, 0, sizeof *p);
+	if (para_set(fs, st, text, nohyph, n, p, &e) != 0)
+		fail_msg("para_set: %s", e.msg);
+}
+
+static void assert_inside(const struct para *p, double measure)
+{
+	for (int i = 0; i < p->n_lines; i++)
+		for (int k = 0; k < p->lines[i].n_pieces; k++) {
+			const struct para_piece *pc = &p->lines[i].pieces[k];
+			assert_true(pc->x >= -1e-6);
+			assert_true(pc->x + pc->width <= measure + 1e-6);
+		}
+}
+
+/* All the text of a paragraph, pieces joined by nothing. */
+static char *joined(const struct para *p)
+{
+	size_t len = 1;
+	char *s;
+
+	for (int i = 0; i < p->n_lines; i++)
+		for (int k = 0; k < p->lines[i].n_pieces; k++)
+			len += strlen(p->lines[i].pieces[k].text);
+	s = calloc(1, len);
+	assert_non_null(s);
+	for (int i = 0; i < p->n_lines; i++)
+		for (int k = 0; k < p->lines[i].n_pieces; k++)
+			strcat(s, p->lines[i].pieces[k].text);
+	return s;
+}
+
+static void test_total_fit_beats_first_fit(void **state)
+{
+	const char *texts[] = { lorem_lv, lorem_en };
+	const char *langs[] = { "lv", "en" };
+	double measures[] = { 180, 230, 300 };
+	int strictly_better = 0;
+
+	(void)state;
+	for (int t = 0; t < 2; t++)
+		for (int m = 0; m < 3; m++) {
+			struct para_style st = style(langs[t], measures[m]);
+			struct para kp, greedy;
+			set(&st, texts[t], NULL, 0, &kp);
+			st.greedy = 1;
+			set(&st, texts[t], NULL, 0, &greedy);
+			assert_true(kp.demerits <= greedy.demerits + 1e-6);
+			if (kp.demerits < greedy.demerits - 1)
+				strictly_better++;
+			assert_inside(&kp, measures[m]);
+			assert_inside(&greedy, measures[m]);
+			para_clear(&kp);
+			para_clear(&greedy);
+		}
+	assert_true(strictly_better >= 3);
+}
+
+static void test_justified_and_last_line_ragged(void **state)
+{
+	struct para_style st = style("en", 250);
+	struct para p;
+
+	(void)state;
+	set(&st, lorem_en, NULL, 0, &p);
+	assert_true(p.n_lines >= 4);
+	for (int i = 0; i < p.n_lines - 1; i++)
+		assert_true(fabs(p.lines[i].right - 250) < 0.01);
+	assert_true(p.lines[p.n_lines - 1].right < 240);
+	/* One piece per word: the first line has several. */
+	assert_true(p.lines[0].n_pieces >= 4);
+	para_clear(&p);
+}
+
+static void test_hyphenates(void **state)
+{
+	const char *langs[] = { "lv", "en", "sv", "bg" };
+	const char *texts[] = {
+		lorem_lv, lorem_en,
+		"Samordnaren åtar sig att stödja kommunerna som har undertecknat "
+		"borgmästaravtalet i utarbetandet av handlingsplaner för hållbar "
+		"energi och klimatåtgärder samt att regelbundet rapportera.",
+		"Координаторът се задължава да подпомага общините, подписали "
+		"Споразумението на кметовете, при изготвянето на плановете за "
+		"действие за устойчива енергия и климат и да докладва редовно.",
+	};
+
+	(void)state;
+	for (int i = 0; i < 4; i++) {
+		struct para_style st = style(langs[i], 260);
+		struct para p;
+		set(&st, texts[i], NULL, 0, &p);
+		assert_true(p.hyphens > 0);
+		assert_inside(&p, 260);
+		para_clear(&p);
+		st.hyphenate = 0;
+		set(&st, texts[i], NULL, 0, &p);
+		assert_int_equal(p.hyphens, 0);
+		para_clear(&p);
+	}
+}
+
+static void test_no_hyphen_in_name(void **state)
+{
+	const char *text = "Paraksta Konstantinopolitanischedudelsackpfeifenmacher "
+	                   "Aleksandrovičs-Vasiļjevskis un organizācija.";
+	struct span name = { 9, 0 };
+	struct para_style st = style("lv", 120);
+	struct para p;
+	char *all;
+
+	(void)state;
+	name.end = strstr(text, " un ") - text;
+	set(&st, text, &name, 1, &p);
+	assert_inside(&p, 120);
+	for (int i = 0; i < p.n_lines; i++) {
+		const struct para_line *ln = &p.lines[i];
+		const char *last = ln->pieces[ln->n_pieces - 1].text;
+		size_t n = strlen(last);
+		/* A line may end with '-' only after "Aleksandrovičs-" (a safe
+		 * point of the name) and never with an added hyphen. */
+		if (n > 0 && last[n - 1] == '-')
+			assert_non_null(strstr(last, "Aleksandrovičs-"));
+	}
+	all = joined(&p);
+	assert_non_null(strstr(all, "Konstantinopolitanischedudelsackpfeifenmacher"));
+	free(all);
+	para_clear(&p);
+}
+
+static void test_long_url_broken_by_character(void **state)
+{
+	const char *url = "https://example.org/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+	                  "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
+	char text[512];
+	struct para_style st = style("en", 160);
+	struct para p;
+	char *all;
+
+	(void)state;
+	snprintf(text, sizeof text, "See %s for details.", url);
+	set(&st, text, NULL, 0, &p);
+	assert_true(p.n_lines >= 3);
+	assert_inside(&p, 160);
+	assert_int_equal(p.hyphens, 0);
+	all = joined(&p);
+	assert_non_null(strstr(all, url));  /* nothing added, nothing lost */
+	free(all);
+	para_clear(&p);
+}
+
+static void test_email_breaks_at_safe_points(void **state)
+{
+	const char *text = "Write to energy.coordination.office@municipality-of-"
+	                   "somewhere.example.eu now.";
+	struct para_style st = style("en", 150);
+	struct para p;
+	char *all;
+
+	(void)state;
+	set(&st, text, NULL, 0, &p);
+	assert_true(p.n_lines >= 3);
+	assert_inside(&p, 150);
+	assert_int_equal(p.hyphens, 0);
+	for (int i = 0; i + 1 < p.n_lines; i++) {
+		const struct para_line *ln = &p.lines[i];
+		const char *last = ln->pieces[ln->n_pieces - 1].text;
+		char c = last[strlen(last) - 1];
+		/* Inside the address, a line ends only after a safe character. */
+		if (strchr(last, '.') || strchr(last, '@'))
+			assert_non_null(strchr("/.@-_?", c));
+	}
+	all = joined(&p);
+	assert_non_null(strstr(all, "energy.coordination.office@municipality-of-"
+	                            "somewhere.example.eu"));
+	free(all);
+	para_clear(&p);
+}
+
+static void test_arabic_shaped_and_reversed(void **state)
+{
+	struct para_style st = style("en", 300);
+	struct para p;
+
+	(void)state;
+	set(&st, "سلام", NULL, 0, &p);
+	assert_int_equal(p.n_lines, 1);
+	assert_int_equal(p.lines[0].n_pieces, 1);
+	/* meem isolated, lam-alef final, seen initial: visual order. */
+	assert_string_equal(p.lines[0].pieces[0].text, "\xEF\xBB\xA1\xEF\xBB\xBC\xEF\xBA\xB3");
+	para_clear(&p);
+}
+
+static void test_mixed_direction_order(void **state)
+{
+	struct para_style st = style("en", 400);
+	struct para p;
+	const struct para_line *ln;
+
+	(void)state;
+	st.align = ALIGN_START;
+	set(&st, "abc אבג דהו xyz", NULL, 0, &p);
+	assert_int_equal(p.n_lines, 1);
+	ln = &p.lines[0];
+	assert_int_equal(ln->n_pieces, 4);
+	assert_string_equal(ln->pieces[0].text, "abc");
+	assert_string_equal(ln->pieces[1].text, "והד");
+	assert_string_equal(ln->pieces[2].text, "גבא");
+	assert_string_equal(ln->pieces[3].text, "xyz");
+	for (int i = 1; i < 4; i++)
+		assert_true(ln->pieces[i].x > ln->pieces[i - 1].x);
+	para_clear(&p);
+
+	/* An RTL paragraph: the first logical word is on the right. */
+	st.lang = "he";
+	set(&st, "אבג דהו", NULL, 0, &p);
+	ln = &p.lines[0];
+	assert_int_equal(ln->n_pieces, 2);
+	assert_string_equal(ln->pieces[0].text, "והד");
+	assert_string_equal(ln->pieces[1].text, "גבא");
+	assert_true(fabs(ln->right - 400) < 0.01);  /* flush right */
+	para_clear(&p);
+}
+
+static void test_font_runs(void **state)
+{
+	struct para_style st = style("en", 400);
+	struct para p;
+	const struct para_line *ln;
+
+	(void)state;
+	st.align = ALIGN_START;
+	/* Georgian comes from the second font of the chain. */
+	set(&st, "Tbilisi თბილისი", NULL, 0, &p);
+	ln = &p.lines[0];
+	assert_int_equal(ln->n_pieces, 2);
+	assert_int_not_equal(ln->pieces[0].font, ln->pieces[1].font);
+	para_clear(&p);
+}
+
+static void test_hard_breaks_and_errors(void **state)
+{
+	struct para_style st = style("en", 300);
+	struct para p;
+	struct err e = { 0 };
+
+	(void)state;
+	set(&st, "Street 1\nRiga\nLatvia", NULL, 0, &p);
+	assert_int_equal(p.n_lines, 3);
+	para_clear(&p);
+	memset(&p, 0, sizeof p);
+	assert_int_equal(para_set(fs, &st, "bad \xC3\x28 utf8", NULL, 0, &p, &e), -1);
+	assert_non_null(strstr(e.msg, "UTF-8"));
+	assert_int_equal(para_set(fs, &st, "emoji \xF0\x9F\x98\x80", NULL, 0, &p, &e), -1);
+	assert_non_null(strstr(e.msg, "U+1F600"));
+	set(&st, "", NULL, 0, &p);
+	assert_true(p.n_lines <= 1);
+	para_clear(&p);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_total_fit_beats_first_fit),
+		cmocka_unit_test(test_justified_and_last_line_ragged),
+		cmocka_unit_test(test_hyphenates),
+		cmocka_unit_test(test_no_hyphen_in_name),
+		cmocka_unit_test(test_long_url_broken_by_character),
+		cmocka_unit_test(test_email_breaks_at_safe_points),
+		cmocka_unit_test(test_arabic_shaped_and_reversed),
+		cmocka_unit_test(test_mixed_direction_order),
+		cmocka_unit_test(test_font_runs),
+		cmocka_unit_test(test_hard_breaks_and_errors),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
