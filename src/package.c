@@ -349,7 +349,7 @@ cleanup:
 
 /* ---- the cover sheet -------------------------------------------------- */
 
-static const double cover_widths[] = { 0.12, 0.27, 0.28, 0.09, 0.24 };
+static const double cover_widths[] = { 0.17, 0.24, 0.28, 0.08, 0.23 };
 
 static int add_text_block(struct doc *d, enum block_kind kind,
                           const char *label, const char *text)

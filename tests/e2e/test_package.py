@@ -128,11 +128,54 @@ class PackageTest(unittest.TestCase):
         self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
         text = subprocess.run(["pdftotext", cover, "-"], capture_output=True,
                               text=True).stdout
+        # Table cells wrap: compare without white space.
+        flat = "".join(text.split())
         for want in ("2026-11-A", DATE, "Maria Rossi", "LV-COORD-0042",
-                     "Vidzemes plānošanas reģions"):
-            self.assertIn(want, text)
-        self.assertIn(doc["sha256"], "".join(text.split()))
-        self.assertNotIn("LV-AP-0007", text)
+                     "Vidzemes plānošanas reģions", doc["sha256"]):
+            self.assertIn("".join(want.split()), flat)
+        self.assertNotIn("LV-AP-0007", flat)
+
+    def test_countersigned_form_starts_with_the_listed_bytes(self):
+        """The countersigner's check in docs/packages.md: after signing the
+        commission field, the first `bytes` bytes of the signed file have
+        the manifest's SHA-256."""
+        import shutil
+        if not all(shutil.which(t) for t in ("openssl", "certutil",
+                                             "pk12util", "pdfsig")):
+            self.skipTest("openssl, certutil, pk12util or pdfsig missing")
+        out = os.path.join(self.tmp, "out")
+        self.generate(out)
+        d = unpack(self, os.path.join(out, "packages",
+                                      COUNTERSIGN + ".zip"))
+        with open(os.path.join(d, COUNTERSIGN, "manifest.json")) as f:
+            doc = json.load(f)["documents"][0]
+        form = os.path.join(d, COUNTERSIGN, doc["path"])
+        nss = os.path.join(self.tmp, "nss")
+        os.makedirs(nss)
+
+        def sh(*cmd):
+            r = subprocess.run(cmd, capture_output=True, text=True)
+            self.assertEqual(r.returncode, 0, " ".join(cmd) + r.stderr)
+            return r.stdout
+        key, crt, p12 = (os.path.join(nss, n) for n in ("k.pem", "c.pem",
+                                                         "c.p12"))
+        sh("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes",
+           "-keyout", key, "-out", crt, "-days", "2",
+           "-subj", "/CN=Test Countersigner")
+        sh("openssl", "pkcs12", "-export", "-inkey", key, "-in", crt,
+           "-name", "cs", "-out", p12, "-passout", "pass:pw")
+        sh("certutil", "-N", "-d", "sql:" + nss, "--empty-password")
+        sh("pk12util", "-i", p12, "-d", "sql:" + nss, "-W", "pw")
+        signed = os.path.join(self.tmp, "signed.pdf")
+        sh("pdfsig", "-nssdir", "sql:" + nss, "-nick", "cs", "-sign",
+           "commission_signature", form, signed)
+        info = sh("pdfsig", "-nssdir", "sql:" + nss, signed)
+        self.assertIn("Test Countersigner", info)
+        with open(signed, "rb") as f:
+            data = f.read()
+        self.assertGreater(len(data), doc["bytes"])
+        self.assertEqual(hashlib.sha256(data[:doc["bytes"]]).hexdigest(),
+                         doc["sha256"])
 
     def test_two_runs_same_packages(self):
         a, b = os.path.join(self.tmp, "a"), os.path.join(self.tmp, "b")
