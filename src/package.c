@@ -299,18 +299,22 @@ static int add_manifest_json(struct pkg *k, json_object *o, struct err *e)
 {
 	const char *text;
 	char *copy;
+	size_t len;
 	int rc;
 
 	if (o == NULL)
 		return err_set(e, "out of memory");
 	text = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY |
 	                                      JSON_C_TO_STRING_NOSLASHESCAPE);
-	copy = text ? malloc(strlen(text) + 2) : NULL;
+	len = text ? strlen(text) : 0;
+	copy = text ? malloc(len + 2) : NULL;
 	if (copy == NULL) {
 		json_object_put(o);
 		return err_set(e, "out of memory");
 	}
-	sprintf(copy, "%s\n", text);
+	memcpy(copy, text, len);
+	copy[len] = '\n';
+	copy[len + 1] = '\0';
 	json_object_put(o);
 	rc = pkg_add_text(k, "manifest.json", copy, 1, e);
 	free(copy);

@@ -168,6 +168,8 @@ static struct entry *find_entry(struct verifier *v, const char *name)
 	struct entry key = { 0 };
 
 	key.name = (char *)name;
+	if (v->n == 0)
+		return NULL;
 	return bsearch(&key, v->entries, v->n, sizeof *v->entries,
 	               compare_entries);
 }
@@ -439,6 +441,8 @@ static const struct listing *find_listing(const struct manifest *m,
 {
 	struct listing key = { (char *)path, "" };
 
+	if (m->n == 0)
+		return NULL;
 	return bsearch(&key, m->lines, m->n, sizeof *m->lines,
 	               compare_listings);
 }

@@ -314,6 +314,26 @@ class VerifyTest(unittest.TestCase):
         self.assertLess(time.time() - t, 60)
         self.assertProblem(r, path, None, "more than the 200000 allowed")
 
+    def test_random_corruption_never_crashes(self):
+        """Flipped bytes anywhere (headers, data, central directory) give
+        exit 0 or 1, never a crash, a hang or a sanitizer report."""
+        import random
+        rng = random.Random(8493)
+        with open(self.bag, "rb") as f:
+            good = f.read()
+        caught = 0
+        for i in range(60):
+            data = bytearray(good)
+            for _ in range(rng.randint(1, 4)):
+                data[rng.randrange(len(data))] ^= 1 << rng.randrange(8)
+            z = harness.write(os.path.join(self.tmp, "f%d.zip" % i),
+                              bytes(data))
+            r = self.verify(z)
+            self.assertIn(r.returncode, (0, 1), r.stderr)
+            self.assertNotIn("Sanitizer", r.stderr)
+            caught += r.returncode == 1
+        self.assertGreater(caught, 45)
+
     # ---- packages ------------------------------------------------------------
 
     def make_package(self, files, name="pkg.zip", top="LV-1/"):
