@@ -317,6 +317,34 @@ class BundleTest(unittest.TestCase):
             "pactdoc-%s-2.zip" % DATE, "pactdoc-%s-3.zip" % DATE,
             "pactdoc-%s.zip" % DATE])
 
+    def test_killed_run_leaves_no_partial_bundle(self):
+        """Killed at any moment, bundle leaves either no ZIP under the
+        final name or a complete one, never a partial one."""
+        import signal
+        import time
+        big = os.path.join(self.tmp, "big")
+        for i in range(40):
+            harness.write(os.path.join(big, "D-%d" % i, "D-%d.pdf" % i),
+                          os.urandom(1 << 20))
+        final = os.path.join(self.dest, "pactdoc-%s.zip" % DATE)
+        env = dict(os.environ)
+        env.update(datadir_env(self))
+        for delay in (0.02, 0.1, 0.3, 0.6):
+            p = subprocess.Popen([harness.PACTDOC, "bundle", "--date", DATE,
+                                  "-o", self.dest, big], env=env,
+                                 stdout=subprocess.DEVNULL,
+                                 stderr=subprocess.DEVNULL)
+            time.sleep(delay)
+            p.send_signal(signal.SIGKILL)
+            p.wait()
+            if os.path.exists(final):
+                r = run(self, "verify", final)
+                self.assertEqual(r.returncode, 0, r.stdout)
+                os.unlink(final)
+            for name in (os.listdir(self.dest)
+                         if os.path.isdir(self.dest) else []):
+                self.assertNotRegex(name, r"\.zip$")
+
     def test_source_organization_is_configurable(self):
         r = self.bundle(env={"PACTDOC_SOURCE_ORGANIZATION": "Archive Ūnit"})
         self.assertEqual(r.returncode, 0, r.stderr)
