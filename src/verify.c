@@ -684,12 +684,13 @@ static int check_bag(struct verifier *v, struct err *e)
 	for (size_t i = 0; i < v->n; i++) {
 		struct entry *en = &v->entries[i];
 		int payload = is_payload(v, en);
-		const char *rel = en->name + v->top_len;
-		if (strncmp(en->name, v->top, v->top_len) == 0 &&
-		    strncmp(rel, "data/", 5) == 0)
+		const char *rel;
+		if (strncmp(en->name, v->top, v->top_len) != 0)
+			continue;
+		rel = en->name + v->top_len;
+		if (strncmp(rel, "data/", 5) == 0)
 			has_data = 1;
-		if (en->unsafe || en->is_dir ||
-		    strncmp(en->name, v->top, v->top_len) != 0)
+		if (en->unsafe || en->is_dir)
 			continue;
 		if (!payload && strncmp(rel, "tagmanifest-", 12) == 0)
 			continue;
