@@ -59,9 +59,7 @@ static void hash_str(struct pdf_ctx *c, const char *s)
 
 static void hash_num(struct pdf_ctx *c, double v)
 {
-	char buf[64];
-	int n = snprintf(buf, sizeof buf, "%.4f;", v);
-	hash_bytes(c, buf, (size_t)n);
+	hash_bytes(c, &v, sizeof v);
 }
 
 /* A PDF text string (UTF-16BE with BOM) from UTF-8, as a hex string

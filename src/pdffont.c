@@ -108,6 +108,17 @@ static uint32_t rd32(const unsigned char *p)
 	       (uint32_t)p[2] << 8 | p[3];
 }
 
+/* Four upper-case hex digits of v (v < 65536). */
+static void hex4(char *out, unsigned v)
+{
+	static const char digits[] = "0123456789ABCDEF";
+
+	out[0] = digits[(v >> 12) & 15];
+	out[1] = digits[(v >> 8) & 15];
+	out[2] = digits[(v >> 4) & 15];
+	out[3] = digits[v & 15];
+}
+
 /* ---- the font program: a glyph subset keeping glyph ids --------------- */
 
 struct table {
@@ -539,7 +550,7 @@ int pdffont_show(struct pdffont *f, HPDF_Page page, double size, double x,
 			f->used[gid] = cp;
 		if ((int)gid > f->max_gid)
 			f->max_gid = (int)gid;
-		snprintf(hex, sizeof hex, "%04X", gid);
+		hex4(hex, gid);
 		buf_add(&b, hex, 4);
 	}
 	buf_str(&b, "> Tj\n");
