@@ -79,10 +79,14 @@ def xml_text(path):
 
 
 def text_files():
-    """The catalogues and every XML file under tests/data."""
+    """The catalogues and every XML file under tests/data, except the
+    hostile corpus (tests/data/hostile/): its records exist to be
+    rejected, some precisely for characters no font can draw (C1
+    controls, fullwidth letters in ids, CJK Extension B)."""
     files = sorted(glob.glob(os.path.join(ROOT, "locales", "*.xlf")))
-    files += sorted(glob.glob(os.path.join(ROOT, "tests", "data", "**",
-                                           "*.xml"), recursive=True))
+    files += sorted(p for p in glob.glob(
+        os.path.join(ROOT, "tests", "data", "**", "*.xml"), recursive=True)
+        if os.sep + "hostile" + os.sep not in p)
     return files
 
 
