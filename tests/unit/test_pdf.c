@@ -203,6 +203,15 @@ static void test_errors_leave_nothing(void **state)
 	assert_non_null(strstr(e.msg, "font"));
 	p.pages[0].runs[0].font = 0;
 
+	/* A character that is not in the run's font is refused, never a
+	 * box or a blank. */
+	free(p.pages[0].runs[0].text);
+	p.pages[0].runs[0].text = strdup("a\xE1\x83\x90");   /* a + Georgian */
+	p.pages[0].runs[0].font = fontset_pick(fs, FACE_REGULAR, 'a');
+	assert_int_equal(pdf_write(fs, &p, &meta, a, NULL, &e), -1);
+	assert_non_null(strstr(e.msg, "U+10D0"));
+	p.pages[0].runs[0].text[1] = '\0';
+
 	p.fields[0].page = 7;
 	assert_int_equal(pdf_write(fs, &p, &meta, a, NULL, &e), -1);
 	assert_non_null(strstr(e.msg, "page"));
