@@ -212,6 +212,11 @@ static void test_errors_leave_nothing(void **state)
 	assert_non_null(strstr(e.msg, "U+10D0"));
 	p.pages[0].runs[0].text[1] = '\0';
 
+	p.pages[0].runs[1].x = 0.0 / 0.0;
+	assert_int_equal(pdf_write(fs, &p, &meta, a, NULL, &e), -1);
+	assert_non_null(strstr(e.msg, "position"));
+	p.pages[0].runs[1].x = 50;
+
 	p.fields[0].page = 7;
 	assert_int_equal(pdf_write(fs, &p, &meta, a, NULL, &e), -1);
 	assert_non_null(strstr(e.msg, "page"));
