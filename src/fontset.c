@@ -613,6 +613,8 @@ double fontset_width(const struct fontset *fs, int font, double size,
 		int n = fontset_utf8_next(utf8 + i, len - i, &cp);
 		unsigned gid;
 		i += n > 0 ? (size_t)n : 1;
+		if (fontset_is_invisible(cp))
+			continue;
 		gid = fontset_glyph(fs, font, cp);
 		if (gid != 0)
 			units += f->advance[gid];

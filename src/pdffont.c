@@ -538,10 +538,10 @@ int pdffont_show(struct pdffont *f, HPDF_Page page, double size, double x,
 			goto cleanup;
 		}
 		i += (size_t)n;
+		if (fontset_is_invisible(cp))
+			continue;   /* never drawn, even where the font has a glyph */
 		gid = fontset_glyph(f->fs, f->font, cp);
 		if (gid == 0 || (int)gid >= f->n_glyphs) {
-			if (fontset_is_invisible(cp))
-				continue;
 			err_set(e, "pdf: U+%04X is not in font %s", (unsigned)cp,
 			        f->info->ps_name);
 			goto cleanup;

@@ -113,7 +113,7 @@ static void build_sample(struct pages *p, FILE *manifest)
 	pg2 = pages_add_page(p);
 	assert_non_null(pg2);
 	sample_run(pg2, manifest, "page2", FACE_REGULAR, 11, 50, 780,
-	           "Paraksts / Signature");
+	           "Pa\xC2\xADraksts / Signature");   /* soft hyphen */
 	assert_int_equal(page_add_rule(pg2, 50, 600, 250, 600, 0.5), 0);
 	assert_int_equal(page_add_rule(pg2, 320, 600, 520, 600, 0.5), 0);
 	assert_int_equal(pages_add_field(p, 1, 50, 600, 200, 60,
