@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <unicode/unorm2.h>
+
 #include <hpdf_objects.h>
 #include <hpdf_doc.h>
 #include <hpdf_pages.h>
@@ -368,9 +370,49 @@ static HPDF_Array width_array(const struct pdffont *f)
 	return w;
 }
 
+/* Arabic presentation forms (the shaped glyphs the layout draws) are
+ * written to the text layer as the letters they stand for (NFKC, without
+ * the space or tatweel that carries an isolated mark), so that copying and
+ * pdftotext give back the record's own text. */
+static int is_presentation_form(uint32_t cp)
+{
+	return (cp >= 0xFB50 && cp <= 0xFDFF) || (cp >= 0xFE70 && cp <= 0xFEFE);
+}
+
+static int letters_of(uint32_t cp, UChar *out, int size)
+{
+	UErrorCode status = U_ZERO_ERROR;
+	const UNormalizer2 *nfkc = unorm2_getNFKCInstance(&status);
+	UChar in[1] = { (UChar)cp }, tmp[16];
+	int32_t n, kept = 0;
+
+	if (U_FAILURE(status))
+		return 0;
+	n = unorm2_normalize(nfkc, in, 1, tmp, 16, &status);
+	if (U_FAILURE(status))
+		return 0;
+	for (int32_t i = 0; i < n && kept < size; i++)
+		if (tmp[i] != 0x0020 && tmp[i] != 0x0640)
+			out[kept++] = tmp[i];
+	return kept;
+}
+
 static void cmap_utf16(struct buf *b, uint32_t cp)
 {
 	char hex[16];
+	UChar letters[8];
+	int n;
+
+	if (is_presentation_form(cp) && (n = letters_of(cp, letters, 8)) > 0) {
+		/* The glyphs are drawn in visual (right-to-left) order and
+		 * extractors reverse the run back; a ligature's letters must
+		 * be listed in that visual order too (lam-alef -> alef, lam). */
+		for (int i = n - 1; i >= 0; i--) {
+			snprintf(hex, sizeof hex, "%04X", (unsigned)letters[i]);
+			buf_str(b, hex);
+		}
+		return;
+	}
 
 	if (cp >= 0x10000) {
 		uint32_t v = cp - 0x10000;
