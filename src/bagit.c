@@ -483,8 +483,14 @@ int bagit_write(const struct bag_options *opt, char *const *paths,
 		err_set(e, "%s: not a date", opt->date);
 		goto cleanup;
 	}
-	if (collect(&pl, paths, n_paths, e) != 0 ||
-	    sort_payload(&pl, e) != 0 || digest_payload(&pl, &bytes, e) != 0)
+	if (collect(&pl, paths, n_paths, e) != 0 || sort_payload(&pl, e) != 0)
+		goto cleanup;
+	if (opt->max_files > 0 && pl.n > opt->max_files) {
+		err_set(e, "%zu files, more than the %zu one bundle may hold: "
+		        "bundle them in parts", pl.n, opt->max_files);
+		goto cleanup;
+	}
+	if (digest_payload(&pl, &bytes, e) != 0)
 		goto cleanup;
 	if (fs_mkdirs(opt->outdir, e) != 0)
 		goto cleanup;

@@ -22,6 +22,7 @@ struct bag_options {
 	const char *date;            /* YYYY-MM-DD: name, Bagging-Date, ZIP times */
 	const char *organization;    /* Source-Organization */
 	const char *software_agent;  /* Bag-Software-Agent, "pactdoc 0.1.0" */
+	size_t max_files;            /* refuse more payload files; 0: no limit */
 };
 
 struct bag_result {
@@ -38,7 +39,7 @@ struct bag_result {
  * and res->number says which. Returns 0, or -1 with e set (nothing is left
  * behind on failure): no payload file found, a file name with control
  * characters or backslashes or invalid UTF-8, two inputs that map to the
- * same data/ path, an unreadable file. */
+ * same data/ path, an unreadable file, more than max_files files. */
 int bagit_write(const struct bag_options *opt, char *const *paths,
                 int n_paths, struct bag_result *res, struct err *e);
 

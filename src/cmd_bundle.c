@@ -48,6 +48,8 @@ int cmd_bundle(const struct config *cfg)
 	opt.date = cfg->date;
 	opt.organization = source_organization();
 	opt.software_agent = "pactdoc " PACTDOC_VERSION;
+	/* What verify accepts, less the four tag files. */
+	opt.max_files = (size_t)verify_default_limits.max_entries - 4;
 	if (opt.organization == NULL) {
 		fprintf(stderr, "pactdoc: PACTDOC_SOURCE_ORGANIZATION must be "
 		        "one line of at most 200 bytes\n");
