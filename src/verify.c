@@ -28,15 +28,15 @@ struct entry {
 	int unsafe;
 	int digested;
 	uint64_t actual;        /* bytes read when digested */
-	char sha256[65];
-	char sha512[129];
+	unsigned char sha256[32];  /* raw digests, once digested */
+	unsigned char sha512[64];
 	int failed;             /* could not be read: reported once */
 };
 
 /* One line of a manifest. */
 struct listing {
 	char *path;             /* decoded, relative to the top folder */
-	char hex[129];
+	unsigned char digest[64];  /* raw; 32 bytes used for SHA-256 */
 };
 
 struct manifest {
@@ -305,16 +305,6 @@ static int digest_sink(void *ctx, const void *data, size_t len)
 	return 0;
 }
 
-static void to_hex(const unsigned char *raw, unsigned len, char *hex)
-{
-	static const char digits[] = "0123456789abcdef";
-
-	for (unsigned i = 0; i < len; i++) {
-		hex[2 * i] = digits[raw[i] >> 4];
-		hex[2 * i + 1] = digits[raw[i] & 15];
-	}
-	hex[2 * len] = '\0';
-}
 
 /* Streams an entry once through the digests the manifests need (all
  * manifests are loaded before the first entry is digested). Returns 0, or -1 when it
@@ -322,8 +312,6 @@ static void to_hex(const unsigned char *raw, unsigned len, char *hex)
 static int digest_entry(struct verifier *v, struct entry *en)
 {
 	struct digests d;
-	unsigned char raw[EVP_MAX_MD_SIZE];
-	unsigned raw_len;
 	struct err e;
 	int rc = -2;
 
@@ -345,14 +333,10 @@ static int digest_entry(struct verifier *v, struct entry *en)
 		rc = -1;
 		goto cleanup;
 	}
-	if (d.c256 != NULL) {
-		EVP_DigestFinal_ex(d.c256, raw, &raw_len);
-		to_hex(raw, raw_len, en->sha256);
-	}
-	if (d.c512 != NULL) {
-		EVP_DigestFinal_ex(d.c512, raw, &raw_len);
-		to_hex(raw, raw_len, en->sha512);
-	}
+	if (d.c256 != NULL)
+		EVP_DigestFinal_ex(d.c256, en->sha256, NULL);
+	if (d.c512 != NULL)
+		EVP_DigestFinal_ex(d.c512, en->sha512, NULL);
 	en->digested = 1;
 	rc = 0;
 cleanup:
@@ -363,14 +347,28 @@ cleanup:
 
 /* ---- manifests -------------------------------------------------------- */
 
-static int is_hex(const char *s, size_t n)
+static int hex_value(char c)
 {
-	for (size_t i = 0; i < n; i++)
-		if (!((s[i] >= '0' && s[i] <= '9') ||
-		      (s[i] >= 'a' && s[i] <= 'f') ||
-		      (s[i] >= 'A' && s[i] <= 'F')))
-			return 0;
-	return 1;
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* Decodes n hex digits into n/2 bytes; returns 0, or -1 when one is not
+ * a hex digit. */
+static int from_hex(const char *s, size_t n, unsigned char *out)
+{
+	for (size_t i = 0; i < n; i += 2) {
+		int hi = hex_value(s[i]), lo = hex_value(s[i + 1]);
+		if (hi < 0 || lo < 0)
+			return -1;
+		out[i / 2] = (unsigned char)(hi << 4 | lo);
+	}
+	return 0;
 }
 
 static int compare_listings(const void *a, const void *b)
@@ -390,6 +388,7 @@ static int parse_manifest(struct verifier *v, struct manifest *m,
 
 	while (line != NULL && *line != '\0') {
 		char *nl = strchr(line, '\n'), *p;
+		unsigned char digest[64];
 		size_t len;
 		lineno++;
 		if (nl != NULL)
@@ -397,13 +396,14 @@ static int parse_manifest(struct verifier *v, struct manifest *m,
 		len = strlen(line);
 		if (len > 0 && line[len - 1] == '\r')
 			line[--len] = '\0';
-		p = line + hexlen;
-		if (len < hexlen + 2 || !is_hex(line, hexlen) ||
-		    (*p != ' ' && *p != '\t')) {
+		if (len < hexlen + 2 || (line[hexlen] != ' ' &&
+		                         line[hexlen] != '\t') ||
+		    from_hex(line, hexlen, digest) != 0) {
 			report(v, m->file->name, "line %d: not 'DIGEST PATH'",
 			       lineno);
 			goto next;
 		}
+		p = line + hexlen;
 		while (*p == ' ' || *p == '\t')
 			p++;
 		if (*p == '*')      /* sha*sum's binary-mode marker */
@@ -419,10 +419,7 @@ static int parse_manifest(struct verifier *v, struct manifest *m,
 		m->lines[m->n].path = decode ? bagit_decode_path(p) : strdup(p);
 		if (m->lines[m->n].path == NULL)
 			return err_set(e, "out of memory");
-		for (size_t i = 0; i < hexlen; i++)
-			m->lines[m->n].hex[i] = (char)((line[i] >= 'A' &&
-			        line[i] <= 'F') ? line[i] + 32 : line[i]);
-		m->lines[m->n].hex[hexlen] = '\0';
+		memcpy(m->lines[m->n].digest, digest, hexlen / 2);
 		m->n++;
 next:
 		line = nl != NULL ? nl + 1 : NULL;
@@ -439,8 +436,9 @@ next:
 static const struct listing *find_listing(const struct manifest *m,
                                           const char *path)
 {
-	struct listing key = { (char *)path, "" };
+	struct listing key;
 
+	key.path = (char *)path;
 	if (m->n == 0)
 		return NULL;
 	return bsearch(&key, m->lines, m->n, sizeof *m->lines,
@@ -496,8 +494,9 @@ static int check_listed(struct verifier *v, const struct manifest *m,
 			return err_set(e, "out of memory");
 		if (rc != 0)
 			continue;
-		if (strcmp(m->alg == ALG_SHA512 ? en->sha512 : en->sha256,
-		           l->hex) != 0)
+		if (m->alg == ALG_SHA512 ?
+		    memcmp(en->sha512, l->digest, 64) != 0 :
+		    memcmp(en->sha256, l->digest, 32) != 0)
 			report(v, full, "%s digest does not match %s",
 			       alg_name(m->alg), base_name(m->file->name));
 	}
