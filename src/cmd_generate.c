@@ -49,6 +49,7 @@ struct generate_run {
 	struct progress progress;
 	struct doc_list produced;
 	struct batch first_batch;  /* batch name and countersignatory for packages */
+	int mixed_batches;         /* input files name different batches */
 	int records, generated, skipped, rejected, failed, documents;
 	int rejected_files, records_in_file;
 	int system_error;
@@ -231,6 +232,18 @@ static void finish(void *ctx, void *arg)
 	job_free(job);
 }
 
+/* Remembers the batch name for the countersigning package; a run over
+ * files of different batches names the package after its date. */
+static void note_batch(struct generate_run *run, const struct batch *b)
+{
+	if (b->name == NULL || run->mixed_batches)
+		return;
+	if (run->first_batch.name == NULL)
+		run->first_batch.name = strdup(b->name);
+	else if (strcmp(b->name, run->first_batch.name) != 0)
+		run->mixed_batches = 1;
+}
+
 static int on_record(void *ctx, struct record *r, const struct batch *b,
                      struct diag_list *diags)
 {
@@ -252,8 +265,7 @@ static int on_record(void *ctx, struct record *r, const struct batch *b,
 		job->kind = JOB_SKIPPED;
 	else
 		job->kind = JOB_PRODUCE;
-	if (run->first_batch.name == NULL && b->name != NULL)
-		run->first_batch.name = strdup(b->name);
+	note_batch(run, b);
 	if (!run->first_batch.has_countersignatory && b->has_countersignatory) {
 		struct person *p = &run->first_batch.countersignatory;
 		p->name = strdup(b->countersignatory.name);
@@ -344,7 +356,7 @@ static void write_packages(struct generate_run *run,
 	struct package_run pr = {
 		.outdir = cfg->outdir,
 		.date = cfg->date,
-		.batch = run->first_batch.name,
+		.batch = run->mixed_batches ? NULL : run->first_batch.name,
 		.countersignatory = run->first_batch.has_countersignatory ?
 		                    &run->first_batch.countersignatory : NULL,
 		.docs = run->produced.docs,

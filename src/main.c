@@ -26,19 +26,20 @@ struct command_spec {
 	enum command command;
 	int options;
 	int (*run)(const struct config *);
+	int needs_data;         /* reads schema/, forms/, locales/ or fonts/ */
 	const char *usage;
 };
 
 static const struct command_spec commands[] = {
-	{ "validate", CMD_VALIDATE, OPT_REPORT, cmd_validate,
+	{ "validate", CMD_VALIDATE, OPT_REPORT, cmd_validate, 1,
 	  "validate [--report FILE] INPUT..." },
 	{ "generate", CMD_GENERATE, OPT_REPORT | OPT_OUTDIR | OPT_DATE | OPT_JOBS,
-	  cmd_generate,
+	  cmd_generate, 1,
 	  "generate [-o DIR] [--date YYYY-MM-DD] [-j N] [--report FILE] INPUT..." },
-	{ "bundle", CMD_BUNDLE, OPT_OUTDIR | OPT_DATE, cmd_bundle,
+	{ "bundle", CMD_BUNDLE, OPT_OUTDIR | OPT_DATE, cmd_bundle, 0,
 	  "bundle [--date YYYY-MM-DD] [-o DIR] PATH..." },
-	{ "verify", CMD_VERIFY, 0, cmd_verify, "verify FILE.zip..." },
-	{ "locales", CMD_LOCALES, 0, cmd_locales, "locales" },
+	{ "verify", CMD_VERIFY, 0, cmd_verify, 0, "verify FILE.zip..." },
+	{ "locales", CMD_LOCALES, 0, cmd_locales, 1, "locales" },
 };
 
 static const char help_text[] =
@@ -226,7 +227,7 @@ int main(int argc, char **argv)
 	if (parse_options(spec, argc - 1, argv + 1, &cfg) != 0)
 		return PD_EXIT_FAILURE;
 	cfg.datadir = datadir_find();
-	if (cfg.datadir == NULL) {
+	if (cfg.datadir == NULL && spec->needs_data) {
 		fprintf(stderr, "pactdoc: cannot find the data directory "
 		        "(schema/, forms/, locales/, fonts/); set PACTDOC_DATADIR\n");
 		return PD_EXIT_FAILURE;
