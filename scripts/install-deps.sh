@@ -9,6 +9,7 @@ build-essential    compiler and make
 pkg-config         finds the libraries below
 libhpdf-dev        libharu: writes the PDF documents
 libxml2-dev        parses and validates the XML records (XSD)
+libxml2-utils      tests validate forms/*.xml against forms/form.xsd (xmllint)
 libzip-dev         writes and reads the ZIP packages and bundles
 libicu-dev         Unicode: NFC, line breaking, bidi, Arabic shaping, CLDR dates and names
 libhyphen-dev      hyphenation with the hyphen-* patterns

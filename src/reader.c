@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 
 #include <libxml/parser.h>
+#include <libxml/parserInternals.h>
 #include <libxml/xmlreader.h>
 #include <libxml/xmlschemas.h>
 
@@ -83,13 +84,16 @@ void reader_free(struct reader *rd)
 
 /* --- pass 1: well-formedness ----------------------------------------- */
 
+/* A SAX parse with no content handlers: nothing is kept, memory is flat.
+ * It stops at the first fatal error or at a DOCTYPE. */
 struct wf_state {
 	const char *path;
 	struct diag_list *diags;
+	xmlParserCtxtPtr ctxt;
 	int fatal;
 };
 
-/* Copies a libxml2 message without its trailing newline. */
+/* Copies a libxml2 message on one line, without its trailing newline. */
 static void clean_message(const char *msg, char *buf, size_t size)
 {
 	size_t n;
@@ -99,7 +103,7 @@ static void clean_message(const char *msg, char *buf, size_t size)
 		if (*p == '\n' || *p == '\r' || *p == '\t')
 			*p = ' ';
 	n = strlen(buf);
-	while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == ' '))
+	while (n > 0 && buf[n - 1] == ' ')
 		buf[--n] = '\0';
 }
 
@@ -116,44 +120,56 @@ static void on_parse_error(void *ctx, xmlErrorPtr error)
 	st->fatal = 1;
 }
 
-/* Reads the whole file once without keeping anything. Returns 0 when it is
- * well-formed and has no DTD; otherwise diagnostics are in diags. */
+static void on_doctype(void *ctx, const xmlChar *name, const xmlChar *ext,
+                       const xmlChar *sys)
+{
+	struct wf_state *st = ctx;
+
+	(void)name;
+	(void)ext;
+	(void)sys;
+	diag_add(st->diags, st->path, st->ctxt->input->line,
+	         st->ctxt->input->col, SEV_ERROR, "doctype",
+	         "DOCTYPE declarations (DTDs, entities) are not allowed in "
+	         "records");
+	st->fatal = 1;
+	xmlStopParser(st->ctxt);
+}
+
+/* Returns 0 when the file is well-formed and has no DTD; otherwise the
+ * problem is in diags. */
 static int check_well_formed(const char *path, struct diag_list *diags)
 {
-	struct wf_state st = { path, diags, 0 };
-	xmlTextReaderPtr r;
+	struct wf_state st = { path, diags, NULL, 0 };
+	xmlSAXHandler sax;
 	struct stat sb;
-	int ret;
 
 	if (stat(path, &sb) == 0 && sb.st_size == 0) {
 		diag_add(diags, path, 1, 1, SEV_ERROR, "not-well-formed",
 		         "not well-formed XML: the file is empty");
 		return -1;
 	}
-	r = xmlReaderForFile(path, NULL, READER_OPTIONS);
-	if (r == NULL) {
+	memset(&sax, 0, sizeof sax);
+	sax.initialized = XML_SAX2_MAGIC;
+	sax.internalSubset = on_doctype;
+	sax.serror = on_parse_error;
+	st.ctxt = xmlCreateFileParserCtxt(path);
+	if (st.ctxt == NULL) {
 		diag_add(diags, path, 0, 0, SEV_ERROR, "io",
 		         "cannot open or read the file");
 		return -1;
 	}
-	xmlTextReaderSetStructuredErrorHandler(r, on_parse_error, &st);
-	while ((ret = xmlTextReaderRead(r)) == 1) {
-		if (xmlTextReaderNodeType(r) == XML_READER_TYPE_DOCUMENT_TYPE) {
-			diag_add(diags, path,
-			         xmlTextReaderGetParserLineNumber(r),
-			         xmlTextReaderGetParserColumnNumber(r), SEV_ERROR,
-			         "doctype", "DOCTYPE declarations (DTDs, entities) "
-			         "are not allowed in records");
-			st.fatal = 1;
-			break;
-		}
-	}
-	if (ret < 0 && !st.fatal)
-		diag_add(diags, path, xmlTextReaderGetParserLineNumber(r),
-		         xmlTextReaderGetParserColumnNumber(r), SEV_ERROR,
+	memcpy(st.ctxt->sax, &sax, sizeof sax);
+	st.ctxt->userData = &st;
+	xmlCtxtUseOptions(st.ctxt, READER_OPTIONS);
+	xmlParseDocument(st.ctxt);
+	if (!st.fatal && !st.ctxt->wellFormed)
+		diag_add(diags, path, st.ctxt->input ? st.ctxt->input->line : 0,
+		         st.ctxt->input ? st.ctxt->input->col : 0, SEV_ERROR,
 		         "not-well-formed", "not well-formed XML");
-	xmlFreeTextReader(r);
-	return st.fatal || ret < 0 ? -1 : 0;
+	int ok = !st.fatal && st.ctxt->wellFormed;
+	xmlFreeParserCtxt(st.ctxt);
+	return ok ? 0 : -1;
 }
 
 /* --- schema errors, made readable ------------------------------------- */
@@ -691,4 +707,29 @@ int reader_read_file(struct reader *rd, const char *path,
 	diag_list_clear(&st.file_diags);
 	batch_clear(&st.batch);
 	return rc;
+}
+
+static void ignore_error(void *ctx, xmlErrorPtr error)
+{
+	(void)ctx;
+	(void)error;
+}
+
+long reader_count(const char *path)
+{
+	xmlTextReaderPtr r = xmlReaderForFile(path, NULL, READER_OPTIONS);
+	long n = 0;
+
+	if (r == NULL)
+		return -1;
+	xmlTextReaderSetStructuredErrorHandler(r, ignore_error, NULL);
+	while (xmlTextReaderRead(r) == 1) {
+		if (xmlTextReaderNodeType(r) == XML_READER_TYPE_ELEMENT &&
+		    xmlTextReaderDepth(r) <= 1 &&
+		    strcmp((const char *)xmlTextReaderConstLocalName(r),
+		           "application") == 0)
+			n++;
+	}
+	xmlFreeTextReader(r);
+	return n;
 }

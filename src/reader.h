@@ -38,4 +38,8 @@ void reader_free(struct reader *rd);
 int reader_read_file(struct reader *rd, const char *path,
                      const struct reader_events *ev, struct err *e);
 
+/* Counts the <application> elements of a file without validating (for a
+ * progress line's total). Returns -1 when the file cannot be read. */
+long reader_count(const char *path);
+
 #endif

@@ -1,0 +1,571 @@
+/* catalog.c — loading the XLIFF 2.0 message catalogues and looking
+ * messages up along the BCP 47 fallback chain (see catalog.h). */
+#include "catalog.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <libxml/tree.h>
+#include <unicode/unorm2.h>
+#include <unicode/ustring.h>
+
+#include "fsutil.h"
+#include "xmldoc.h"
+
+#define XLIFF_NS "urn:oasis:names:tc:xliff:document:2.0"
+#define TAG_MAX 64
+
+struct unit {
+	char *id;
+	char *text;
+};
+
+struct cfile {
+	char *id;
+	struct unit *units;     /* sorted by id */
+	int n_units;
+};
+
+struct lang {
+	char *tag;
+	struct cfile *files;    /* in document order */
+	int n_files;
+};
+
+struct catalog {
+	struct lang *langs;     /* sorted by tag */
+	int n_langs;
+	const struct lang *base;
+};
+
+/* --- freeing ---------------------------------------------------------- */
+
+static void cfile_clear(struct cfile *f)
+{
+	for (int i = 0; i < f->n_units; i++) {
+		free(f->units[i].id);
+		free(f->units[i].text);
+	}
+	free(f->units);
+	free(f->id);
+}
+
+static void lang_clear(struct lang *l)
+{
+	for (int i = 0; i < l->n_files; i++)
+		cfile_clear(&l->files[i]);
+	free(l->files);
+	free(l->tag);
+}
+
+void catalog_free(struct catalog *c)
+{
+	if (c == NULL)
+		return;
+	for (int i = 0; i < c->n_langs; i++)
+		lang_clear(&c->langs[i]);
+	free(c->langs);
+	free(c);
+}
+
+/* --- text ------------------------------------------------------------- */
+
+/* NFC-normalises UTF-8 s. Returns a new string, or NULL when s is not
+ * valid UTF-8 or memory runs out. */
+static char *nfc_dup(const char *s)
+{
+	UErrorCode st = U_ZERO_ERROR;
+	const UNormalizer2 *nfc = unorm2_getNFCInstance(&st);
+	UChar *u = NULL, *n = NULL;
+	char *out = NULL;
+	int32_t ulen = 0, nlen, olen = 0;
+
+	if (U_FAILURE(st))
+		return NULL;
+	u_strFromUTF8(NULL, 0, &ulen, s, -1, &st);
+	if (st != U_BUFFER_OVERFLOW_ERROR && U_FAILURE(st))
+		return NULL;
+	st = U_ZERO_ERROR;
+	u = malloc(((size_t)ulen + 1) * sizeof *u);
+	n = malloc(((size_t)ulen * 3 + 1) * sizeof *n);
+	if (u == NULL || n == NULL)
+		goto cleanup;
+	u_strFromUTF8(u, ulen + 1, NULL, s, -1, &st);
+	nlen = unorm2_normalize(nfc, u, ulen, n, ulen * 3 + 1, &st);
+	if (U_FAILURE(st))
+		goto cleanup;
+	u_strToUTF8(NULL, 0, &olen, n, nlen, &st);
+	st = U_ZERO_ERROR;
+	out = malloc((size_t)olen + 1);
+	if (out == NULL)
+		goto cleanup;
+	u_strToUTF8(out, olen + 1, NULL, n, nlen, &st);
+	if (U_FAILURE(st)) {
+		free(out);
+		out = NULL;
+	}
+cleanup:
+	free(u);
+	free(n);
+	return out;
+}
+
+/* Appends the text of node to buf (grown as needed), with every run of
+ * XML white space collapsed to one space. Returns 0, or -1 out of memory. */
+static int append_text(char **buf, size_t *len, size_t *cap,
+                       const xmlNode *node)
+{
+	xmlChar *raw = xmlNodeGetContent(node);
+	size_t n;
+
+	if (raw == NULL)
+		return 0;
+	n = strlen((const char *)raw);
+	if (*len + n + 2 > *cap) {
+		size_t ncap = (*len + n + 2) * 2;
+		char *nb = realloc(*buf, ncap);
+		if (nb == NULL) {
+			xmlFree(raw);
+			return -1;
+		}
+		*buf = nb;
+		*cap = ncap;
+	}
+	for (const xmlChar *p = raw; *p; p++) {
+		int ws = *p == ' ' || *p == '\t' || *p == '\n' || *p == '\r';
+		if (ws) {
+			if (*len > 0 && (*buf)[*len - 1] != ' ')
+				(*buf)[(*len)++] = ' ';
+		} else {
+			(*buf)[(*len)++] = (char)*p;
+		}
+	}
+	(*buf)[*len] = '\0';
+	xmlFree(raw);
+	return 0;
+}
+
+/* The unit's text: the <target>s (or, for the base language, the
+ * <source>s) of its segments and ignorables, in order, white space
+ * collapsed, NFC. *out is NULL when the unit has no such text. */
+static int unit_text(const xmlNode *unit, int is_base, char **out)
+{
+	const char *want = is_base ? "source" : "target";
+	char *buf = NULL;
+	size_t len = 0, cap = 0;
+	int found = 0;
+
+	*out = NULL;
+	for (const xmlNode *seg = unit->children; seg; seg = seg->next) {
+		if (!xmldoc_is(seg, XLIFF_NS, "segment") &&
+		    !xmldoc_is(seg, XLIFF_NS, "ignorable"))
+			continue;
+		for (const xmlNode *t = seg->children; t; t = t->next) {
+			if (!xmldoc_is(t, XLIFF_NS, want))
+				continue;
+			found = 1;
+			if (append_text(&buf, &len, &cap, t) != 0) {
+				free(buf);
+				return -1;
+			}
+		}
+	}
+	while (len > 0 && buf[len - 1] == ' ')
+		buf[--len] = '\0';
+	if (!found || len == 0 || buf[0] == '\0') {
+		free(buf);
+		return 0;
+	}
+	*out = nfc_dup(buf[0] == ' ' ? buf + 1 : buf);
+	free(buf);
+	return *out == NULL ? -1 : 0;
+}
+
+/* --- loading ---------------------------------------------------------- */
+
+static int unit_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct unit *)a)->id,
+	              ((const struct unit *)b)->id);
+}
+
+/* Collects the units of a <file>, looking inside <group>s too. */
+static int collect_units(const xmlNode *parent, struct cfile *f, int is_base,
+                         int *cap, const char *path, struct err *e)
+{
+	for (const xmlNode *n = parent->children; n; n = n->next) {
+		char *id, *text = NULL;
+
+		if (xmldoc_is(n, XLIFF_NS, "group")) {
+			if (collect_units(n, f, is_base, cap, path, e) != 0)
+				return -1;
+			continue;
+		}
+		if (!xmldoc_is(n, XLIFF_NS, "unit"))
+			continue;
+		id = xmldoc_attr(n, "id");
+		if (id == NULL || *id == '\0') {
+			free(id);
+			return err_set(e, "%s:%d: a unit without an id", path,
+			               (int)xmlGetLineNo(n));
+		}
+		if (unit_text(n, is_base, &text) != 0) {
+			err_set(e, "%s:%d: unit '%s': invalid text or out of memory",
+			        path, (int)xmlGetLineNo(n), id);
+			free(id);
+			return -1;
+		}
+		if (text == NULL) {     /* untranslated: falls back */
+			free(id);
+			continue;
+		}
+		if (f->n_units == *cap) {
+			int ncap = *cap ? *cap * 2 : 64;
+			struct unit *nu = realloc(f->units, (size_t)ncap * sizeof *nu);
+			if (nu == NULL) {
+				free(id);
+				free(text);
+				return err_set(e, "%s: out of memory", path);
+			}
+			f->units = nu;
+			*cap = ncap;
+		}
+		f->units[f->n_units].id = id;
+		f->units[f->n_units].text = text;
+		f->n_units++;
+	}
+	return 0;
+}
+
+static int load_file(const xmlNode *node, struct cfile *f, int is_base,
+                     const char *path, struct err *e)
+{
+	int cap = 0;
+
+	f->id = xmldoc_attr(node, "id");
+	if (f->id == NULL || *f->id == '\0')
+		return err_set(e, "%s:%d: a <file> without an id", path,
+		               (int)xmlGetLineNo(node));
+	if (collect_units(node, f, is_base, &cap, path, e) != 0)
+		return -1;
+	if (f->n_units > 1)
+		qsort(f->units, (size_t)f->n_units, sizeof *f->units, unit_cmp);
+	for (int i = 1; i < f->n_units; i++)
+		if (strcmp(f->units[i - 1].id, f->units[i].id) == 0)
+			return err_set(e, "%s: file '%s': unit '%s' appears twice",
+			               path, f->id, f->units[i].id);
+	return 0;
+}
+
+/* Whether s is a plausible BCP 47 tag: alphanumeric subtags of 1-8
+ * characters joined by '-', the first alphabetic. */
+static int tag_ok(const char *s)
+{
+	size_t len = strlen(s), run = 0;
+
+	if (len == 0 || len >= TAG_MAX || !isalpha((unsigned char)s[0]))
+		return 0;
+	for (size_t i = 0; i <= len; i++) {
+		if (s[i] == '-' || s[i] == '\0') {
+			if (run == 0 || run > 8)
+				return 0;
+			run = 0;
+		} else if (isalnum((unsigned char)s[i])) {
+			run++;
+		} else {
+			return 0;
+		}
+	}
+	return 1;
+}
+
+/* Checks the root element and that the file's language agrees with tag. */
+static int check_root(const xmlNode *root, const char *tag, const char *path,
+                      struct err *e)
+{
+	int is_base = strcasecmp(tag, CATALOG_BASE_LANG) == 0;
+	char *version = NULL, *src = NULL, *trg = NULL;
+	int rc = -1;
+
+	if (!xmldoc_is(root, XLIFF_NS, "xliff")) {
+		err_set(e, "%s: not an XLIFF 2.0 file (root <xliff> in %s)", path,
+		        XLIFF_NS);
+		goto cleanup;
+	}
+	version = xmldoc_attr(root, "version");
+	src = xmldoc_attr(root, "srcLang");
+	trg = xmldoc_attr(root, "trgLang");
+	if (version == NULL || strcmp(version, "2.0") != 0) {
+		err_set(e, "%s: XLIFF version must be 2.0", path);
+		goto cleanup;
+	}
+	if (src == NULL || strcasecmp(src, CATALOG_BASE_LANG) != 0) {
+		err_set(e, "%s: srcLang must be \"%s\"", path, CATALOG_BASE_LANG);
+		goto cleanup;
+	}
+	if (!is_base && (trg == NULL || strcasecmp(trg, tag) != 0)) {
+		err_set(e, "%s: trgLang \"%s\" does not match the file name", path,
+		        trg ? trg : "");
+		goto cleanup;
+	}
+	if (is_base && trg != NULL && strcasecmp(trg, tag) != 0) {
+		err_set(e, "%s: trgLang must be absent or \"%s\"", path, tag);
+		goto cleanup;
+	}
+	rc = 0;
+cleanup:
+	free(version);
+	free(src);
+	free(trg);
+	return rc;
+}
+
+/* Loads one .xlf into l; its tag is the file name without ".xlf". */
+static int load_lang(const char *path, struct lang *l, struct err *e)
+{
+	const char *base = strrchr(path, '/');
+	xmlDocPtr doc = NULL;
+	const xmlNode *root;
+	size_t n;
+	int cap = 0, rc = -1;
+
+	base = base ? base + 1 : path;
+	n = strlen(base) - 4;   /* ".xlf" */
+	l->tag = strndup(base, n);
+	if (l->tag == NULL)
+		return err_set(e, "%s: out of memory", path);
+	if (!tag_ok(l->tag))
+		return err_set(e, "%s: the file name is not a language tag", path);
+	doc = xmldoc_read(path, e);
+	if (doc == NULL)
+		return -1;
+	root = xmlDocGetRootElement(doc);
+	if (check_root(root, l->tag, path, e) != 0)
+		goto cleanup;
+	for (const xmlNode *f = root->children; f; f = f->next) {
+		if (!xmldoc_is(f, XLIFF_NS, "file"))
+			continue;
+		if (l->n_files == cap) {
+			int ncap = cap ? cap * 2 : 8;
+			struct cfile *nf = realloc(l->files, (size_t)ncap * sizeof *nf);
+			if (nf == NULL) {
+				err_set(e, "%s: out of memory", path);
+				goto cleanup;
+			}
+			l->files = nf;
+			cap = ncap;
+		}
+		memset(&l->files[l->n_files], 0, sizeof l->files[0]);
+		l->n_files++;
+		if (load_file(f, &l->files[l->n_files - 1],
+		              strcasecmp(l->tag, CATALOG_BASE_LANG) == 0, path,
+		              e) != 0)
+			goto cleanup;
+		for (int i = 0; i < l->n_files - 1; i++)
+			if (strcmp(l->files[i].id, l->files[l->n_files - 1].id) == 0) {
+				err_set(e, "%s: file '%s' appears twice", path,
+				        l->files[i].id);
+				goto cleanup;
+			}
+	}
+	rc = 0;
+cleanup:
+	xmlFreeDoc(doc);
+	return rc;
+}
+
+static int lang_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct lang *)a)->tag,
+	              ((const struct lang *)b)->tag);
+}
+
+static const struct lang *find_lang(const struct catalog *c, const char *tag)
+{
+	for (int i = 0; i < c->n_langs; i++)
+		if (strcasecmp(c->langs[i].tag, tag) == 0)
+			return &c->langs[i];
+	return NULL;
+}
+
+struct catalog *catalog_load(const char *dir, struct err *e)
+{
+	struct catalog *c = NULL;
+	char **paths = NULL;
+	int n;
+
+	n = fs_list_dir(dir, ".xlf", &paths, e);
+	if (n < 0)
+		return NULL;
+	c = calloc(1, sizeof *c);
+	if (c == NULL || (n > 0 && (c->langs = calloc((size_t)n,
+	                                               sizeof *c->langs)) == NULL)) {
+		err_set(e, "%s: out of memory", dir);
+		goto fail;
+	}
+	for (int i = 0; i < n; i++) {
+		c->n_langs++;
+		if (load_lang(paths[i], &c->langs[i], e) != 0)
+			goto fail;
+	}
+	qsort(c->langs, (size_t)c->n_langs, sizeof *c->langs, lang_cmp);
+	for (int i = 1; i < c->n_langs; i++)
+		if (strcasecmp(c->langs[i - 1].tag, c->langs[i].tag) == 0) {
+			err_set(e, "%s: two catalogues for '%s'", dir, c->langs[i].tag);
+			goto fail;
+		}
+	c->base = find_lang(c, CATALOG_BASE_LANG);
+	if (c->base == NULL) {
+		err_set(e, "%s: no %s.xlf (the base catalogue)", dir,
+		        CATALOG_BASE_LANG);
+		goto fail;
+	}
+	fs_free_list(paths, n);
+	return c;
+fail:
+	fs_free_list(paths, n);
+	catalog_free(c);
+	return NULL;
+}
+
+/* --- lookup ----------------------------------------------------------- */
+
+/* Shortens a tag by one step of RFC 4647 lookup ("sr-Latn-RS" ->
+ * "sr-Latn", "de-x-foo" -> "de"). Returns 0, or -1 when nothing is left. */
+static int tag_shorten(char *tag)
+{
+	char *dash = strrchr(tag, '-');
+
+	if (dash == NULL)
+		return -1;
+	*dash = '\0';
+	dash = strrchr(tag, '-');
+	if (dash != NULL && strlen(dash + 1) == 1)  /* a singleton left over */
+		*dash = '\0';
+	return 0;
+}
+
+static const struct cfile *find_file(const struct lang *l, const char *id)
+{
+	for (int i = 0; i < l->n_files; i++)
+		if (strcmp(l->files[i].id, id) == 0)
+			return &l->files[i];
+	return NULL;
+}
+
+static const char *lang_get(const struct lang *l, const char *file,
+                            const char *unit)
+{
+	const struct cfile *f = find_file(l, file);
+	struct unit key = { (char *)unit, NULL };
+	const struct unit *u;
+
+	if (f == NULL || f->n_units == 0)
+		return NULL;
+	u = bsearch(&key, f->units, (size_t)f->n_units, sizeof *f->units,
+	            unit_cmp);
+	return u ? u->text : NULL;
+}
+
+const char *catalog_get(const struct catalog *c, const char *lang,
+                        const char *file, const char *unit)
+{
+	const struct lang *l = find_lang(c, lang);
+
+	return l ? lang_get(l, file, unit) : NULL;
+}
+
+const char *catalog_resolve(const struct catalog *c, const char *tag)
+{
+	char buf[TAG_MAX];
+
+	if (tag != NULL && strlen(tag) < sizeof buf) {
+		strcpy(buf, tag);
+		do {
+			const struct lang *l = find_lang(c, buf);
+			if (l != NULL)
+				return l->tag;
+		} while (tag_shorten(buf) == 0);
+	}
+	return c->base->tag;
+}
+
+const char *catalog_lookup(const struct catalog *c, const char *tag,
+                           const char *file, const char *unit,
+                           const char **from)
+{
+	char buf[TAG_MAX];
+	const char *text;
+
+	if (tag != NULL && strlen(tag) < sizeof buf) {
+		strcpy(buf, tag);
+		do {
+			const struct lang *l = find_lang(c, buf);
+			if (l != NULL && (text = lang_get(l, file, unit)) != NULL) {
+				if (from != NULL)
+					*from = l->tag;
+				return text;
+			}
+		} while (tag_shorten(buf) == 0);
+	}
+	text = lang_get(c->base, file, unit);
+	if (from != NULL)
+		*from = text ? c->base->tag : NULL;
+	return text;
+}
+
+int catalog_series_len(const struct catalog *c, const char *file,
+                       const char *prefix)
+{
+	char id[256];
+	int n = 0;
+
+	for (;;) {
+		if (snprintf(id, sizeof id, "%s%d", prefix, n + 1) >= (int)sizeof id)
+			return n;
+		if (lang_get(c->base, file, id) == NULL)
+			return n;
+		n++;
+	}
+}
+
+/* --- listing ---------------------------------------------------------- */
+
+int catalog_n_langs(const struct catalog *c)
+{
+	return c->n_langs;
+}
+
+const char *catalog_lang(const struct catalog *c, int i)
+{
+	return i >= 0 && i < c->n_langs ? c->langs[i].tag : NULL;
+}
+
+int catalog_n_files(const struct catalog *c)
+{
+	return c->base->n_files;
+}
+
+const char *catalog_file_id(const struct catalog *c, int i)
+{
+	return i >= 0 && i < c->base->n_files ? c->base->files[i].id : NULL;
+}
+
+int catalog_completeness(const struct catalog *c, const char *lang,
+                         const char *file, int *present, int *total)
+{
+	const struct lang *l = find_lang(c, lang);
+	const struct cfile *bf = find_file(c->base, file);
+
+	if (l == NULL || bf == NULL)
+		return -1;
+	*total = bf->n_units;
+	*present = 0;
+	for (int i = 0; i < bf->n_units; i++)
+		if (lang_get(l, file, bf->units[i].id) != NULL)
+			(*present)++;
+	return 0;
+}

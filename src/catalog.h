@@ -1,0 +1,64 @@
+/* catalog.h — the message catalogues: every locales/<tag>.xlf (XLIFF 2.0)
+ * loaded once per run into an immutable set, looked up along the BCP 47
+ * fallback chain (sr-Latn-RS -> sr-Latn -> sr -> en). */
+#ifndef PACTDOC_CATALOG_H
+#define PACTDOC_CATALOG_H
+
+#include "err.h"
+
+/* The language every chain ends in; its catalogue must exist. */
+#define CATALOG_BASE_LANG "en"
+
+struct catalog;
+
+/* Loads every *.xlf in dir (parsed safely: no network, no DTD, no
+ * entities). The file name gives the language tag and must agree with the
+ * file's trgLang (srcLang for en.xlf). Text is NFC-normalised.
+ * Returns the set, freed by catalog_free, or NULL with e set (a file that
+ * is not well-formed, not XLIFF 2.0, or no en.xlf). */
+struct catalog *catalog_load(const char *dir, struct err *e);
+
+/* Frees the set; accepts NULL. */
+void catalog_free(struct catalog *c);
+
+/* The catalogue language a document in `tag` is written in: the first of
+ * tag, its shorter prefixes (RFC 4647 lookup, case-insensitive) and en
+ * that has a catalogue. Returns the catalogue's own tag (static in c, e.g.
+ * "sr-Latn"), never NULL for a loaded set. Thread-safe. */
+const char *catalog_resolve(const struct catalog *c, const char *tag);
+
+/* The text of unit `unit` of file `file` for language `tag`, trying each
+ * language of the chain in turn. When `from` is not NULL it receives the
+ * tag of the catalogue the text came from (static in c). Returns the text
+ * (owned by c, valid until catalog_free), or NULL when not even en has the
+ * unit. Thread-safe. */
+const char *catalog_lookup(const struct catalog *c, const char *tag,
+                           const char *file, const char *unit,
+                           const char **from);
+
+/* Like catalog_lookup but in one catalogue only, with no fallback. */
+const char *catalog_get(const struct catalog *c, const char *lang,
+                        const char *file, const char *unit);
+
+/* Number of units in `file` of en whose ids start with `prefix` followed
+ * by 1, 2, ... without a gap (commitment.1, commitment.2 ... -> N). */
+int catalog_series_len(const struct catalog *c, const char *file,
+                       const char *prefix);
+
+/* --- listing, for the `locales` command ------------------------------- */
+
+/* Number of languages, and the tag of the i-th in byte order of tags. */
+int catalog_n_langs(const struct catalog *c);
+const char *catalog_lang(const struct catalog *c, int i);
+
+/* Number of files in en, and the id of the i-th (in the order of en.xlf). */
+int catalog_n_files(const struct catalog *c);
+const char *catalog_file_id(const struct catalog *c, int i);
+
+/* Completeness of one file of one language: *present receives the number
+ * of en's units in `file` that `lang` translates, *total the number of
+ * units en has. Returns 0, or -1 when lang or file is unknown. */
+int catalog_completeness(const struct catalog *c, const char *lang,
+                         const char *file, int *present, int *total);
+
+#endif

@@ -1,0 +1,845 @@
+/* compose.c — building a document's blocks from a form, the catalogues
+ * and a record (see compose.h). */
+#include "compose.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <unicode/uloc.h>
+#include <unicode/ustring.h>
+
+#include "dates.h"
+
+#define SUBJECT_SEP " \xE2\x80\x94 "    /* " — " */
+#define BULLET "\xE2\x80\xA2"           /* "•" */
+
+/* A growing string and the nohyph spans marked in it. */
+struct text {
+	char *s;
+	size_t len, cap;
+	struct span *spans;
+	int n_spans, cap_spans;
+	int oom;
+};
+
+/* A placeholder's value, computed on first use. */
+struct var {
+	const char *name;
+	char *value;
+	int nohyph;
+	int done;
+};
+
+enum { V_ORGANISATION, V_SIGNATORY, V_POSITION, V_ROLE, V_COUNTERSIGNATORY,
+       V_ID, V_REFERENCE, V_DATE, V_COUNTRY, N_VARS };
+
+struct ctx {
+	const struct form *f;
+	const struct catalog *c;
+	const struct record *r;
+	const struct batch *b;
+	const char *run_date;
+	const char *lang;               /* catalogue language used */
+	struct compose_info *info;      /* may be NULL */
+	struct err *e;
+	struct var vars[N_VARS];
+	char *run_date_long;            /* the run date printed, once per doc */
+};
+
+/* --- strings ---------------------------------------------------------- */
+
+static void text_add(struct text *t, const char *s, size_t n)
+{
+	if (t->oom)
+		return;
+	if (t->len + n + 1 > t->cap) {
+		size_t cap = (t->len + n + 1) * 2;
+		char *ns = realloc(t->s, cap);
+		if (ns == NULL) {
+			t->oom = 1;
+			return;
+		}
+		t->s = ns;
+		t->cap = cap;
+	}
+	memcpy(t->s + t->len, s, n);
+	t->len += n;
+	t->s[t->len] = '\0';
+}
+
+static void text_adds(struct text *t, const char *s)
+{
+	text_add(t, s, strlen(s));
+}
+
+/* Appends s as a span that must not be hyphenated. */
+static void text_add_nohyph(struct text *t, const char *s)
+{
+	size_t start = t->len;
+
+	text_adds(t, s);
+	if (t->oom || t->len == start)
+		return;
+	if (t->n_spans == t->cap_spans) {
+		int cap = t->cap_spans ? t->cap_spans * 2 : 4;
+		struct span *ns = realloc(t->spans, (size_t)cap * sizeof *ns);
+		if (ns == NULL) {
+			t->oom = 1;
+			return;
+		}
+		t->spans = ns;
+		t->cap_spans = cap;
+	}
+	t->spans[t->n_spans].start = start;
+	t->spans[t->n_spans].end = t->len;
+	t->n_spans++;
+}
+
+static void text_free(struct text *t)
+{
+	free(t->s);
+	free(t->spans);
+	memset(t, 0, sizeof *t);
+}
+
+static int is_empty(const char *s)
+{
+	return s == NULL || *s == '\0';
+}
+
+/* --- messages --------------------------------------------------------- */
+
+static int note_fallback(struct ctx *x, const char *file, const char *unit,
+                         const char *from)
+{
+	struct compose_info *in = x->info;
+	struct compose_fallback *nf;
+
+	if (in == NULL)
+		return 0;
+	for (int i = 0; i < in->n_fallbacks; i++)
+		if (strcmp(in->fallbacks[i].file, file) == 0 &&
+		    strcmp(in->fallbacks[i].unit, unit) == 0)
+			return 0;
+	nf = realloc(in->fallbacks, (size_t)(in->n_fallbacks + 1) * sizeof *nf);
+	if (nf == NULL)
+		return -1;
+	in->fallbacks = nf;
+	nf = &in->fallbacks[in->n_fallbacks];
+	nf->file = strdup(file);
+	nf->unit = strdup(unit);
+	nf->from = from;
+	in->n_fallbacks++;
+	return nf->file && nf->unit ? 0 : -1;
+}
+
+/* The text of a message in the document's language, noting a fallback.
+ * Returns NULL with x->e set when even en lacks it. */
+static const char *msg(struct ctx *x, const char *file, const char *unit)
+{
+	const char *from = NULL;
+	const char *s = catalog_lookup(x->c, x->lang, file, unit, &from);
+
+	if (s == NULL) {
+		err_set(x->e, "message '%s:%s' is missing from the catalogues",
+		        file, unit);
+		return NULL;
+	}
+	if (from != x->lang && note_fallback(x, file, unit, from) != 0) {
+		err_set(x->e, "out of memory");
+		return NULL;
+	}
+	return s;
+}
+
+static const char *fmsg(struct ctx *x, const struct form_msg *m)
+{
+	return msg(x, m->file, m->unit);
+}
+
+/* A message of `file` whose unit id is prefix + name ("role." + ...). */
+static const char *msg_named(struct ctx *x, const char *file,
+                             const char *prefix, const char *name)
+{
+	char unit[160];
+
+	if (snprintf(unit, sizeof unit, "%s%s", prefix, name) >= (int)sizeof unit) {
+		err_set(x->e, "name too long: '%s'", name);
+		return NULL;
+	}
+	return msg(x, file, unit);
+}
+
+/* --- field values ----------------------------------------------------- */
+
+/* ICU locale id for a BCP 47 tag, into buf. */
+static void icu_locale(const char *tag, char *buf, size_t size)
+{
+	UErrorCode st = U_ZERO_ERROR;
+
+	uloc_forLanguageTag(tag, buf, (int32_t)size, NULL, &st);
+	if (U_FAILURE(st) || st == U_STRING_NOT_TERMINATED_WARNING)
+		snprintf(buf, size, "en");
+}
+
+/* The country's name in the document language (ICU/CLDR); the code
+ * itself when ICU has no name for it. */
+static char *country_name(const char *code, const char *lang)
+{
+	UErrorCode st = U_ZERO_ERROR;
+	char loc[64], disp[64];
+	UChar name[128];
+	char out[512];
+	int32_t n;
+
+	if (is_empty(code))
+		return strdup("");
+	if (snprintf(loc, sizeof loc, "und_%s", code) >= (int)sizeof loc)
+		return strdup(code);
+	icu_locale(lang, disp, sizeof disp);
+	n = uloc_getDisplayCountry(loc, disp, name, 128, &st);
+	if (U_FAILURE(st) || n <= 0 || n >= 128)
+		return strdup(code);
+	u_strToUTF8(out, (int32_t)sizeof out, NULL, name, n, &st);
+	if (U_FAILURE(st) || st == U_STRING_NOT_TERMINATED_WARNING)
+		return strdup(code);
+	return strdup(out);
+}
+
+/* Countries whose postal addresses put the postcode after the city:
+ * ", " between them in Latvia, a space in the others. */
+static const char *postcode_after_city(const char *country)
+{
+	static const char *const spaced[] = { "GB", "IE", "MT", "US", "CA",
+	                                      "AU", "NZ" };
+
+	if (country == NULL)
+		return NULL;
+	if (strcasecmp(country, "LV") == 0)
+		return ", ";
+	for (size_t i = 0; i < sizeof spaced / sizeof spaced[0]; i++)
+		if (strcasecmp(country, spaced[i]) == 0)
+			return " ";
+	return NULL;
+}
+
+/* The address on one line: its lines, then postcode and city as the
+ * country writes them, joined with ", ". */
+static char *address_text(const struct record *r)
+{
+	struct text t = { 0 };
+	const char *after = postcode_after_city(r->org_country);
+
+	for (int i = 0; i < r->n_address; i++) {
+		if (is_empty(r->address[i]))
+			continue;
+		if (t.len > 0)
+			text_adds(&t, ", ");
+		text_adds(&t, r->address[i]);
+	}
+	if (!is_empty(r->city) || !is_empty(r->postcode)) {
+		if (t.len > 0)
+			text_adds(&t, ", ");
+		if (is_empty(r->postcode)) {
+			text_adds(&t, r->city);
+		} else if (is_empty(r->city)) {
+			text_adds(&t, r->postcode);
+		} else if (after != NULL) {
+			text_adds(&t, r->city);
+			text_adds(&t, after);
+			text_adds(&t, r->postcode);
+		} else {
+			text_adds(&t, r->postcode);
+			text_adds(&t, " ");
+			text_adds(&t, r->city);
+		}
+	}
+	text_adds(&t, "");
+	if (t.oom) {
+		text_free(&t);
+		return NULL;
+	}
+	free(t.spans);
+	return t.s;
+}
+
+/* The locale dates are written in: EU documents in English follow the
+ * Interinstitutional Style Guide ("20 November 2026"), i.e. en-GB, not
+ * ICU's default en-US ("November 20, 2026"). */
+static const char *date_lang(const char *lang)
+{
+	return strcasecmp(lang, "en") == 0 ? "en-GB" : lang;
+}
+
+static char *long_date(struct ctx *x, const char *iso)
+{
+	char buf[128];
+
+	if (is_empty(iso))
+		return strdup("");
+	if (dates_format_long(date_lang(x->lang), iso, buf, sizeof buf) != 0) {
+		err_set(x->e, "'%s' is not a date that can be printed", iso);
+		return NULL;
+	}
+	return strdup(buf);
+}
+
+static char *dup_or_empty(const char *s)
+{
+	return strdup(s ? s : "");
+}
+
+static char *localised(struct ctx *x, const char *prefix, const char *name)
+{
+	const char *s;
+
+	if (is_empty(name))
+		return strdup("");
+	s = msg_named(x, "common", prefix, name);
+	return s ? strdup(s) : NULL;
+}
+
+/* The value of a record field path as a new string ("" when absent),
+ * *nohyph set for names, addresses, e-mails, URLs, places and codes.
+ * NULL with x->e set on error. */
+static char *field_value(struct ctx *x, const char *path, int *nohyph)
+{
+	const struct record *r = x->r;
+	const struct person *cs = x->b && x->b->has_countersignatory ?
+	                          &x->b->countersignatory : NULL;
+	const struct person *ct = r->has_contact ? &r->contact : NULL;
+	char *v;
+
+	*nohyph = 1;
+	if (strcmp(path, "id") == 0)
+		v = dup_or_empty(r->id);
+	else if (strcmp(path, "organisation.name") == 0)
+		v = dup_or_empty(r->org_name);
+	else if (strcmp(path, "organisation.acronym") == 0)
+		v = dup_or_empty(r->org_acronym);
+	else if (strcmp(path, "organisation.country") == 0)
+		v = country_name(r->org_country, x->lang);
+	else if (strcmp(path, "organisation.address") == 0)
+		v = address_text(r);
+	else if (strcmp(path, "organisation.website") == 0)
+		v = dup_or_empty(r->website);
+	else if (strcmp(path, "signatory.name") == 0)
+		v = dup_or_empty(r->signatory.name);
+	else if (strcmp(path, "signatory.email") == 0)
+		v = dup_or_empty(r->signatory.email);
+	else if (strcmp(path, "contact.name") == 0)
+		v = dup_or_empty(ct ? ct->name : NULL);
+	else if (strcmp(path, "contact.email") == 0)
+		v = dup_or_empty(ct ? ct->email : NULL);
+	else if (strcmp(path, "contact.phone") == 0)
+		v = dup_or_empty(ct ? ct->phone : NULL);
+	else if (strcmp(path, "eligibility.reference") == 0)
+		v = dup_or_empty(r->eligibility_reference);
+	else if (strcmp(path, "signing.place") == 0)
+		v = dup_or_empty(r->signing_place);
+	else if (strcmp(path, "countersignatory.name") == 0)
+		v = dup_or_empty(cs ? cs->name : NULL);
+	else if (strcmp(path, "eligibility.confirmed") == 0)
+		return long_date(x, r->eligibility_confirmed);
+	else if (strcmp(path, "date") == 0) {
+		if (x->run_date_long == NULL &&
+		    (x->run_date_long = long_date(x, x->run_date)) == NULL)
+			return NULL;
+		v = strdup(x->run_date_long);
+	}
+	else {
+		*nohyph = 0;
+		if (strcmp(path, "role") == 0)
+			return localised(x, "role.", role_name(r->role));
+		if (strcmp(path, "organisation.category") == 0)
+			return localised(x, "category.", r->org_category);
+		if (strcmp(path, "signatory.position") == 0)
+			v = dup_or_empty(r->signatory.position);
+		else if (strcmp(path, "countersignatory.position") == 0)
+			v = dup_or_empty(cs ? cs->position : NULL);
+		else {
+			err_set(x->e, "unknown record field '%s'", path);
+			return NULL;
+		}
+	}
+	if (v == NULL)
+		err_set(x->e, "out of memory");
+	return v;
+}
+
+/* --- placeholders ----------------------------------------------------- */
+
+static const char *const var_names[N_VARS] = {
+	[V_ORGANISATION] = "organisation", [V_SIGNATORY] = "signatory",
+	[V_POSITION] = "position", [V_ROLE] = "role",
+	[V_COUNTERSIGNATORY] = "countersignatory", [V_ID] = "id",
+	[V_REFERENCE] = "reference", [V_DATE] = "date", [V_COUNTRY] = "country",
+};
+
+static const char *const var_fields[N_VARS] = {
+	[V_ORGANISATION] = "organisation.name", [V_SIGNATORY] = "signatory.name",
+	[V_POSITION] = "signatory.position", [V_ROLE] = "role",
+	[V_COUNTERSIGNATORY] = "countersignatory.name", [V_ID] = "id",
+	[V_REFERENCE] = "eligibility.reference", [V_DATE] = "date",
+	[V_COUNTRY] = "organisation.country",
+};
+
+/* The value of placeholder i, computed once. NULL with x->e set. */
+static const struct var *var_get(struct ctx *x, int i)
+{
+	struct var *v = &x->vars[i];
+
+	if (v->done)
+		return v;
+	v->name = var_names[i];
+	v->value = field_value(x, var_fields[i], &v->nohyph);
+	if (v->value == NULL)
+		return NULL;
+	if (i == V_COUNTERSIGNATORY && v->value[0] == '\0') {
+		const char *s = msg(x, "common", "commission.representative");
+		if (s == NULL)
+			return NULL;
+		free(v->value);
+		v->value = strdup(s);
+		v->nohyph = 0;
+		if (v->value == NULL) {
+			err_set(x->e, "out of memory");
+			return NULL;
+		}
+	}
+	v->done = 1;
+	return v;
+}
+
+/* Appends template s to t with each known {name} replaced by its value
+ * (names marked nohyph where they must be). Unknown names, {page} and
+ * {pages} are copied as written. Returns 0, or -1 with x->e set. */
+static int fill(struct ctx *x, const char *s, struct text *t)
+{
+	while (*s) {
+		const char *open = strchr(s, '{');
+		const char *close;
+		int found = -1;
+
+		if (open == NULL) {
+			text_adds(t, s);
+			break;
+		}
+		text_add(t, s, (size_t)(open - s));
+		close = strchr(open + 1, '}');
+		for (int i = 0; close != NULL && i < N_VARS; i++)
+			if ((size_t)(close - open - 1) == strlen(var_names[i]) &&
+			    strncmp(open + 1, var_names[i], strlen(var_names[i])) == 0)
+				found = i;
+		if (found < 0) {
+			text_add(t, open, 1);
+			s = open + 1;
+			continue;
+		}
+		const struct var *v = var_get(x, found);
+		if (v == NULL)
+			return -1;
+		if (v->nohyph)
+			text_add_nohyph(t, v->value);
+		else
+			text_adds(t, v->value);
+		s = close + 1;
+	}
+	text_adds(t, "");
+	return t->oom ? err_set(x->e, "out of memory") : 0;
+}
+
+/* A filled message as a new string. NULL with x->e set. */
+static char *fill_msg(struct ctx *x, const struct form_msg *m)
+{
+	struct text t = { 0 };
+	const char *s = fmsg(x, m);
+
+	if (s == NULL || fill(x, s, &t) != 0) {
+		text_free(&t);
+		return NULL;
+	}
+	free(t.spans);
+	return t.s;
+}
+
+/* --- blocks ----------------------------------------------------------- */
+
+static struct block *add(struct ctx *x, struct doc *d, enum block_kind k)
+{
+	struct block *b = doc_add_block(d, k);
+
+	if (b == NULL)
+		err_set(x->e, "out of memory");
+	return b;
+}
+
+/* Moves t's text and spans into block b. */
+static void give_text(struct block *b, struct text *t)
+{
+	b->text = t->s;
+	b->nohyph = t->spans;
+	b->n_nohyph = t->n_spans;
+	memset(t, 0, sizeof *t);
+}
+
+/* A block of kind k whose text is message m filled in. */
+static int add_text_block(struct ctx *x, struct doc *d, enum block_kind k,
+                          const struct form_msg *m, int bold,
+                          const char *label)
+{
+	struct text t = { 0 };
+	const char *s = fmsg(x, m);
+	struct block *b;
+
+	if (s == NULL || fill(x, s, &t) != 0)
+		goto fail;
+	b = add(x, d, k);
+	if (b == NULL)
+		goto fail;
+	give_text(b, &t);
+	b->bold = bold;
+	if (label != NULL && (b->label = strdup(label)) == NULL)
+		return err_set(x->e, "out of memory");
+	return 0;
+fail:
+	text_free(&t);
+	return -1;
+}
+
+static int add_item(struct ctx *x, struct doc *d, const struct form_msg *m,
+                    enum form_marker marker, int *number)
+{
+	char label[16];
+
+	if (marker == FM_BULLET)
+		snprintf(label, sizeof label, "%s", BULLET);
+	else
+		snprintf(label, sizeof label, "%d.", ++*number);
+	return add_text_block(x, d, BLOCK_ITEM, m, 0, label);
+}
+
+static int add_items(struct ctx *x, struct doc *d, const struct form_block *fb,
+                     int *number)
+{
+	int n = catalog_series_len(x->c, x->f->catalogue, fb->series);
+
+	for (int i = 1; i <= n; i++) {
+		char unit[160];
+		struct form_msg m = { x->f->catalogue, unit };
+
+		snprintf(unit, sizeof unit, "%s%d", fb->series, i);
+		if (add_item(x, d, &m, fb->marker, number) != 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int add_field(struct ctx *x, struct doc *d, const struct form_block *fb)
+{
+	int nohyph = 0;
+	char *value = field_value(x, fb->field, &nohyph);
+	const char *label;
+	struct text t = { 0 };
+	struct block *b;
+
+	if (value == NULL)
+		return -1;
+	if (value[0] == '\0') {
+		free(value);
+		return 0;
+	}
+	label = fmsg(x, &fb->label);
+	if (label == NULL) {
+		free(value);
+		return -1;
+	}
+	if (nohyph)
+		text_add_nohyph(&t, value);
+	else
+		text_adds(&t, value);
+	free(value);
+	b = t.oom ? NULL : add(x, d, BLOCK_FIELD);
+	if (b == NULL) {
+		text_free(&t);
+		return err_set(x->e, "out of memory");
+	}
+	give_text(b, &t);
+	b->label = strdup(label);
+	return b->label ? 0 : err_set(x->e, "out of memory");
+}
+
+/* The applicant's offer text as paragraphs: the reader keeps paragraph
+ * breaks (blank lines in the record) as "\n". */
+static int add_offer_paragraphs(struct ctx *x, struct doc *d, const char *text)
+{
+	const char *p = text;
+
+	while (p != NULL && *p != '\0') {
+		const char *end = strchr(p, '\n');
+		size_t len = end ? (size_t)(end - p) : strlen(p);
+		struct block *b;
+
+		if (len > 0) {
+			if ((b = add(x, d, BLOCK_PARAGRAPH)) == NULL)
+				return -1;
+			if ((b->text = strndup(p, len)) == NULL)
+				return err_set(x->e, "out of memory");
+		}
+		p = end ? end + 1 : NULL;
+	}
+	return 0;
+}
+
+static int add_offers(struct ctx *x, struct doc *d, const struct form_block *fb)
+{
+	const struct record *r = x->r;
+	struct block *b;
+
+	if (r->n_offers == 0)
+		return 0;
+	if (fb->text.file != NULL &&
+	    add_text_block(x, d, BLOCK_HEADING, &fb->text, 0, NULL) != 0)
+		return -1;
+	for (int i = 0; i < r->n_offers; i++) {
+		const char *label = msg_named(x, "common", "offer.",
+		                              r->offers[i].kind ? r->offers[i].kind : "other");
+		if (label == NULL)
+			return -1;
+		if ((b = add(x, d, BLOCK_PARAGRAPH)) == NULL)
+			return -1;
+		b->bold = 1;
+		if ((b->text = strdup(label)) == NULL)
+			return err_set(x->e, "out of memory");
+		if (add_offer_paragraphs(x, d, r->offers[i].text) != 0)
+			return -1;
+	}
+	return 0;
+}
+
+#define BLANK "________________________"
+
+/* One signature line as a new string, or "" when it is omitted. */
+static char *sig_line(struct ctx *x, const struct form_line *l)
+{
+	int nohyph;
+	char *value = l->field ? field_value(x, l->field, &nohyph) : strdup("");
+	const char *label = NULL;
+	struct text t = { 0 };
+
+	if (value == NULL) {
+		if (l->field == NULL)
+			err_set(x->e, "out of memory");
+		return NULL;
+	}
+	if (value[0] == '\0' && !l->keep_blank && l->field != NULL)
+		return value;
+	if (l->label.file != NULL && (label = fmsg(x, &l->label)) == NULL) {
+		free(value);
+		return NULL;
+	}
+	if (label != NULL) {
+		text_adds(&t, label);
+		text_adds(&t, ": ");
+	}
+	text_adds(&t, value[0] ? value : BLANK);
+	free(value);
+	free(t.spans);
+	if (t.oom) {
+		free(t.s);
+		err_set(x->e, "out of memory");
+		return NULL;
+	}
+	return t.s;
+}
+
+static int add_signature(struct ctx *x, struct doc *d,
+                         const struct form_block *fb)
+{
+	struct block *b = add(x, d, BLOCK_SIGNATURE);
+	const char *tip;
+
+	if (b == NULL)
+		return -1;
+	b->sig.heading = fill_msg(x, &fb->text);
+	if (b->sig.heading == NULL)
+		return -1;
+	tip = fmsg(x, &fb->tooltip);
+	if (tip == NULL)
+		return -1;
+	b->sig.tooltip = strdup(tip);
+	b->sig.field_name = strdup(fb->sig_field);
+	if (fb->n_lines > 0)
+		b->sig.lines = calloc((size_t)fb->n_lines, sizeof *b->sig.lines);
+	if (b->sig.tooltip == NULL || b->sig.field_name == NULL ||
+	    (fb->n_lines > 0 && b->sig.lines == NULL))
+		return err_set(x->e, "out of memory");
+	for (int i = 0; i < fb->n_lines; i++) {
+		char *line = sig_line(x, &fb->lines[i]);
+		if (line == NULL)
+			return -1;
+		if (line[0] == '\0') {
+			free(line);
+			continue;
+		}
+		b->sig.lines[b->sig.n_lines++] = line;
+	}
+	return 0;
+}
+
+static int add_block(struct ctx *x, struct doc *d, const struct form_block *fb,
+                     int *number)
+{
+	struct block *b;
+
+	if (fb->kind != FB_ITEM && fb->kind != FB_ITEMS)
+		*number = 0;
+	switch (fb->kind) {
+	case FB_TITLE:
+		return add_text_block(x, d, BLOCK_TITLE, &fb->text, 0, NULL);
+	case FB_SUBTITLE:
+		return add_text_block(x, d, BLOCK_SUBTITLE, &fb->text, 0, NULL);
+	case FB_HEADING:
+		return add_text_block(x, d, BLOCK_HEADING, &fb->text, 0, NULL);
+	case FB_PARAGRAPH:
+		return add_text_block(x, d, BLOCK_PARAGRAPH, &fb->text, fb->bold,
+		                      NULL);
+	case FB_ITEM:
+		return add_item(x, d, &fb->text, fb->marker, number);
+	case FB_ITEMS:
+		return add_items(x, d, fb, number);
+	case FB_FIELD:
+		return add_field(x, d, fb);
+	case FB_OFFERS:
+		return add_offers(x, d, fb);
+	case FB_SIGNATURE:
+		return add_signature(x, d, fb);
+	case FB_SPACE:
+		if ((b = add(x, d, BLOCK_SPACE)) == NULL)
+			return -1;
+		b->space = fb->space;
+		return 0;
+	}
+	return err_set(x->e, "unknown block kind %d", (int)fb->kind);
+}
+
+/* Title, author, subject, footer and page format. */
+static int add_metadata(struct ctx *x, struct doc *d)
+{
+	struct text subject = { 0 };
+
+	d->title = fill_msg(x, &x->f->title);
+	d->footer = d->title ? fill_msg(x, &x->f->footer) : NULL;
+	d->page_format = d->footer ? fill_msg(x, &x->f->page) : NULL;
+	if (d->page_format == NULL)
+		return -1;
+	d->author = strdup(x->r->org_name ? x->r->org_name : "");
+	if (d->author == NULL)
+		return err_set(x->e, "out of memory");
+	for (int i = 0; i < x->f->n_subject; i++) {
+		const struct form_part *p = &x->f->subject[i];
+		if (i > 0)
+			text_adds(&subject, SUBJECT_SEP);
+		if (p->field != NULL) {
+			int nohyph;
+			char *v = field_value(x, p->field, &nohyph);
+			if (v == NULL)
+				goto fail;
+			text_adds(&subject, v);
+			free(v);
+		} else {
+			const char *s = fmsg(x, &p->msg);
+			if (s == NULL || fill(x, s, &subject) != 0)
+				goto fail;
+		}
+	}
+	text_adds(&subject, "");
+	if (subject.oom) {
+		err_set(x->e, "out of memory");
+		goto fail;
+	}
+	free(subject.spans);
+	d->subject = subject.s;
+	return 0;
+fail:
+	text_free(&subject);
+	return -1;
+}
+
+void compose_info_clear(struct compose_info *info)
+{
+	if (info == NULL)
+		return;
+	for (int i = 0; i < info->n_fallbacks; i++) {
+		free(info->fallbacks[i].file);
+		free(info->fallbacks[i].unit);
+	}
+	free(info->fallbacks);
+	memset(info, 0, sizeof *info);
+}
+
+static void ctx_clear(struct ctx *x)
+{
+	for (int i = 0; i < N_VARS; i++)
+		free(x->vars[i].value);
+	free(x->run_date_long);
+}
+
+int compose_doc(const struct form *f, const struct catalog *c,
+                const struct record *r, const struct batch *b,
+                const char *run_date, struct doc *out,
+                struct compose_info *info, struct err *e)
+{
+	struct ctx x = { f, c, r, b, run_date, NULL, info, e, { { 0 } }, NULL };
+	int number = 0;
+
+	memset(out, 0, sizeof *out);
+	if (info != NULL) {
+		memset(info, 0, sizeof *info);
+		snprintf(info->requested, sizeof info->requested, "%s",
+		         r->lang ? r->lang : "");
+	}
+	if (run_date == NULL || dates_parse_iso(run_date, (char[11]){ 0 }) != 0) {
+		err_set(e, "invalid run date");
+		goto fail;
+	}
+	x.lang = catalog_resolve(c, r->lang);
+	if (info != NULL) {
+		info->lang = x.lang;
+		info->lang_fallback = r->lang == NULL ||
+		                      strcasecmp(r->lang, x.lang) != 0;
+	}
+	out->lang = strdup(x.lang);
+	if (out->lang == NULL) {
+		err_set(e, "out of memory");
+		goto fail;
+	}
+	if (add_metadata(&x, out) != 0)
+		goto fail;
+	for (int i = 0; i < f->n_blocks; i++)
+		if (add_block(&x, out, &f->blocks[i], &number) != 0)
+			goto fail;
+	ctx_clear(&x);
+	return 0;
+fail:
+	ctx_clear(&x);
+	doc_clear(out);
+	compose_info_clear(info);
+	return -1;
+}
+
+char *compose_field(const char *path, const struct catalog *c,
+                    const char *lang, const struct record *r,
+                    const struct batch *b, const char *run_date,
+                    int *nohyph, struct err *e)
+{
+	struct ctx x = { NULL, c, r, b, run_date, NULL, NULL, e, { { 0 } }, NULL };
+	char *v;
+
+	x.lang = catalog_resolve(c, lang);
+	v = field_value(&x, path, nohyph);
+	ctx_clear(&x);
+	return v;
+}

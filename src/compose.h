@@ -1,0 +1,59 @@
+/* compose.h — one document's abstract content (struct doc, doc.h) from a
+ * form (form.h), the message catalogues (catalog.h), a record and its
+ * batch: messages in the record's language, placeholders filled, fields
+ * localised, names and addresses protected from hyphenation. */
+#ifndef PACTDOC_COMPOSE_H
+#define PACTDOC_COMPOSE_H
+
+#include "catalog.h"
+#include "doc.h"
+#include "err.h"
+#include "form.h"
+#include "record.h"
+
+/* A message that came from a language other than the document's. */
+struct compose_fallback {
+	char *file;             /* catalogue file id */
+	char *unit;             /* unit id */
+	const char *from;       /* language it came from (owned by the catalog) */
+};
+
+/* What compose_doc reports about languages, for the run report. */
+struct compose_info {
+	char requested[64];     /* the record's lang (truncated if longer) */
+	const char *lang;       /* the catalogue language used (owned by the
+	                           catalog); also in doc->lang */
+	int lang_fallback;      /* lang is not the requested tag */
+	struct compose_fallback *fallbacks;  /* each message once, in order */
+	int n_fallbacks;
+};
+
+/* Frees what info owns and zeroes it; accepts NULL and a zeroed info. */
+void compose_info_clear(struct compose_info *info);
+
+/* Builds out (a zeroed struct doc) from form f for record r of batch b
+ * (b may be NULL), in the record's language as catalog c resolves it.
+ * run_date is YYYY-MM-DD: the "date" field and {date}. Placeholders
+ * {organisation} {signatory} {position} {role} {countersignatory} {id}
+ * {reference} {date} {country} are filled ({page} and {pages} are left for
+ * the layout stage) and names, e-mails, URLs and places put into text are
+ * marked as nohyph spans. info (zeroed; may be NULL) receives the language
+ * used and every message fallback; free it with compose_info_clear.
+ * Returns 0, or -1 with e set (a message missing even in en, an invalid
+ * date, out of memory); on error out and info are cleared.
+ * Thread-safe: f, c, r and b are only read. */
+int compose_doc(const struct form *f, const struct catalog *c,
+                const struct record *r, const struct batch *b,
+                const char *run_date, struct doc *out,
+                struct compose_info *info, struct err *e);
+
+/* The localised text of record field `path` (form.h lists the paths) into
+ * a new string the caller frees: "" when the record has no value. Sets
+ * *nohyph when the value must not be hyphenated (a name, an address...).
+ * Returns NULL with e set on error. Thread-safe. */
+char *compose_field(const char *path, const struct catalog *c,
+                    const char *lang, const struct record *r,
+                    const struct batch *b, const char *run_date,
+                    int *nohyph, struct err *e);
+
+#endif
