@@ -368,6 +368,24 @@ class GeneratedHostile(unittest.TestCase):
                 if i % 3 == 0 or i % 7 == 0}
         self.assertEqual(files, want)
 
+    def test_file_names_with_control_characters_or_bad_utf8(self):
+        """Directory inputs bring file names nobody chose: an ESC sequence,
+        a newline that would forge a stdout line, bytes that are not UTF-8.
+        Whatever the tool does with them, it never writes them raw."""
+        d = harness.tempdir(self)
+        with open(os.path.join(HOSTILE, "utf8-bom.xml"), "rb") as f:
+            record = f.read()
+        for i, name in enumerate((b"esc\x1b[2J.xml",
+                                  b"a\nFORGED: valid\nb.xml",
+                                  b"latin1-\xe9.xml")):
+            data = record.replace(b"UTF8-BOM-OK-", b"NAME-%d-" % i)
+            with open(os.path.join(d.encode(), name), "wb") as f:
+                f.write(data)
+        res = run("validate", d)
+        assert_sane(self, res, "odd file names")
+        self.assertNotIn("\nFORGED: valid\n", "\n" + res.out)
+        self.assertIn(res.rc, (0, 1))
+
     def test_input_is_a_symlink_to_passwd(self):
         d = harness.tempdir(self)
         link = os.path.join(d, "records.xml")
