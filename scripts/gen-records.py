@@ -4,14 +4,15 @@
 statuses, languages and scripts, optional elements, sometimes long offers.
 Used by tests/e2e/test_bulk.py and `make bench`.
 
-    scripts/gen-records.py [-n N] [--seed S] [-o FILE] [--eligible]
-                           [--break K[,K...]] [--prefix P]
+    scripts/gen-records.py [-n|--count N] [--seed S] [-o|--out FILE]
+                           [--eligible|--eligible-only] [--prefix P]
+                           [--break K[,K...] [--lines FILE2]]
 
 Writes one <applications> file to FILE (default stdout). --eligible makes
 every record eligible (for generate benchmarks). --break K makes the K-th
 record (1-based) invalid by giving it country "XX", so a test can check the
-diagnostic's line; its country element is on the line that
-`--lines FILE2` writes as "K LINE" (the record's start line and country line).
+diagnostic's line: `--lines FILE2` writes "K START COUNTRY" for each, the
+lines of the record's start tag and of its <country> element.
 """
 import argparse
 import random
@@ -299,11 +300,14 @@ def generate(f, n, seed, prefix, all_eligible, broken, lines_out):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("-n", type=int, default=1000, help="number of records")
+    ap.add_argument("-n", "--count", dest="n", type=int, default=1000,
+                    help="number of records")
     ap.add_argument("--seed", type=int, default=1)
-    ap.add_argument("-o", "--output", help="output file (default stdout)")
+    ap.add_argument("-o", "--output", "--out", dest="output",
+                    help="output file (default stdout)")
     ap.add_argument("--prefix", default="GEN", help="id prefix")
-    ap.add_argument("--eligible", action="store_true",
+    ap.add_argument("--eligible", "--eligible-only", dest="eligible",
+                    action="store_true",
                     help="make every record eligible")
     ap.add_argument("--break", dest="broken", default="",
                     help="1-based numbers of records to make invalid")
