@@ -228,8 +228,10 @@ def record(rng, i, prefix, all_eligible, broken):
            "    <organisation>",
            "      <name>%s</name>" % esc(org)]
     if rng.random() < 0.4:
-        out.append("      <acronym>%s</acronym>"
-                   % "".join(w[0] for w in org.split()[:4]).upper())
+        acronym = "".join(w[0] for w in org.split()[:4])
+        if lang != "ka":    # Georgian capitals (Mtavruli) are not used so
+            acronym = acronym.upper()
+        out.append("      <acronym>%s</acronym>" % esc(acronym))
     out.append("      <category>%s</category>"
                % rng.choice(CATEGORIES[role]))
     country_line = len(out)
