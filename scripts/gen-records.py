@@ -229,7 +229,7 @@ def record(rng, i, prefix, all_eligible, broken):
            "      <name>%s</name>" % esc(org)]
     if rng.random() < 0.4:
         acronym = "".join(w[0] for w in org.split()[:4])
-        if lang != "ka":    # Georgian capitals (Mtavruli) are not used so
+        if lang != "ka":    # Georgian acronyms keep Mkhedruli letters
             acronym = acronym.upper()
         out.append("      <acronym>%s</acronym>" % esc(acronym))
     out.append("      <category>%s</category>"
