@@ -23,6 +23,17 @@ from test_validate import (HOSTILE, assert_sane, decode_xml, passwd_lines,
 ANY_ERROR = re.compile(r"^.+:\d+:\d+: error: .+$")
 
 
+DIAG_OR_SUMMARY = re.compile(r"^(.+:\d+:\d+: (error|warning|note): .+"
+                             r"|pactdoc: .+)$")
+
+
+def assert_only_diagnostics(tc, res):
+    """stderr holds diagnostics and pactdoc's own lines only: nothing that
+    libxml2 (or anything else) printed by itself."""
+    for line in res.err.splitlines():
+        tc.assertRegex(line, DIAG_OR_SUMMARY, "a stray line on stderr")
+
+
 def expectations(path):
     """(exit, file_rejected, error_line, spans) read from a corpus file's
     annotations; error_line is the line marked error-here or None."""
@@ -131,6 +142,7 @@ class HostileCorpus(unittest.TestCase):
         res = run("validate", "--report", report_path, path, timeout=120)
         elapsed = time.monotonic() - start
         assert_sane(self, res, os.path.basename(path))
+        assert_only_diagnostics(self, res)
         self.assertLess(elapsed, 60, "took %.1f s" % elapsed)
         with open(report_path, "rb") as f:
             raw = f.read()
@@ -184,6 +196,7 @@ class HostileCorpus(unittest.TestCase):
         report_path = os.path.join(d, "report.json")
         res = run("validate", "--report", report_path, HOSTILE, timeout=300)
         assert_sane(self, res, "hostile dir")
+        assert_only_diagnostics(self, res)
         self.assertEqual(res.rc, 1)
         with open(report_path, encoding="utf-8") as f:
             report = json.load(f)

@@ -291,6 +291,13 @@ def build():
         pre = name[:-4].upper()
         CASES[name] = bom + enc_doc(pre, test + " is valid input: every "
                                     "record passes", "UTF-16").encode(codec)
+    lone = doc("UTF-16 LE with a lone high surrogate (D800 then 'a'): not "
+               "decodable, the file is rejected whole", "exit=1 file-rejected",
+               [ok("UTF16-LONE", 1),
+                rec("UTF16-LONE-BAD", "invalid", org="Bad " + RAW + " name"),
+                ok("UTF16-LONE", 2)], encoding="UTF-16")
+    CASES["utf16-lone-surrogate.xml"] = b"\xff\xfe" + lone.encode(
+        "utf-16-le").replace(RAW.encode("utf-16-le"), b"\x00\xd8a\x00")
     CASES["utf8-bom.xml"] = b"\xef\xbb\xbf" + enc_doc(
         "UTF8-BOM", "UTF-8 with a byte order mark is valid input",
         "UTF-8").encode("utf-8")
