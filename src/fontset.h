@@ -33,7 +33,9 @@ int fontset_pick(const struct fontset *fs, enum face face, uint32_t cp);
  * font has no glyph for cp). */
 double fontset_advance(const struct fontset *fs, int font, uint32_t cp);
 
-/* Width in points of `len` bytes of UTF-8 text drawn entirely in `font`. */
+/* Width in points of `len` bytes of UTF-8 text drawn entirely in `font`.
+ * Characters that are never drawn (fontset_is_invisible, e.g. the soft
+ * hyphen) count 0, as the PDF stage skips them. */
 double fontset_width(const struct fontset *fs, int font, double size,
                      const char *utf8, size_t len);
 
@@ -42,5 +44,40 @@ double fontset_width(const struct fontset *fs, int font, double size,
  * never drawn (line separators, zero-width joiners, bidi controls) pass. */
 uint32_t fontset_missing(const struct fontset *fs, enum face face,
                          const char *utf8);
+
+/* ---- for the PDF stage and the tests (added by fonts-pdf) ---------------- */
+
+/* Glyph id of cp in font, 0 when the font has none. */
+unsigned fontset_glyph(const struct fontset *fs, int font, uint32_t cp);
+
+/* Advance width of glyph gid, in font units (0 for an unknown glyph). */
+int fontset_glyph_advance(const struct fontset *fs, int font, unsigned gid);
+
+/* The font file's bytes as loaded (read-only, owned by fs). */
+const unsigned char *fontset_data(const struct fontset *fs, int font,
+                                  size_t *len);
+
+/* What a PDF font descriptor needs, in font units. */
+struct font_info {
+	const char *ps_name;    /* PostScript name, e.g. "PactdocSans-Bold" */
+	int units_per_em;
+	int ascent, descent;    /* hhea */
+	int cap_height;         /* OS/2 when present, else ascent */
+	int bbox[4];            /* head xMin yMin xMax yMax */
+	int num_glyphs;
+	int bold;               /* 1 when head.macStyle says bold */
+};
+const struct font_info *fontset_info(const struct fontset *fs, int font);
+
+/* Decodes one UTF-8 character of s (len bytes available, len > 0) into
+ * *cp. Returns the bytes consumed, or -1 for an invalid, overlong,
+ * surrogate or truncated sequence (then *cp is U+FFFD and one byte should
+ * be skipped). */
+int fontset_utf8_next(const char *s, size_t len, uint32_t *cp);
+
+/* Whether cp is never drawn (see fontset_missing): format and bidi
+ * controls, joiners, soft hyphen, line and paragraph separators, tab,
+ * CR, LF, variation selectors, BOM. */
+int fontset_is_invisible(uint32_t cp);
 
 #endif

@@ -1,0 +1,645 @@
+/* fontset.c — loads the shipped TrueType fonts (fonts/fontset.txt), parses
+ * head, hhea, maxp, OS/2, hmtx and cmap (formats 4 and 12) and answers
+ * coverage and advance questions in O(1) for the BMP. Immutable after
+ * fontset_load, so every thread may share one fontset. */
+#include "fontset.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fsutil.h"
+
+#define FONT_MAX_BYTES (32u * 1024 * 1024)
+#define FONTSET_MAX_FONTS 16
+#define CHAIN_MAX 8
+
+/* A code point outside the BMP and its glyph (cmap format 12). */
+struct astral {
+	uint32_t cp;
+	uint16_t gid;
+};
+
+struct font {
+	char *path;
+	unsigned char *data;
+	size_t len;
+	struct font_info info;
+	char ps_name[64];
+	uint16_t *bmp;          /* 65,536 glyph ids, 0 = none */
+	struct astral *astral;  /* sorted by cp */
+	size_t n_astral;
+	uint16_t *advance;      /* per glyph, font units */
+};
+
+struct fontset {
+	struct font fonts[FONTSET_MAX_FONTS];
+	int n_fonts;
+	int chain[FACE_COUNT][CHAIN_MAX];
+	int chain_len[FACE_COUNT];
+};
+
+/* ---- big-endian readers, bounds checked by the callers ----------------- */
+
+static unsigned rd16(const unsigned char *p)
+{
+	return (unsigned)p[0] << 8 | p[1];
+}
+
+static int rds16(const unsigned char *p)
+{
+	return (int16_t)rd16(p);
+}
+
+static uint32_t rd32(const unsigned char *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
+	       (uint32_t)p[2] << 8 | p[3];
+}
+
+/* Finds table `tag`; fills *off and *len. Returns 0, or -1 when absent or
+ * out of the file's bounds. */
+static int find_table(const struct font *f, const char *tag, size_t *off,
+                      size_t *len)
+{
+	unsigned n, i;
+
+	if (f->len < 12)
+		return -1;
+	n = rd16(f->data + 4);
+	if (12 + (size_t)n * 16 > f->len)
+		return -1;
+	for (i = 0; i < n; i++) {
+		const unsigned char *rec = f->data + 12 + i * 16;
+		if (memcmp(rec, tag, 4) != 0)
+			continue;
+		*off = rd32(rec + 8);
+		*len = rd32(rec + 12);
+		if (*off > f->len || *len > f->len - *off)
+			return -1;
+		return 0;
+	}
+	return -1;
+}
+
+static int parse_metrics(struct font *f, struct err *e)
+{
+	size_t off, len, moff, mlen, hoff, hlen;
+	const unsigned char *t;
+	unsigned n_hmetrics, i;
+	int last = 0;
+
+	if (find_table(f, "head", &off, &len) < 0 || len < 54)
+		return err_set(e, "%s: no usable head table", f->path);
+	t = f->data + off;
+	f->info.units_per_em = (int)rd16(t + 18);
+	if (f->info.units_per_em < 16 || f->info.units_per_em > 16384)
+		return err_set(e, "%s: bad unitsPerEm", f->path);
+	for (i = 0; i < 4; i++)
+		f->info.bbox[i] = rds16(t + 36 + 2 * i);
+	f->info.bold = (rd16(t + 44) & 1) != 0;
+
+	if (find_table(f, "maxp", &off, &len) < 0 || len < 6)
+		return err_set(e, "%s: no usable maxp table", f->path);
+	f->info.num_glyphs = (int)rd16(f->data + off + 4);
+	if (f->info.num_glyphs < 1)
+		return err_set(e, "%s: no glyphs", f->path);
+
+	if (find_table(f, "hhea", &off, &len) < 0 || len < 36)
+		return err_set(e, "%s: no usable hhea table", f->path);
+	t = f->data + off;
+	f->info.ascent = rds16(t + 4);
+	f->info.descent = rds16(t + 6);
+	n_hmetrics = rd16(t + 34);
+	f->info.cap_height = f->info.ascent;
+	if (find_table(f, "OS/2", &moff, &mlen) == 0 && mlen >= 90 &&
+	    rd16(f->data + moff) >= 2)
+		f->info.cap_height = rds16(f->data + moff + 88);
+
+	if (find_table(f, "hmtx", &hoff, &hlen) < 0 ||
+	    n_hmetrics < 1 || n_hmetrics > (unsigned)f->info.num_glyphs ||
+	    (size_t)n_hmetrics * 4 > hlen)
+		return err_set(e, "%s: no usable hmtx table", f->path);
+	f->advance = calloc((size_t)f->info.num_glyphs, sizeof *f->advance);
+	if (f->advance == NULL)
+		return err_set(e, "%s: out of memory", f->path);
+	for (i = 0; i < (unsigned)f->info.num_glyphs; i++) {
+		if (i < n_hmetrics)
+			last = (int)rd16(f->data + hoff + 4 * i);
+		f->advance[i] = (uint16_t)last;
+	}
+	return 0;
+}
+
+static int parse_name(struct font *f)
+{
+	size_t off, len;
+	unsigned count, sstart, i;
+	const unsigned char *t;
+
+	snprintf(f->ps_name, sizeof f->ps_name, "Font");
+	if (find_table(f, "name", &off, &len) < 0 || len < 6)
+		return 0;
+	t = f->data + off;
+	count = rd16(t + 2);
+	sstart = rd16(t + 4);
+	for (i = 0; i < count && 6 + (size_t)(i + 1) * 12 <= len; i++) {
+		const unsigned char *r = t + 6 + i * 12;
+		unsigned plat = rd16(r), id = rd16(r + 6);
+		size_t slen = rd16(r + 8), soff = sstart + rd16(r + 10);
+		size_t k, o = 0;
+		if (id != 6 || soff + slen > len)
+			continue;
+		for (k = 0; k < slen && o + 1 < sizeof f->ps_name; k++) {
+			unsigned c = t[soff + k];
+			if (plat == 3 || plat == 0) {   /* UTF-16BE */
+				if (k % 2 == 0)
+					continue;
+				c = t[soff + k];
+			}
+			if (c > 32 && c < 127 && !strchr("[](){}<>/%#", c))
+				f->ps_name[o++] = (char)c;
+		}
+		if (o > 0) {
+			f->ps_name[o] = '\0';
+			return 0;
+		}
+	}
+	return 0;
+}
+
+static void map_cp(struct font *f, uint32_t cp, unsigned gid)
+{
+	if (gid == 0 || gid >= (unsigned)f->info.num_glyphs)
+		return;
+	if (cp < 0x10000)
+		f->bmp[cp] = (uint16_t)gid;
+}
+
+static int parse_cmap4(struct font *f, const unsigned char *t, size_t len)
+{
+	unsigned segx2, i;
+
+	if (len < 14)
+		return -1;
+	segx2 = rd16(t + 6);
+	if (segx2 % 2 || 16 + (size_t)segx2 * 4 > len)
+		return -1;
+	for (i = 0; i < segx2 / 2; i++) {
+		size_t ro_pos = 16 + (size_t)segx2 * 3 + i * 2;
+		unsigned end = rd16(t + 14 + i * 2);
+		unsigned start = rd16(t + 16 + segx2 + i * 2);
+		unsigned delta = rd16(t + 16 + (size_t)segx2 * 2 + i * 2);
+		unsigned ro = rd16(t + ro_pos);
+		uint32_t c;
+		if (start > end)
+			continue;
+		for (c = start; c <= end; c++) {
+			unsigned gid;
+			if (ro == 0) {
+				gid = (c + delta) & 0xFFFF;
+			} else {
+				size_t at = ro_pos + ro + (c - start) * 2;
+				if (at + 2 > len)
+					break;
+				gid = rd16(t + at);
+				if (gid != 0)
+					gid = (gid + delta) & 0xFFFF;
+			}
+			map_cp(f, c, gid);
+		}
+	}
+	return 0;
+}
+
+static int cmp_astral(const void *a, const void *b)
+{
+	const struct astral *x = a, *y = b;
+	return x->cp < y->cp ? -1 : x->cp > y->cp;
+}
+
+static int parse_cmap12(struct font *f, const unsigned char *t, size_t len)
+{
+	uint32_t n, i, c;
+	size_t cap = 0;
+
+	if (len < 16)
+		return -1;
+	n = rd32(t + 12);
+	if ((size_t)n > (len - 16) / 12)
+		return -1;
+	for (i = 0; i < n; i++) {
+		const unsigned char *g = t + 16 + (size_t)i * 12;
+		uint32_t first = rd32(g), last = rd32(g + 4), gid = rd32(g + 8);
+		if (first > last || last > 0x10FFFF || last - first > 0x10FFFF)
+			continue;
+		for (c = first; c <= last; c++) {
+			uint32_t gc = gid + (c - first);
+			if (gc == 0 || gc >= (uint32_t)f->info.num_glyphs)
+				continue;
+			if (c < 0x10000) {
+				map_cp(f, c, gc);
+				continue;
+			}
+			if (f->n_astral == cap) {
+				size_t nc = cap ? cap * 2 : 64;
+				struct astral *na = realloc(f->astral,
+				                            nc * sizeof *na);
+				if (na == NULL)
+					return -1;
+				f->astral = na;
+				cap = nc;
+			}
+			f->astral[f->n_astral].cp = c;
+			f->astral[f->n_astral].gid = (uint16_t)gc;
+			f->n_astral++;
+		}
+	}
+	qsort(f->astral, f->n_astral, sizeof *f->astral, cmp_astral);
+	return 0;
+}
+
+/* Uses the Unicode subtable: (3,10) format 12 if present, else (3,1) or
+ * (0,*) format 4. */
+static int parse_cmap(struct font *f, struct err *e)
+{
+	size_t off, len, best4 = 0, best12 = 0;
+	unsigned n, i;
+	const unsigned char *t;
+	int rc;
+
+	if (find_table(f, "cmap", &off, &len) < 0 || len < 4)
+		return err_set(e, "%s: no usable cmap table", f->path);
+	t = f->data + off;
+	n = rd16(t + 2);
+	if (4 + (size_t)n * 8 > len)
+		return err_set(e, "%s: truncated cmap", f->path);
+	for (i = 0; i < n; i++) {
+		unsigned plat = rd16(t + 4 + i * 8), enc = rd16(t + 6 + i * 8);
+		size_t so = rd32(t + 8 + i * 8);
+		unsigned fmt;
+		if (so + 2 > len)
+			continue;
+		fmt = rd16(t + so);
+		if (!(plat == 0 || (plat == 3 && (enc == 1 || enc == 10))))
+			continue;
+		if (fmt == 4 && best4 == 0)
+			best4 = so;
+		else if (fmt == 12 && best12 == 0)
+			best12 = so;
+	}
+	f->bmp = calloc(65536, sizeof *f->bmp);
+	if (f->bmp == NULL)
+		return err_set(e, "%s: out of memory", f->path);
+	if (best12 != 0)
+		rc = parse_cmap12(f, t + best12, len - best12);
+	else if (best4 != 0)
+		rc = parse_cmap4(f, t + best4, len - best4);
+	else
+		return err_set(e, "%s: no Unicode cmap subtable", f->path);
+	if (rc < 0)
+		return err_set(e, "%s: malformed cmap subtable", f->path);
+	return 0;
+}
+
+/* Without an OS/2 capHeight, the top of 'H' is the cap height. */
+static void cap_height_from_h(struct font *f)
+{
+	size_t hoff, hlen, loff, llen, goff, glen, at;
+	unsigned gid = f->bmp['H'];
+	int long_loca;
+
+	if (gid == 0 || find_table(f, "head", &hoff, &hlen) < 0 ||
+	    find_table(f, "loca", &loff, &llen) < 0 ||
+	    find_table(f, "glyf", &goff, &glen) < 0)
+		return;
+	long_loca = rd16(f->data + hoff + 50) != 0;
+	if (long_loca && (size_t)(gid + 1) * 4 <= llen)
+		at = rd32(f->data + loff + gid * 4);
+	else if (!long_loca && (size_t)(gid + 1) * 2 <= llen)
+		at = (size_t)rd16(f->data + loff + gid * 2) * 2;
+	else
+		return;
+	if (at + 10 <= glen)
+		f->info.cap_height = rds16(f->data + goff + at + 8);
+}
+
+static void font_clear(struct font *f)
+{
+	free(f->path);
+	free(f->data);
+	free(f->bmp);
+	free(f->astral);
+	free(f->advance);
+	memset(f, 0, sizeof *f);
+}
+
+static int font_load(struct font *f, const char *path, struct err *e)
+{
+	f->path = strdup(path);
+	if (f->path == NULL)
+		return err_set(e, "%s: out of memory", path);
+	f->data = (unsigned char *)fs_read_file(path, FONT_MAX_BYTES, &f->len,
+	                                        e);
+	if (f->data == NULL)
+		return -1;
+	if (f->len < 12 || (rd32(f->data) != 0x00010000 &&
+	                    memcmp(f->data, "true", 4) != 0))
+		return err_set(e, "%s: not a TrueType font", path);
+	if (parse_metrics(f, e) < 0 || parse_cmap(f, e) < 0)
+		return -1;
+	parse_name(f);
+	f->info.ps_name = f->ps_name;
+	if (f->info.cap_height == f->info.ascent)
+		cap_height_from_h(f);
+	return 0;
+}
+
+/* Index of the font loaded from dir/file, loading it if new. */
+static int font_index(struct fontset *fs, const char *dir, const char *file,
+                      struct err *e)
+{
+	char path[4096];
+	int i;
+
+	if (snprintf(path, sizeof path, "%s/%s", dir, file) >=
+	    (int)sizeof path)
+		return err_set(e, "%s/%s: path too long", dir, file);
+	for (i = 0; i < fs->n_fonts; i++)
+		if (strcmp(fs->fonts[i].path, path) == 0)
+			return i;
+	if (fs->n_fonts == FONTSET_MAX_FONTS)
+		return err_set(e, "%s/fontset.txt: more than %d fonts", dir,
+		               FONTSET_MAX_FONTS);
+	if (font_load(&fs->fonts[fs->n_fonts], path, e) < 0) {
+		font_clear(&fs->fonts[fs->n_fonts]);
+		return -1;
+	}
+	return fs->n_fonts++;
+}
+
+static int parse_line(struct fontset *fs, const char *dir, char *line,
+                      int lineno, struct err *e)
+{
+	char *face_s, *file, *save = NULL;
+	enum face face;
+	int idx;
+
+	face_s = strtok_r(line, " \t\r", &save);
+	if (face_s == NULL || face_s[0] == '#')
+		return 0;
+	file = strtok_r(NULL, " \t\r", &save);
+	if (file == NULL || strtok_r(NULL, " \t\r", &save) != NULL)
+		return err_set(e, "%s/fontset.txt:%d: expected FACE FILE", dir,
+		               lineno);
+	if (strcmp(face_s, "regular") == 0)
+		face = FACE_REGULAR;
+	else if (strcmp(face_s, "bold") == 0)
+		face = FACE_BOLD;
+	else
+		return err_set(e, "%s/fontset.txt:%d: unknown face '%s'", dir,
+		               lineno, face_s);
+	if (strchr(file, '/') != NULL || file[0] == '.')
+		return err_set(e, "%s/fontset.txt:%d: bad file name '%s'", dir,
+		               lineno, file);
+	if (fs->chain_len[face] == CHAIN_MAX)
+		return err_set(e, "%s/fontset.txt:%d: chain too long", dir,
+		               lineno);
+	idx = font_index(fs, dir, file, e);
+	if (idx < 0)
+		return -1;
+	fs->chain[face][fs->chain_len[face]++] = idx;
+	return 0;
+}
+
+struct fontset *fontset_load(const char *dir, struct err *e)
+{
+	char path[4096];
+	struct fontset *fs = NULL;
+	char *text = NULL, *line, *save = NULL;
+	int lineno = 0, face;
+
+	if (snprintf(path, sizeof path, "%s/fontset.txt", dir) >=
+	    (int)sizeof path) {
+		err_set(e, "%s: path too long", dir);
+		goto fail;
+	}
+	text = fs_read_file(path, 65536, NULL, e);
+	if (text == NULL)
+		goto fail;
+	fs = calloc(1, sizeof *fs);
+	if (fs == NULL) {
+		err_set(e, "out of memory");
+		goto fail;
+	}
+	for (line = strtok_r(text, "\n", &save); line != NULL;
+	     line = strtok_r(NULL, "\n", &save))
+		if (parse_line(fs, dir, line, ++lineno, e) < 0)
+			goto fail;
+	for (face = 0; face < FACE_COUNT; face++)
+		if (fs->chain_len[face] == 0) {
+			err_set(e, "%s: no %s font", path,
+			        face == FACE_BOLD ? "bold" : "regular");
+			goto fail;
+		}
+	free(text);
+	return fs;
+fail:
+	free(text);
+	fontset_free(fs);
+	return NULL;
+}
+
+void fontset_free(struct fontset *fs)
+{
+	int i;
+
+	if (fs == NULL)
+		return;
+	for (i = 0; i < fs->n_fonts; i++)
+		font_clear(&fs->fonts[i]);
+	free(fs);
+}
+
+int fontset_count(const struct fontset *fs)
+{
+	return fs ? fs->n_fonts : 0;
+}
+
+static const struct font *get_font(const struct fontset *fs, int font)
+{
+	if (fs == NULL || font < 0 || font >= fs->n_fonts)
+		return NULL;
+	return &fs->fonts[font];
+}
+
+const char *fontset_path(const struct fontset *fs, int font)
+{
+	const struct font *f = get_font(fs, font);
+	return f ? f->path : NULL;
+}
+
+unsigned fontset_glyph(const struct fontset *fs, int font, uint32_t cp)
+{
+	const struct font *f = get_font(fs, font);
+	size_t lo, hi;
+
+	if (f == NULL)
+		return 0;
+	if (cp < 0x10000)
+		return f->bmp[cp];
+	lo = 0;
+	hi = f->n_astral;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (f->astral[mid].cp == cp)
+			return f->astral[mid].gid;
+		if (f->astral[mid].cp < cp)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return 0;
+}
+
+int fontset_glyph_advance(const struct fontset *fs, int font, unsigned gid)
+{
+	const struct font *f = get_font(fs, font);
+
+	if (f == NULL || gid >= (unsigned)f->info.num_glyphs)
+		return 0;
+	return f->advance[gid];
+}
+
+const unsigned char *fontset_data(const struct fontset *fs, int font,
+                                  size_t *len)
+{
+	const struct font *f = get_font(fs, font);
+
+	if (f == NULL)
+		return NULL;
+	if (len != NULL)
+		*len = f->len;
+	return f->data;
+}
+
+const struct font_info *fontset_info(const struct fontset *fs, int font)
+{
+	const struct font *f = get_font(fs, font);
+	return f ? &f->info : NULL;
+}
+
+int fontset_pick(const struct fontset *fs, enum face face, uint32_t cp)
+{
+	int i;
+
+	if (fs == NULL || (int)face < 0 || face >= FACE_COUNT)
+		return -1;
+	for (i = 0; i < fs->chain_len[face]; i++)
+		if (fontset_glyph(fs, fs->chain[face][i], cp) != 0)
+			return fs->chain[face][i];
+	return -1;
+}
+
+double fontset_advance(const struct fontset *fs, int font, uint32_t cp)
+{
+	const struct font *f = get_font(fs, font);
+	unsigned gid = fontset_glyph(fs, font, cp);
+
+	if (f == NULL || gid == 0)
+		return 0;
+	return f->advance[gid] * 1000.0 / f->info.units_per_em;
+}
+
+int fontset_utf8_next(const char *s, size_t len, uint32_t *cp)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	uint32_t c, min;
+	int n, i;
+
+	*cp = 0xFFFD;
+	if (len == 0)
+		return -1;
+	if (p[0] < 0x80) {
+		*cp = p[0];
+		return 1;
+	} else if ((p[0] & 0xE0) == 0xC0) {
+		n = 2; c = p[0] & 0x1F; min = 0x80;
+	} else if ((p[0] & 0xF0) == 0xE0) {
+		n = 3; c = p[0] & 0x0F; min = 0x800;
+	} else if ((p[0] & 0xF8) == 0xF0) {
+		n = 4; c = p[0] & 0x07; min = 0x10000;
+	} else {
+		return -1;
+	}
+	if ((size_t)n > len)
+		return -1;
+	for (i = 1; i < n; i++) {
+		if ((p[i] & 0xC0) != 0x80)
+			return -1;
+		c = c << 6 | (p[i] & 0x3F);
+	}
+	if (c < min || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF))
+		return -1;
+	*cp = c;
+	return n;
+}
+
+int fontset_is_invisible(uint32_t cp)
+{
+	return cp == 0x09 || cp == 0x0A || cp == 0x0D ||
+	       cp == 0x00AD ||                     /* soft hyphen */
+	       cp == 0x034F ||                     /* combining grapheme joiner */
+	       cp == 0x061C ||                     /* Arabic letter mark */
+	       (cp >= 0x200B && cp <= 0x200F) ||   /* ZWSP ZWNJ ZWJ LRM RLM */
+	       (cp >= 0x2028 && cp <= 0x202E) ||   /* LS PS LRE RLE PDF LRO RLO */
+	       (cp >= 0x2060 && cp <= 0x2064) ||   /* word joiner, invisibles */
+	       (cp >= 0x2066 && cp <= 0x2069) ||   /* bidi isolates */
+	       (cp >= 0xFE00 && cp <= 0xFE0F) ||   /* variation selectors */
+	       cp == 0xFEFF;                       /* BOM, ZWNBSP */
+}
+
+double fontset_width(const struct fontset *fs, int font, double size,
+                     const char *utf8, size_t len)
+{
+	const struct font *f = get_font(fs, font);
+	size_t i = 0;
+	long units = 0;
+
+	if (f == NULL || utf8 == NULL)
+		return 0;
+	while (i < len) {
+		uint32_t cp;
+		int n = fontset_utf8_next(utf8 + i, len - i, &cp);
+		unsigned gid;
+		i += n > 0 ? (size_t)n : 1;
+		if (fontset_is_invisible(cp))
+			continue;
+		gid = fontset_glyph(fs, font, cp);
+		if (gid != 0)
+			units += f->advance[gid];
+	}
+	return (double)units * size / f->info.units_per_em;
+}
+
+uint32_t fontset_missing(const struct fontset *fs, enum face face,
+                         const char *utf8)
+{
+	size_t i = 0, len;
+
+	if (utf8 == NULL)
+		return 0;
+	len = strlen(utf8);
+	while (i < len) {
+		uint32_t cp;
+		int n = fontset_utf8_next(utf8 + i, len - i, &cp);
+		if (n < 0)
+			return 0xFFFD;
+		i += (size_t)n;
+		if (fontset_is_invisible(cp))
+			continue;
+		if (fontset_pick(fs, face, cp) < 0)
+			return cp;
+	}
+	return 0;
+}

@@ -1,0 +1,224 @@
+/* test_fontset.c — the shipped fonts through fontset.h: coverage, the
+ * fallback chain, advances, missing and ignored characters, bad input. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/stat.h>
+#include <math.h>
+
+#include "fontset.h"
+
+static struct fontset *fs;
+
+static const char *fonts_dir(void)
+{
+	const char *d = getenv("PACTDOC_FONTS");
+	return d && *d ? d : "fonts";
+}
+
+static const char *base(int font)
+{
+	const char *p = fontset_path(fs, font);
+	const char *s = p ? strrchr(p, '/') : NULL;
+	return s ? s + 1 : "";
+}
+
+static void test_chain_order(void **state)
+{
+	(void)state;
+	assert_int_equal(fontset_count(fs), 4);
+	assert_string_equal(base(fontset_pick(fs, FACE_REGULAR, 'A')),
+	                    "PactdocSans.ttf");
+	assert_string_equal(base(fontset_pick(fs, FACE_BOLD, 'A')),
+	                    "PactdocSans-Bold.ttf");
+	/* Georgian, Armenian, Hebrew, Arabic come from the world fonts. */
+	assert_string_equal(base(fontset_pick(fs, FACE_REGULAR, 0x10D0)),
+	                    "PactdocSansWorld.ttf");
+	assert_string_equal(base(fontset_pick(fs, FACE_BOLD, 0x10D0)),
+	                    "PactdocSansWorld-Bold.ttf");
+	assert_string_equal(base(fontset_pick(fs, FACE_REGULAR, 0x0531)),
+	                    "PactdocSansWorld.ttf");
+	assert_string_equal(base(fontset_pick(fs, FACE_REGULAR, 0x05D0)),
+	                    "PactdocSansWorld.ttf");
+	assert_string_equal(base(fontset_pick(fs, FACE_REGULAR, 0x0627)),
+	                    "PactdocSansWorld.ttf");
+	assert_string_equal(base(fontset_pick(fs, FACE_BOLD, 0xFEDF)),
+	                    "PactdocSansWorld-Bold.ttf");
+}
+
+static void test_coverage(void **state)
+{
+	/* Latvian, Romanian, Polish, Czech, Maltese, Greek, Kyrgyz, Serbian,
+	 * Ukrainian, typography. */
+	static const char *texts[] = {
+		"ĀāČčĒēĢģĪīĶķĻļŅņŠšŪūŽž", "ȘșȚțĂăÂâÎî", "ĄąĆćĘęŁłŃńÓóŚśŹźŻż",
+		"ĚěŘřŮůŤťĎďŇň", "ĊċĠġĦħŻż", "ΑαΒβΓγΟοΌόΐΰ", "ҢңӨөҮү",
+		"ЂђЋћЉљЊњЏџЈј", "ЄєІіЇїҐґ", "„“”‘’«»‹›–—…•·№€ ‰′″",
+		"ẞßÆæØøÅåÐðÞþ", "ḂḃẀẁŴŵŶŷ",
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof texts / sizeof texts[0]; i++) {
+		assert_int_equal(fontset_missing(fs, FACE_REGULAR, texts[i]), 0);
+		assert_int_equal(fontset_missing(fs, FACE_BOLD, texts[i]), 0);
+	}
+	assert_int_equal(fontset_missing(fs, FACE_REGULAR,
+	                 "საქართველო Հայաստան ירושלים العربية ﻻ"), 0);
+}
+
+static void test_missing(void **state)
+{
+	(void)state;
+	assert_int_equal(fontset_missing(fs, FACE_REGULAR, "ok 😀 ok"),
+	                 0x1F600);
+	assert_int_equal(fontset_missing(fs, FACE_BOLD, "a\xEE\x80\x80"),
+	                 0xE000);
+	assert_int_equal(fontset_missing(fs, FACE_REGULAR, "漢字"), 0x6F22);
+	assert_int_equal(fontset_pick(fs, FACE_REGULAR, 0x1F600), -1);
+	assert_int_equal(fontset_pick(fs, FACE_REGULAR, 0xE000), -1);
+	assert_int_equal(fontset_pick(fs, FACE_REGULAR, 0x110000), -1);
+	/* Invalid UTF-8 is reported as U+FFFD. */
+	assert_int_equal(fontset_missing(fs, FACE_REGULAR, "a\xC3"), 0xFFFD);
+	assert_int_equal(fontset_missing(fs, FACE_REGULAR, "\xC0\xAF"),
+	                 0xFFFD);
+	assert_int_equal(fontset_missing(fs, FACE_REGULAR, "\xED\xA0\x80"),
+	                 0xFFFD);
+	assert_int_equal(fontset_missing(fs, FACE_REGULAR, NULL), 0);
+	assert_int_equal(fontset_missing(fs, FACE_REGULAR, ""), 0);
+}
+
+static void test_invisible_pass(void **state)
+{
+	/* ZWJ, ZWNJ, LRM, RLM, RLE/PDF, isolates, soft hyphen, LS, PS, BOM,
+	 * tab, newline: never drawn, so never missing. */
+	const char *s = "a\u200D\u200C\u200E\u200F\u202B\u202C\u2067\u2069"
+	                "\u00AD\u2028\u2029\uFEFF\t\n\r\u2060b";
+	(void)state;
+	assert_int_equal(fontset_missing(fs, FACE_REGULAR, s), 0);
+	assert_true(fontset_is_invisible(0x200D));
+	assert_false(fontset_is_invisible('a'));
+	assert_false(fontset_is_invisible(0x00A0));
+}
+
+static void test_advances(void **state)
+{
+	int reg = fontset_pick(fs, FACE_REGULAR, 'A');
+	int bold = fontset_pick(fs, FACE_BOLD, 'A');
+	int world = fontset_pick(fs, FACE_REGULAR, 0x10D0);
+	const struct font_info *info = fontset_info(fs, reg);
+
+	(void)state;
+	/* DejaVu Sans: space 651/2048, 'A' 1401/2048, digits 1303/2048. */
+	assert_int_equal(info->units_per_em, 2048);
+	assert_true(fabs(fontset_advance(fs, reg, ' ') - 651 * 1000.0 / 2048)
+	            < 0.001);
+	assert_true(fabs(fontset_advance(fs, reg, 'A') - 1401 * 1000.0 / 2048)
+	            < 0.001);
+	assert_true(fontset_advance(fs, reg, '0') ==
+	            fontset_advance(fs, reg, '9'));
+	assert_true(fontset_advance(fs, bold, 'm') >
+	            fontset_advance(fs, reg, 'm'));
+	assert_true(fontset_advance(fs, world, 0x10D0) > 0);
+	assert_true(fontset_advance(fs, reg, 0x10D0) == 0);  /* not in core */
+	assert_true(fontset_advance(fs, reg, 0x1F600) == 0);
+	/* width = sum of advances × size / 1000 */
+	double w = fontset_width(fs, reg, 10, "AA ", 3);
+	assert_true(fabs(w - (2 * 1401 + 651) * 10.0 / 2048) < 1e-9);
+	assert_true(fontset_width(fs, reg, 10, "š", strlen("š")) > 0);
+	assert_true(fontset_width(fs, -1, 10, "A", 1) == 0);
+	/* a soft hyphen (which DejaVu draws as a hyphen) measures nothing */
+	assert_true(fontset_width(fs, reg, 10, "A\u00ADA", 4) ==
+	            fontset_width(fs, reg, 10, "AA", 2));
+	assert_true(fontset_glyph(fs, reg, 'A') != 0);
+	assert_true(fontset_glyph(fs, reg, 0x10D0) == 0);
+	assert_int_equal(fontset_glyph_advance(fs, reg,
+	                 fontset_glyph(fs, reg, 'A')), 1401);
+	assert_string_equal(info->ps_name, "PactdocSans");
+	assert_string_equal(fontset_info(fs, bold)->ps_name,
+	                    "PactdocSans-Bold");
+}
+
+static void test_utf8(void **state)
+{
+	uint32_t cp;
+
+	(void)state;
+	assert_int_equal(fontset_utf8_next("\xF0\x9F\x98\x80", 4, &cp), 4);
+	assert_int_equal(cp, 0x1F600);
+	assert_int_equal(fontset_utf8_next("\xF0\x9F\x98", 3, &cp), -1);
+	assert_int_equal(fontset_utf8_next("\xF4\x90\x80\x80", 4, &cp), -1);
+	assert_int_equal(fontset_utf8_next("\xE0\x80\x80", 3, &cp), -1);
+	assert_int_equal(fontset_utf8_next("\x80", 1, &cp), -1);
+}
+
+/* A bad directory, a bad fontset.txt and a non-font file are errors. */
+static void test_load_errors(void **state)
+{
+	char dir[] = "/tmp/pactdoc-fs-XXXXXX", path[256];
+	struct err e = { "" };
+	FILE *f;
+
+	(void)state;
+	assert_null(fontset_load("/nonexistent", &e));
+	assert_non_null(strstr(e.msg, "fontset.txt"));
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof path, "%s/fontset.txt", dir);
+	f = fopen(path, "w");
+	fputs("regular ../evil.ttf\n", f);
+	fclose(f);
+	assert_null(fontset_load(dir, &e));
+	f = fopen(path, "w");
+	fputs("regular junk.ttf\nbold junk.ttf\n", f);
+	fclose(f);
+	snprintf(path, sizeof path, "%s/junk.ttf", dir);
+	f = fopen(path, "w");
+	fputs("this is not a font, just some text of no use", f);
+	fclose(f);
+	assert_null(fontset_load(dir, &e));
+	assert_non_null(strstr(e.msg, "TrueType"));
+	unlink(path);
+	snprintf(path, sizeof path, "%s/fontset.txt", dir);
+	unlink(path);
+	rmdir(dir);
+	fontset_free(NULL);
+}
+
+static int setup(void **state)
+{
+	struct err e = { "" };
+
+	(void)state;
+	fs = fontset_load(fonts_dir(), &e);
+	if (fs == NULL)
+		fprintf(stderr, "test_fontset: %s\n", e.msg);
+	return fs == NULL ? -1 : 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	fontset_free(fs);
+	return 0;
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_chain_order),
+		cmocka_unit_test(test_coverage),
+		cmocka_unit_test(test_missing),
+		cmocka_unit_test(test_invisible_pass),
+		cmocka_unit_test(test_advances),
+		cmocka_unit_test(test_utf8),
+		cmocka_unit_test(test_load_errors),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
