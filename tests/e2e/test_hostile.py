@@ -394,10 +394,28 @@ class GeneratedHostile(unittest.TestCase):
             data = record.replace(b"UTF8-BOM-OK-", b"NAME-%d-" % i)
             with open(os.path.join(d.encode(), name), "wb") as f:
                 f.write(data)
-        res = run("validate", d)
+        report = os.path.join(harness.tempdir(self), "report.json")
+        res = run("validate", "--report", report, d)
         assert_sane(self, res, "odd file names")
         self.assertNotIn("\nFORGED: valid\n", "\n" + res.out)
         self.assertIn(res.rc, (0, 1))
+        with open(report, "rb") as f:
+            json.loads(f.read().decode("utf-8"))   # strict UTF-8 JSON
+
+    def test_directory_with_fifo_subdirectory_and_dangling_link(self):
+        """A FIFO named *.xml must not hang the run; a subdirectory or a
+        dangling link named *.xml must not crash it; the real file is read."""
+        d = harness.tempdir(self)
+        good = os.path.join(d, "a.xml")
+        shutil.copy(os.path.join(HOSTILE, "utf8-bom.xml"), good)
+        os.mkfifo(os.path.join(d, "fifo.xml"))
+        os.mkdir(os.path.join(d, "sub.xml"))
+        os.symlink(os.path.join(d, "nowhere"), os.path.join(d, "dangling.xml"))
+        start = time.monotonic()
+        res = run("validate", d, timeout=60)
+        assert_sane(self, res)
+        self.assertLess(time.monotonic() - start, 30)
+        self.assertEqual([r[2] for r in res.records(good)], ["valid", "valid"])
 
     def test_input_is_a_symlink_to_passwd(self):
         d = harness.tempdir(self)
