@@ -9,6 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <unicode/unum.h>
+#include <unicode/ustring.h>
+
 #include "bidi.h"
 #include "para.h"
 
@@ -77,6 +80,7 @@ struct lay {
 	struct page *pg;
 	double y;                   /* from the top of the body, downwards */
 	double body_h;
+	UNumberFormat *nf;          /* page numbers in the language's digits */
 };
 
 static void fblock_clear(struct fblock *fb)
@@ -629,17 +633,37 @@ static int place(struct lay *L, const struct fblock *fb,
 
 /* ---- footer ------------------------------------------------------------ */
 
-/* s with every {page} and {pages} replaced; malloc'd or NULL. */
-static char *page_label(const char *fmt, int page, int pages)
+/* n in the digits of the language (CLDR's default numbering system, via
+ * ICU), no grouping; ASCII digits when ICU has nothing better. */
+static void format_number(UNumberFormat *nf, int n, char *out, size_t size)
 {
-	char num[2][16];
-	size_t cap = strlen(fmt) + 64, n = 0;
+	UChar buf[32];
+	UErrorCode st = U_ZERO_ERROR;
+	int32_t len;
+
+	if (nf != NULL) {
+		len = unum_format(nf, n, buf, 32, NULL, &st);
+		if (U_SUCCESS(st) && len > 0) {
+			u_strToUTF8(out, (int32_t)size, NULL, buf, len, &st);
+			if (U_SUCCESS(st) && st != U_STRING_NOT_TERMINATED_WARNING)
+				return;
+		}
+	}
+	snprintf(out, size, "%d", n);
+}
+
+/* s with every {page} and {pages} replaced; malloc'd or NULL. */
+static char *page_label(UNumberFormat *nf, const char *fmt, int page,
+                        int pages)
+{
+	char num[2][64];
+	size_t cap = strlen(fmt) + 160, n = 0;
 	char *out = malloc(cap);
 
 	if (out == NULL)
 		return NULL;
-	snprintf(num[0], sizeof num[0], "%d", page);
-	snprintf(num[1], sizeof num[1], "%d", pages);
+	format_number(nf, page, num[0], sizeof num[0]);
+	format_number(nf, pages, num[1], sizeof num[1]);
 	for (const char *p = fmt; *p;) {
 		const char *rep = NULL;
 		size_t skip = 0;
@@ -692,7 +716,7 @@ static const char *page_format(const struct doc *d)
 static int footer_lines(struct lay *L, int *lines)
 {
 	struct para left = { 0 }, right = { 0 };
-	char *sample = page_label(page_format(L->d), 8888, 8888);
+	char *sample = page_label(L->nf, page_format(L->d), 8888, 8888);
 	int rc = -1;
 
 	if (sample == NULL)
@@ -746,7 +770,8 @@ static int add_footers(struct lay *L, int lines)
 	for (int p = 0; p < L->out->n_pages; p++) {
 		struct page *pg = &L->out->pages[p];
 		struct para right = { 0 };
-		char *label = page_label(page_format(L->d), p + 1, L->out->n_pages);
+		char *label = page_label(L->nf, page_format(L->d), p + 1,
+		                         L->out->n_pages);
 		int bad;
 		if (label == NULL) {
 			err_set(L->e, "out of memory");
@@ -778,6 +803,24 @@ cleanup:
 
 /* ---- the stage ---------------------------------------------------------- */
 
+/* A decimal format without grouping for the language, or NULL. */
+static UNumberFormat *open_number_format(const char *lang)
+{
+	char locale[64];
+	UErrorCode st = U_ZERO_ERROR;
+	UNumberFormat *nf;
+
+	snprintf(locale, sizeof locale, "%s", lang ? lang : "en");
+	for (char *p = locale; *p; p++)
+		if (*p == '-')
+			*p = '_';
+	nf = unum_open(UNUM_DECIMAL, NULL, 0, locale, NULL, &st);
+	if (U_FAILURE(st))
+		return NULL;
+	unum_setAttribute(nf, UNUM_GROUPING_USED, 0);
+	return nf;
+}
+
 int layout_doc(const struct doc *d, const struct fontset *fs,
                struct pages *out, struct err *e)
 {
@@ -789,6 +832,7 @@ int layout_doc(const struct doc *d, const struct fontset *fs,
 	out->width = PAGE_W;
 	out->height = PAGE_H;
 	L.rtl = bidi_lang_rtl(d->lang);
+	L.nf = open_number_format(d->lang);
 	if (footer_lines(&L, &lines))
 		goto cleanup;
 	L.body_h = PAGE_H - 2 * MARGIN - lines * FOOT_LEAD - FOOT_GAP;
@@ -827,6 +871,8 @@ cleanup:
 	fblock_clear(&cur);
 	fblock_clear(&next);
 	fblock_clear(&header);
+	if (L.nf != NULL)
+		unum_close(L.nf);
 	if (rc)
 		pages_clear(out);
 	return rc;
