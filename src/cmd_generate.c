@@ -1,11 +1,455 @@
-/* cmd_generate.c — the 'generate' command (scaffolding until its issue lands). */
+/* cmd_generate.c — `pactdoc generate`: reads records on the main thread,
+ * produces the documents of eligible ones on worker threads, reports every
+ * record in input order, then writes the countersigning packages. */
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
+#include "catalog.h"
 #include "cli.h"
+#include "diag.h"
+#include "fontset.h"
+#include "form.h"
+#include "fsutil.h"
+#include "inputs.h"
+#include "package.h"
+#include "pipeline.h"
+#include "produce.h"
+#include "progress.h"
+#include "reader.h"
+#include "report.h"
+
+enum job_kind {
+	JOB_REJECTED,    /* broke the contract: reported, nothing written */
+	JOB_SKIPPED,     /* valid, but not eligible */
+	JOB_PRODUCE      /* valid and eligible: documents to write */
+};
+
+struct job {
+	enum job_kind kind;
+	struct record rec;         /* owned (moved out of the reader) */
+	struct batch batch;        /* a copy of the file's batch */
+	struct diag_list diags;
+	struct production prod;
+	int failed;                /* a system error while producing */
+	struct err err;
+};
+
+/* The documents produced, kept for the packages at the end. */
+struct doc_list {
+	struct produced_doc *docs;
+	size_t n, cap;
+};
+
+struct generate_run {
+	const struct config *cfg;
+	struct producer producer;
+	struct pipeline *pipeline;
+	struct report *report;
+	struct progress progress;
+	struct doc_list produced;
+	struct batch first_batch;  /* batch name and countersignatory for packages */
+	int records, generated, skipped, rejected, failed, documents;
+	int rejected_files, records_in_file;
+	int system_error;
+};
+
+static void print_diags(struct progress *pg, const struct diag_list *diags)
+{
+	if (diags->n > 0)
+		progress_clear(pg);
+	for (int i = 0; i < diags->n; i++)
+		diag_print(stderr, &diags->items[i]);
+}
+
+static char *copy_or_null(const char *s)
+{
+	return s ? strdup(s) : NULL;
+}
+
+static void batch_copy(struct batch *dst, const struct batch *src)
+{
+	dst->name = copy_or_null(src->name);
+	dst->exported = copy_or_null(src->exported);
+	dst->countersignatory.name = copy_or_null(src->countersignatory.name);
+	dst->countersignatory.position =
+		copy_or_null(src->countersignatory.position);
+	dst->has_countersignatory = src->has_countersignatory;
+}
+
+static void job_free(struct job *job)
+{
+	record_clear(&job->rec);
+	batch_clear(&job->batch);
+	diag_list_clear(&job->diags);
+	production_clear(&job->prod);
+	free(job);
+}
+
+/* Worker thread: the documents of one record. */
+static void work(void *ctx, void *arg)
+{
+	struct generate_run *run = ctx;
+	struct job *job = arg;
+	int rc;
+
+	if (job->kind != JOB_PRODUCE)
+		return;
+	rc = produce_record(&run->producer, &job->rec, &job->batch, &job->prod,
+	                    &job->diags, &job->err);
+	if (rc == 1)
+		job->kind = JOB_REJECTED;
+	else if (rc < 0)
+		job->failed = 1;
+}
+
+static int keep_produced(struct doc_list *l, const struct job *job)
+{
+	for (int i = 0; i < job->prod.n_files; i++) {
+		const struct produced_file *f = &job->prod.files[i];
+		struct produced_doc *d;
+
+		if (l->n == l->cap) {
+			size_t cap = l->cap ? l->cap * 2 : 64;
+			struct produced_doc *docs = realloc(l->docs,
+			                                    cap * sizeof *docs);
+			if (docs == NULL)
+				return -1;
+			l->docs = docs;
+			l->cap = cap;
+		}
+		d = &l->docs[l->n];
+		memset(d, 0, sizeof *d);
+		d->id = strdup(job->rec.id);
+		d->org = strdup(job->rec.org_name);
+		d->kind = strdup(f->kind);
+		d->lang = strdup(f->lang);
+		d->relpath = strdup(f->relpath);
+		if (!d->id || !d->org || !d->kind || !d->lang || !d->relpath)
+			return -1;
+		memcpy(d->sha256, f->pdf.sha256, sizeof d->sha256);
+		d->pages = f->pdf.pages;
+		d->bytes = f->pdf.bytes;
+		l->n++;
+	}
+	return 0;
+}
+
+static void free_produced(struct doc_list *l)
+{
+	for (size_t i = 0; i < l->n; i++) {
+		free((char *)l->docs[i].id);
+		free((char *)l->docs[i].org);
+		free((char *)l->docs[i].kind);
+		free((char *)l->docs[i].lang);
+		free((char *)l->docs[i].relpath);
+	}
+	free(l->docs);
+}
+
+static const char *job_outcome(const struct job *job)
+{
+	if (job->failed)
+		return "failed";
+	switch (job->kind) {
+	case JOB_REJECTED:
+		return "rejected";
+	case JOB_SKIPPED:
+		return "skipped";
+	default:
+		return "generated";
+	}
+}
+
+static void report_job(struct generate_run *run, const struct job *job)
+{
+	struct report_doc docs[PRODUCE_MAX_FILES];
+	struct err e;
+	int n = 0;
+
+	if (run->report == NULL)
+		return;
+	for (int i = 0; i < job->prod.n_files && !job->failed; i++) {
+		const struct produced_file *f = &job->prod.files[i];
+		docs[n++] = (struct report_doc){
+			f->kind, f->path, f->pdf.sha256, f->pdf.pages,
+			f->pdf.bytes, f->lang, f->fallback,
+			(const char *const *)f->missing, f->n_missing
+		};
+	}
+	if (report_record(run->report, &job->rec, &job->diags, job_outcome(job),
+	                  docs, n, &e) != 0) {
+		progress_clear(&run->progress);
+		fprintf(stderr, "pactdoc: %s\n", e.msg);
+		run->system_error = 1;
+	}
+}
+
+/* Prints the record's line on stdout: its outcome and documents. */
+static void print_outcome(const struct job *job)
+{
+	printf("%s:%d: %s: %s", job->rec.file, job->rec.line, job->rec.id,
+	       job_outcome(job));
+	if (job->kind == JOB_SKIPPED)
+		printf(" (status %s)", status_name(job->rec.status));
+	for (int i = 0; i < job->prod.n_files && !job->failed; i++)
+		printf(" %s", job->prod.files[i].path);
+	for (int i = 0; i < job->prod.n_files && !job->failed; i++)
+		if (job->prod.files[i].fallback != NULL) {
+			printf(" (language %s)", job->prod.files[i].fallback);
+			break;
+		}
+	putchar('\n');
+}
+
+/* Main thread, in input order. */
+static void finish(void *ctx, void *arg)
+{
+	struct generate_run *run = ctx;
+	struct job *job = arg;
+
+	print_diags(&run->progress, &job->diags);
+	if (job->failed) {
+		progress_clear(&run->progress);
+		fprintf(stderr, "pactdoc: %s\n", job->err.msg);
+		run->failed++;
+	} else if (job->kind == JOB_REJECTED) {
+		run->rejected++;
+	} else if (job->kind == JOB_SKIPPED) {
+		run->skipped++;
+	} else {
+		run->generated++;
+		run->documents += job->prod.n_files;
+		if (keep_produced(&run->produced, job) != 0) {
+			fprintf(stderr, "pactdoc: out of memory\n");
+			run->system_error = 1;
+		}
+	}
+	print_outcome(job);
+	report_job(run, job);
+	progress_step(&run->progress, job->failed ? 0 : job->prod.n_files);
+	job_free(job);
+}
+
+static int on_record(void *ctx, struct record *r, const struct batch *b,
+                     struct diag_list *diags)
+{
+	struct generate_run *run = ctx;
+	struct job *job = calloc(1, sizeof *job);
+
+	if (job == NULL) {
+		fprintf(stderr, "pactdoc: out of memory\n");
+		run->system_error = 1;
+		return -1;
+	}
+	job->rec = *r;
+	memset(r, 0, sizeof *r);
+	batch_copy(&job->batch, b);
+	diag_move(&job->diags, diags);
+	if (job->diags.errors)
+		job->kind = JOB_REJECTED;
+	else if (job->rec.status != STATUS_ELIGIBLE)
+		job->kind = JOB_SKIPPED;
+	else
+		job->kind = JOB_PRODUCE;
+	if (run->first_batch.name == NULL && b->name != NULL)
+		run->first_batch.name = strdup(b->name);
+	if (!run->first_batch.has_countersignatory && b->has_countersignatory) {
+		struct person *p = &run->first_batch.countersignatory;
+		p->name = strdup(b->countersignatory.name);
+		p->position = strdup(b->countersignatory.position);
+		run->first_batch.has_countersignatory = p->name && p->position;
+	}
+	run->records++;
+	run->records_in_file++;
+	pipeline_push(run->pipeline, job);
+	return 0;
+}
+
+static int on_file(void *ctx, const char *path, struct diag_list *diags)
+{
+	struct generate_run *run = ctx;
+	struct err e;
+
+	print_diags(&run->progress, diags);
+	if (diags->errors)
+		run->rejected_files++;
+	if (run->report != NULL &&
+	    report_file(run->report, path, diags, run->records_in_file, &e) != 0) {
+		fprintf(stderr, "pactdoc: %s\n", e.msg);
+		run->system_error = 1;
+		return -1;
+	}
+	run->records_in_file = 0;
+	return 0;
+}
+
+/* Loads the forms, catalogues and fonts the workers share. */
+struct resources {
+	struct form_set *forms;
+	struct catalog *catalog;
+	struct fontset *fonts;
+	struct reader *reader;
+};
+
+static int load_resources(const char *datadir, struct resources *res,
+                          struct err *e)
+{
+	char path[4096], schema[4096];
+
+	snprintf(schema, sizeof schema, "%s/schema/records.xsd", datadir);
+	if ((res->reader = reader_new(schema, e)) == NULL)
+		return -1;
+	snprintf(path, sizeof path, "%s/locales", datadir);
+	if ((res->catalog = catalog_load(path, e)) == NULL)
+		return -1;
+	snprintf(path, sizeof path, "%s/forms", datadir);
+	snprintf(schema, sizeof schema, "%s/forms/form.xsd", datadir);
+	if ((res->forms = form_set_load(path, schema, e)) == NULL)
+		return -1;
+	for (int i = 0; i < form_set_count(res->forms); i++)
+		if (form_check_messages(form_set_get(res->forms, i),
+		                        res->catalog, e) != 0)
+			return -1;
+	snprintf(path, sizeof path, "%s/fonts", datadir);
+	if ((res->fonts = fontset_load(path, e)) == NULL)
+		return -1;
+	return 0;
+}
+
+static void free_resources(struct resources *res)
+{
+	reader_free(res->reader);
+	catalog_free(res->catalog);
+	form_set_free(res->forms);
+	fontset_free(res->fonts);
+}
+
+static long count_records(const struct input_list *inputs)
+{
+	long total = 0;
+
+	for (int i = 0; i < inputs->n; i++) {
+		long n = reader_count(inputs->files[i]);
+		if (n > 0)
+			total += n;
+	}
+	return total;
+}
+
+static void write_packages(struct generate_run *run,
+                           const struct resources *res)
+{
+	const struct config *cfg = run->cfg;
+	struct package_run pr = {
+		.outdir = cfg->outdir,
+		.date = cfg->date,
+		.batch = run->first_batch.name,
+		.countersignatory = run->first_batch.has_countersignatory ?
+		                    &run->first_batch.countersignatory : NULL,
+		.docs = run->produced.docs,
+		.n_docs = run->produced.n,
+		.fonts = res->fonts,
+		.datadir = cfg->datadir,
+	};
+	struct err e;
+
+	if (run->produced.n == 0)
+		return;
+	if (package_write(&pr, &e) != 0) {
+		fprintf(stderr, "pactdoc: packages: %s\n", e.msg);
+		run->system_error = 1;
+	}
+}
+
+static void print_summary(struct generate_run *run)
+{
+	double secs = progress_elapsed(&run->progress);
+
+	progress_clear(&run->progress);
+	if (run->cfg->quiet)
+		return;
+	fprintf(stderr, "pactdoc: %d record%s: %d generated (%d documents), "
+	        "%d skipped, %d rejected, %d failed; %d file%s rejected whole; "
+	        "%.2f s, %.0f documents/s\n", run->records,
+	        run->records == 1 ? "" : "s", run->generated, run->documents,
+	        run->skipped, run->rejected, run->failed, run->rejected_files,
+	        run->rejected_files == 1 ? "" : "s", secs,
+	        secs > 0 ? run->documents / secs : 0.0);
+}
+
+static int exit_status(const struct generate_run *run, int input_errors)
+{
+	if (run->system_error || run->failed || input_errors)
+		return PD_EXIT_FAILURE;
+	if (run->rejected || run->rejected_files)
+		return PD_EXIT_REJECTED;
+	return PD_EXIT_OK;
+}
 
 int cmd_generate(const struct config *cfg)
 {
-	(void)cfg;
-	fprintf(stderr, "pactdoc: 'generate' is not built yet\n");
-	return PD_EXIT_FAILURE;
+	struct generate_run run = { 0 };
+	struct resources res = { 0 };
+	struct reader_events ev = { &run, on_record, on_file };
+	struct pipeline_ops ops = { &run, work, finish };
+	struct input_list inputs = { 0 };
+	struct diag_list problems = { 0 };
+	struct err e;
+	int status;
+
+	run.cfg = cfg;
+	if (load_resources(cfg->datadir, &res, &e) != 0 ||
+	    fs_mkdirs(cfg->outdir, &e) != 0) {
+		fprintf(stderr, "pactdoc: %s\n", e.msg);
+		free_resources(&res);
+		return PD_EXIT_FAILURE;
+	}
+	run.producer = (struct producer){ res.forms, res.catalog, res.fonts,
+	                                  cfg->outdir, cfg->date };
+	if (inputs_expand(cfg->inputs, cfg->n_inputs, &inputs, &problems) != 0)
+		run.system_error = 1;
+	print_diags(&run.progress, &problems);
+	if (cfg->report != NULL) {
+		run.report = report_open(cfg->report, "generate", cfg->date,
+		                         cfg->inputs, cfg->n_inputs, &e);
+		if (run.report == NULL) {
+			fprintf(stderr, "pactdoc: %s\n", e.msg);
+			run.system_error = 1;
+		}
+	}
+	progress_start(&run.progress, 0, cfg->quiet);
+	if (run.progress.enabled)
+		run.progress.total = count_records(&inputs);
+	run.pipeline = pipeline_start(cfg->jobs, &ops, &e);
+	if (run.pipeline == NULL) {
+		fprintf(stderr, "pactdoc: %s\n", e.msg);
+		run.system_error = 1;
+	}
+	for (int i = 0; i < inputs.n && !run.system_error; i++) {
+		if (reader_read_file(res.reader, inputs.files[i], &ev, &e) != 0 &&
+		    !run.system_error) {
+			fprintf(stderr, "pactdoc: %s\n", e.msg);
+			run.system_error = 1;
+		}
+	}
+	pipeline_finish(run.pipeline);
+	if (!run.system_error)
+		write_packages(&run, &res);
+	if (run.report != NULL) {
+		if (run.system_error)
+			report_abort(run.report);
+		else if (report_close(run.report, &e) != 0) {
+			fprintf(stderr, "pactdoc: %s\n", e.msg);
+			run.system_error = 1;
+		}
+	}
+	print_summary(&run);
+	status = exit_status(&run, problems.errors);
+	free_produced(&run.produced);
+	batch_clear(&run.first_batch);
+	diag_list_clear(&problems);
+	inputs_clear(&inputs);
+	free_resources(&res);
+	return status;
 }

@@ -1,11 +1,144 @@
-/* cmd_validate.c — the 'validate' command (scaffolding until its issue lands). */
+/* cmd_validate.c — `pactdoc validate`: reads every record, prints one line
+ * per record on stdout and one per problem on stderr, optionally writes
+ * the JSON run report. */
 #include <stdio.h>
+#include <string.h>
 
 #include "cli.h"
+#include "diag.h"
+#include "inputs.h"
+#include "reader.h"
+#include "report.h"
+
+struct validate_run {
+	const struct config *cfg;
+	struct report *report;
+	int records, valid, rejected_records;
+	int files, rejected_files;
+	int records_in_file;
+	int system_error;
+};
+
+static void print_diags(const struct diag_list *diags)
+{
+	for (int i = 0; i < diags->n; i++)
+		diag_print(stderr, &diags->items[i]);
+}
+
+static int on_record(void *ctx, struct record *r, const struct batch *b,
+                     struct diag_list *diags)
+{
+	struct validate_run *run = ctx;
+	const char *outcome = diags->errors ? "rejected" : "valid";
+	char id[160];
+	struct err e;
+
+	(void)b;
+	print_diags(diags);
+	printf("%s:%d: %s: %s\n", r->file, r->line,
+	       diag_printable(r->id, id, sizeof id), outcome);
+	run->records++;
+	run->records_in_file++;
+	if (diags->errors)
+		run->rejected_records++;
+	else
+		run->valid++;
+	if (run->report != NULL &&
+	    report_record(run->report, r, diags, outcome, NULL, 0, &e) != 0) {
+		fprintf(stderr, "pactdoc: %s\n", e.msg);
+		run->system_error = 1;
+		return -1;
+	}
+	return 0;
+}
+
+static int on_file(void *ctx, const char *path, struct diag_list *diags)
+{
+	struct validate_run *run = ctx;
+	struct err e;
+
+	print_diags(diags);
+	run->files++;
+	if (diags->errors)
+		run->rejected_files++;
+	if (run->report != NULL &&
+	    report_file(run->report, path, diags, run->records_in_file, &e) != 0) {
+		fprintf(stderr, "pactdoc: %s\n", e.msg);
+		run->system_error = 1;
+		return -1;
+	}
+	run->records_in_file = 0;
+	return 0;
+}
+
+static int finish(struct validate_run *run, int input_errors)
+{
+	struct err e;
+
+	if (run->report != NULL && report_close(run->report, &e) != 0) {
+		fprintf(stderr, "pactdoc: %s\n", e.msg);
+		run->system_error = 1;
+	}
+	run->report = NULL;
+	if (!run->cfg->quiet)
+		fprintf(stderr, "pactdoc: %d record%s: %d valid, %d rejected; "
+		        "%d file%s, %d rejected whole\n", run->records,
+		        run->records == 1 ? "" : "s", run->valid,
+		        run->rejected_records, run->files,
+		        run->files == 1 ? "" : "s", run->rejected_files);
+	if (run->system_error || input_errors)
+		return PD_EXIT_FAILURE;
+	if (run->rejected_records || run->rejected_files)
+		return PD_EXIT_REJECTED;
+	return PD_EXIT_OK;
+}
 
 int cmd_validate(const struct config *cfg)
 {
-	(void)cfg;
-	fprintf(stderr, "pactdoc: 'validate' is not built yet\n");
-	return PD_EXIT_FAILURE;
+	struct validate_run run = { 0 };
+	struct reader_events ev = { &run, on_record, on_file };
+	struct input_list inputs = { 0 };
+	struct diag_list problems = { 0 };
+	struct reader *rd = NULL;
+	char schema[4096];
+	struct err e;
+	int status;
+
+	run.cfg = cfg;
+	snprintf(schema, sizeof schema, "%s/schema/records.xsd", cfg->datadir);
+	rd = reader_new(schema, &e);
+	if (rd == NULL) {
+		fprintf(stderr, "pactdoc: %s\n", e.msg);
+		return PD_EXIT_FAILURE;
+	}
+	if (inputs_expand(cfg->inputs, cfg->n_inputs, &inputs, &problems) != 0) {
+		fprintf(stderr, "pactdoc: out of memory\n");
+		reader_free(rd);
+		return PD_EXIT_FAILURE;
+	}
+	print_diags(&problems);
+	if (cfg->report != NULL) {
+		run.report = report_open(cfg->report, "validate", cfg->date,
+		                         cfg->inputs, cfg->n_inputs, &e);
+		if (run.report == NULL) {
+			fprintf(stderr, "pactdoc: %s\n", e.msg);
+			run.system_error = 1;
+		}
+	}
+	for (int i = 0; i < inputs.n && !run.system_error; i++) {
+		if (reader_read_file(rd, inputs.files[i], &ev, &e) != 0 &&
+		    !run.system_error) {
+			fprintf(stderr, "pactdoc: %s\n", e.msg);
+			run.system_error = 1;
+		}
+	}
+	if (run.system_error && run.report != NULL) {
+		report_abort(run.report);
+		run.report = NULL;
+	}
+	status = finish(&run, problems.errors);
+	diag_list_clear(&problems);
+	inputs_clear(&inputs);
+	reader_free(rd);
+	return status;
 }

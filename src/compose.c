@@ -571,6 +571,28 @@ static int add_field(struct ctx *x, struct doc *d, const struct form_block *fb)
 	return b->label ? 0 : err_set(x->e, "out of memory");
 }
 
+/* The applicant's offer text as paragraphs: the reader keeps paragraph
+ * breaks (blank lines in the record) as "\n". */
+static int add_offer_paragraphs(struct ctx *x, struct doc *d, const char *text)
+{
+	const char *p = text;
+
+	while (p != NULL && *p != '\0') {
+		const char *end = strchr(p, '\n');
+		size_t len = end ? (size_t)(end - p) : strlen(p);
+		struct block *b;
+
+		if (len > 0) {
+			if ((b = add(x, d, BLOCK_PARAGRAPH)) == NULL)
+				return -1;
+			if ((b->text = strndup(p, len)) == NULL)
+				return err_set(x->e, "out of memory");
+		}
+		p = end ? end + 1 : NULL;
+	}
+	return 0;
+}
+
 static int add_offers(struct ctx *x, struct doc *d, const struct form_block *fb)
 {
 	const struct record *r = x->r;
@@ -591,12 +613,8 @@ static int add_offers(struct ctx *x, struct doc *d, const struct form_block *fb)
 		b->bold = 1;
 		if ((b->text = strdup(label)) == NULL)
 			return err_set(x->e, "out of memory");
-		if (is_empty(r->offers[i].text))
-			continue;
-		if ((b = add(x, d, BLOCK_PARAGRAPH)) == NULL)
+		if (add_offer_paragraphs(x, d, r->offers[i].text) != 0)
 			return -1;
-		if ((b->text = strdup(r->offers[i].text)) == NULL)
-			return err_set(x->e, "out of memory");
 	}
 	return 0;
 }

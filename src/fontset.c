@@ -302,6 +302,28 @@ static int parse_cmap(struct font *f, struct err *e)
 	return 0;
 }
 
+/* Without an OS/2 capHeight, the top of 'H' is the cap height. */
+static void cap_height_from_h(struct font *f)
+{
+	size_t hoff, hlen, loff, llen, goff, glen, at;
+	unsigned gid = f->bmp['H'];
+	int long_loca;
+
+	if (gid == 0 || find_table(f, "head", &hoff, &hlen) < 0 ||
+	    find_table(f, "loca", &loff, &llen) < 0 ||
+	    find_table(f, "glyf", &goff, &glen) < 0)
+		return;
+	long_loca = rd16(f->data + hoff + 50) != 0;
+	if (long_loca && (size_t)(gid + 1) * 4 <= llen)
+		at = rd32(f->data + loff + gid * 4);
+	else if (!long_loca && (size_t)(gid + 1) * 2 <= llen)
+		at = (size_t)rd16(f->data + loff + gid * 2) * 2;
+	else
+		return;
+	if (at + 10 <= glen)
+		f->info.cap_height = rds16(f->data + goff + at + 8);
+}
+
 static void font_clear(struct font *f)
 {
 	free(f->path);
@@ -328,6 +350,8 @@ static int font_load(struct font *f, const char *path, struct err *e)
 		return -1;
 	parse_name(f);
 	f->info.ps_name = f->ps_name;
+	if (f->info.cap_height == f->info.ascent)
+		cap_height_from_h(f);
 	return 0;
 }
 
@@ -589,6 +613,8 @@ double fontset_width(const struct fontset *fs, int font, double size,
 		int n = fontset_utf8_next(utf8 + i, len - i, &cp);
 		unsigned gid;
 		i += n > 0 ? (size_t)n : 1;
+		if (fontset_is_invisible(cp))
+			continue;
 		gid = fontset_glyph(fs, font, cp);
 		if (gid != 0)
 			units += f->advance[gid];

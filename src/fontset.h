@@ -33,7 +33,9 @@ int fontset_pick(const struct fontset *fs, enum face face, uint32_t cp);
  * font has no glyph for cp). */
 double fontset_advance(const struct fontset *fs, int font, uint32_t cp);
 
-/* Width in points of `len` bytes of UTF-8 text drawn entirely in `font`. */
+/* Width in points of `len` bytes of UTF-8 text drawn entirely in `font`.
+ * Characters that are never drawn (fontset_is_invisible, e.g. the soft
+ * hyphen) count 0, as the PDF stage skips them. */
 double fontset_width(const struct fontset *fs, int font, double size,
                      const char *utf8, size_t len);
 

@@ -4,6 +4,7 @@
  * on different threads never share libharu state. */
 #include "pdf.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -59,9 +60,7 @@ static void hash_str(struct pdf_ctx *c, const char *s)
 
 static void hash_num(struct pdf_ctx *c, double v)
 {
-	char buf[64];
-	int n = snprintf(buf, sizeof buf, "%.4f;", v);
-	hash_bytes(c, buf, (size_t)n);
+	hash_bytes(c, &v, sizeof v);
 }
 
 /* A PDF text string (UTF-16BE with BOM) from UTF-8, as a hex string
@@ -188,6 +187,12 @@ static struct pdffont *font_for(struct pdf_ctx *c, int i)
 	return c->fonts[i];
 }
 
+/* Whether v is a usable coordinate or length (finite, within 100,000 pt). */
+static int sane(double v)
+{
+	return isfinite(v) && fabs(v) <= 100000;
+}
+
 static int finish_fonts(struct pdf_ctx *c)
 {
 	int i;
@@ -218,8 +223,10 @@ static int draw_runs(struct pdf_ctx *c, HPDF_Page page,
 		hash_str(c, r->text);
 		if (r->text == NULL || r->text[0] == '\0')
 			continue;
-		if (r->size <= 0 || r->size > 1000)
+		if (!(r->size > 0 && r->size <= 1000))
 			return err_set(c->e, "pdf: bad font size %g", r->size);
+		if (!sane(r->x) || !sane(r->y))
+			return err_set(c->e, "pdf: bad text position");
 		f = font_for(c, r->font);
 		if (f == NULL)
 			return -1;
@@ -245,6 +252,9 @@ static int draw_rules(struct pdf_ctx *c, HPDF_Page page,
 		hash_num(c, r->x1);
 		hash_num(c, r->y1);
 		hash_num(c, r->width);
+		if (!sane(r->x0) || !sane(r->y0) || !sane(r->x1) ||
+		    !sane(r->y1) || !(r->width >= 0 && r->width <= 1000))
+			return err_set(c->e, "pdf: bad rule");
 		if (HPDF_Page_SetLineWidth(page, (HPDF_REAL)r->width) !=
 		        HPDF_OK ||
 		    HPDF_Page_MoveTo(page, (HPDF_REAL)r->x0,
@@ -281,6 +291,8 @@ static int add_sigfield(struct pdf_ctx *c, HPDF_Page page, HPDF_Array annots,
 	hash_num(c, sf->h);
 	hash_str(c, sf->name);
 	hash_str(c, sf->tooltip);
+	if (!sane(sf->x) || !sane(sf->y) || !sane(sf->w) || !sane(sf->h))
+		return err_set(c->e, "pdf: bad signature field box");
 	if (sf->name == NULL || sf->name[0] == '\0' ||
 	    strpbrk(sf->name, ".()\\") != NULL)
 		return err_set(c->e, "pdf: bad signature field name");

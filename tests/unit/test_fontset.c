@@ -134,6 +134,9 @@ static void test_advances(void **state)
 	assert_true(fabs(w - (2 * 1401 + 651) * 10.0 / 2048) < 1e-9);
 	assert_true(fontset_width(fs, reg, 10, "š", strlen("š")) > 0);
 	assert_true(fontset_width(fs, -1, 10, "A", 1) == 0);
+	/* a soft hyphen (which DejaVu draws as a hyphen) measures nothing */
+	assert_true(fontset_width(fs, reg, 10, "A\u00ADA", 4) ==
+	            fontset_width(fs, reg, 10, "AA", 2));
 	assert_true(fontset_glyph(fs, reg, 'A') != 0);
 	assert_true(fontset_glyph(fs, reg, 0x10D0) == 0);
 	assert_int_equal(fontset_glyph_advance(fs, reg,

@@ -113,7 +113,7 @@ static void build_sample(struct pages *p, FILE *manifest)
 	pg2 = pages_add_page(p);
 	assert_non_null(pg2);
 	sample_run(pg2, manifest, "page2", FACE_REGULAR, 11, 50, 780,
-	           "Paraksts / Signature");
+	           "Pa\xC2\xADraksts / Signature");   /* soft hyphen */
 	assert_int_equal(page_add_rule(pg2, 50, 600, 250, 600, 0.5), 0);
 	assert_int_equal(page_add_rule(pg2, 320, 600, 520, 600, 0.5), 0);
 	assert_int_equal(pages_add_field(p, 1, 50, 600, 200, 60,
@@ -202,6 +202,20 @@ static void test_errors_leave_nothing(void **state)
 	assert_int_equal(pdf_write(fs, &p, &meta, a, NULL, &e), -1);
 	assert_non_null(strstr(e.msg, "font"));
 	p.pages[0].runs[0].font = 0;
+
+	/* A character that is not in the run's font is refused, never a
+	 * box or a blank. */
+	free(p.pages[0].runs[0].text);
+	p.pages[0].runs[0].text = strdup("a\xE1\x83\x90");   /* a + Georgian */
+	p.pages[0].runs[0].font = fontset_pick(fs, FACE_REGULAR, 'a');
+	assert_int_equal(pdf_write(fs, &p, &meta, a, NULL, &e), -1);
+	assert_non_null(strstr(e.msg, "U+10D0"));
+	p.pages[0].runs[0].text[1] = '\0';
+
+	p.pages[0].runs[1].x = 0.0 / 0.0;
+	assert_int_equal(pdf_write(fs, &p, &meta, a, NULL, &e), -1);
+	assert_non_null(strstr(e.msg, "position"));
+	p.pages[0].runs[1].x = 50;
 
 	p.fields[0].page = 7;
 	assert_int_equal(pdf_write(fs, &p, &meta, a, NULL, &e), -1);

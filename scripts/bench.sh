@@ -1,0 +1,35 @@
+#!/bin/sh
+# make bench: generates a 5,000-record mixed corpus and measures
+# `pactdoc generate` on it: documents per second (hyperfine and the tool's
+# own summary) and peak RSS (/usr/bin/time -v). Prints the figures.
+set -eu
+cd "$(dirname "$0")/.."
+pactdoc=${1:-build/pactdoc}
+records=${BENCH_RECORDS:-5000}
+work=$(mktemp -d /tmp/pactdoc-bench.XXXXXX)
+trap 'rm -rf "$work"' EXIT
+
+/usr/bin/python3 scripts/gen-records.py --count "$records" --seed 1 \
+	--eligible-only --out "$work/records.xml"
+
+run() {
+	rm -rf "$work/out"
+	"$pactdoc" generate -q -o "$work/out" --date 2026-11-23 "$work/records.xml"
+}
+
+echo "== corpus: $records records ($(du -h "$work/records.xml" | cut -f1))"
+/usr/bin/time -v "$pactdoc" generate -o "$work/out" --date 2026-11-23 \
+	"$work/records.xml" >/dev/null 2>"$work/time.txt" || true
+docs=$(find "$work/out" -name '*.pdf' ! -path '*/packages/*' | wc -l)
+grep -E '^pactdoc: ' "$work/time.txt" || true
+wall=$(sed -n 's/.*Elapsed (wall clock) time (h:mm:ss or m:ss): //p' "$work/time.txt")
+rss=$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$work/time.txt")
+echo "documents: $docs, wall: $wall, peak RSS: $((rss / 1024)) MB"
+
+if command -v hyperfine >/dev/null 2>&1; then
+	hyperfine --warmup 1 --runs 3 --export-json "$work/h.json" \
+		--prepare "rm -rf $work/out" \
+		"$pactdoc generate -q -o $work/out --date 2026-11-23 $work/records.xml"
+	mean=$(/usr/bin/python3 -c "import json;print(json.load(open('$work/h.json'))['results'][0]['mean'])")
+	/usr/bin/python3 -c "print('documents/s (hyperfine mean): %.0f' % ($docs / $mean))"
+fi

@@ -1,0 +1,735 @@
+/* reader.c — streaming, validating reader of application records (see
+ * reader.h). Pass 1 checks that the file is well-formed and has no DTD;
+ * pass 2 expands one <application> at a time, validates that subtree
+ * against the schema, fills a struct record and applies src/rules.c. */
+#include "reader.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <libxml/parser.h>
+#include <libxml/parserInternals.h>
+#include <libxml/xmlreader.h>
+#include <libxml/xmlschemas.h>
+
+#include "rules.h"
+#include "text.h"
+#include "xmlsafe.h"
+
+#define NS_APPLICATIONS "urn:eumayors:applications:1"
+
+#define READER_OPTIONS XMLSAFE_OPTIONS
+
+struct reader {
+	xmlSchemaPtr schema;
+	xmlSchemaValidCtxtPtr valid;
+	struct idset *ids;
+};
+
+/* State of reading one file. */
+struct file_state {
+	const char *path;
+	struct diag_list file_diags;
+	struct diag_list *sink;     /* where schema errors go right now */
+	const char *record_id;      /* for messages, while validating */
+	int last_facet_line;        /* to drop libxml2's repeated type errors */
+	struct batch batch;
+};
+
+struct reader *reader_new(const char *schema_path, struct err *e)
+{
+	struct reader *rd = calloc(1, sizeof *rd);
+	xmlSchemaParserCtxtPtr pctxt = NULL;
+
+	if (rd == NULL) {
+		err_set(e, "out of memory");
+		return NULL;
+	}
+	xmlsafe_init();
+	pctxt = xmlSchemaNewParserCtxt(schema_path);
+	if (pctxt != NULL) {
+		xmlSchemaSetParserStructuredErrors(pctxt, NULL, NULL);
+		rd->schema = xmlSchemaParse(pctxt);
+		xmlSchemaFreeParserCtxt(pctxt);
+	}
+	if (rd->schema == NULL) {
+		err_set(e, "%s: cannot load the records schema", schema_path);
+		goto fail;
+	}
+	rd->valid = xmlSchemaNewValidCtxt(rd->schema);
+	rd->ids = idset_new();
+	if (rd->valid == NULL || rd->ids == NULL) {
+		err_set(e, "out of memory");
+		goto fail;
+	}
+	return rd;
+fail:
+	reader_free(rd);
+	return NULL;
+}
+
+void reader_free(struct reader *rd)
+{
+	if (rd == NULL)
+		return;
+	if (rd->valid != NULL)
+		xmlSchemaFreeValidCtxt(rd->valid);
+	if (rd->schema != NULL)
+		xmlSchemaFree(rd->schema);
+	idset_free(rd->ids);
+	free(rd);
+}
+
+/* --- pass 1: well-formedness ----------------------------------------- */
+
+/* A SAX parse with no content handlers: nothing is kept, memory is flat.
+ * It stops at the first fatal error or at a DOCTYPE. */
+struct wf_state {
+	const char *path;
+	struct diag_list *diags;
+	xmlParserCtxtPtr ctxt;
+	int fatal;
+};
+
+/* Copies a libxml2 message on one line, without its trailing newline. */
+static void clean_message(const char *msg, char *buf, size_t size)
+{
+	size_t n;
+
+	snprintf(buf, size, "%s", msg ? msg : "unknown error");
+	for (char *p = buf; *p != '\0'; p++)
+		if (*p == '\n' || *p == '\r' || *p == '\t')
+			*p = ' ';
+	n = strlen(buf);
+	while (n > 0 && buf[n - 1] == ' ')
+		buf[--n] = '\0';
+}
+
+static void on_parse_error(void *ctx, xmlErrorPtr error)
+{
+	struct wf_state *st = ctx;
+	char msg[1024];
+
+	if (error->level == XML_ERR_WARNING || st->fatal)
+		return;
+	clean_message(error->message, msg, sizeof msg);
+	diag_add(st->diags, st->path, error->line, error->int2, SEV_ERROR,
+	         "not-well-formed", "not well-formed XML: %s", msg);
+	st->fatal = 1;
+}
+
+static void on_doctype(void *ctx, const xmlChar *name, const xmlChar *ext,
+                       const xmlChar *sys)
+{
+	struct wf_state *st = ctx;
+
+	(void)name;
+	(void)ext;
+	(void)sys;
+	diag_add(st->diags, st->path, st->ctxt->input->line,
+	         st->ctxt->input->col, SEV_ERROR, "doctype",
+	         "DOCTYPE declarations (DTDs, entities) are not allowed in "
+	         "records");
+	st->fatal = 1;
+	xmlStopParser(st->ctxt);
+}
+
+/* Returns 0 when the file is well-formed and has no DTD; otherwise the
+ * problem is in diags. */
+static int check_well_formed(const char *path, struct diag_list *diags)
+{
+	struct wf_state st = { path, diags, NULL, 0 };
+	xmlSAXHandler sax;
+	struct stat sb;
+
+	if (stat(path, &sb) == 0 && sb.st_size == 0) {
+		diag_add(diags, path, 1, 1, SEV_ERROR, "not-well-formed",
+		         "not well-formed XML: the file is empty");
+		return -1;
+	}
+	memset(&sax, 0, sizeof sax);
+	sax.initialized = XML_SAX2_MAGIC;
+	sax.internalSubset = on_doctype;
+	sax.serror = on_parse_error;
+	st.ctxt = xmlCreateFileParserCtxt(path);
+	if (st.ctxt == NULL) {
+		diag_add(diags, path, 0, 0, SEV_ERROR, "io",
+		         "cannot open or read the file");
+		return -1;
+	}
+	memcpy(st.ctxt->sax, &sax, sizeof sax);
+	st.ctxt->userData = &st;
+	xmlCtxtUseOptions(st.ctxt, READER_OPTIONS);
+	xmlParseDocument(st.ctxt);
+	if (!st.fatal && !st.ctxt->wellFormed)
+		diag_add(diags, path, st.ctxt->input ? st.ctxt->input->line : 0,
+		         st.ctxt->input ? st.ctxt->input->col : 0, SEV_ERROR,
+		         "not-well-formed", "not well-formed XML");
+	int ok = !st.fatal && st.ctxt->wellFormed;
+	xmlFreeParserCtxt(st.ctxt);
+	return ok ? 0 : -1;
+}
+
+/* --- schema errors, made readable ------------------------------------- */
+
+struct friendly_rule {
+	const char *element;    /* local name, or NULL for any */
+	const char *attribute;  /* NULL for the element's own value */
+	const char *rule;
+	const char *explain;
+};
+
+static const struct friendly_rule friendly_rules[] = {
+	{ "application", "id", "id",
+	  "must be 1 to 64 characters of A-Z a-z 0-9 . _ - starting with a "
+	  "letter or digit" },
+	{ "application", "role", "role",
+	  "must be coordinator, national-coordinator, supporter or "
+	  "associated-partner" },
+	{ "application", "status", "status",
+	  "must be received, eligible, rejected or withdrawn" },
+	{ "application", "lang", "lang", "is not a BCP 47 language tag" },
+	{ "offer", "kind", "offer-kind",
+	  "must be technical, financial, strategic, capacity-building or other" },
+	{ "eligibility", "confirmed", "date", "is not a date YYYY-MM-DD" },
+	{ "category", NULL, "category", "is not a known category" },
+	{ "country", NULL, "country",
+	  "is not an ISO 3166-1 alpha-2 code (two capital letters)" },
+	{ "email", NULL, "email", "is not an e-mail address" },
+};
+
+/* Removes every "{namespace}" from a libxml2 message, in place. */
+static void strip_namespaces(char *s)
+{
+	char *out = s;
+
+	for (char *p = s; *p != '\0'; p++) {
+		if (*p == '{' && strncmp(p + 1, "urn:", 4) == 0) {
+			char *close = strchr(p, '}');
+			if (close != NULL) {
+				p = close;
+				continue;
+			}
+		}
+		*out++ = *p;
+	}
+	*out = '\0';
+}
+
+/* Extracts 'X' after prefix in msg into buf; returns buf or NULL. */
+static char *quoted_after(const char *msg, const char *prefix, char *buf,
+                          size_t size)
+{
+	const char *p = strstr(msg, prefix);
+	const char *end;
+
+	if (p == NULL)
+		return NULL;
+	p += strlen(prefix);
+	end = strstr(p, "' is not");
+	if (end == NULL)
+		end = strchr(p, '\'');
+	if (end == NULL || (size_t)(end - p) >= size)
+		return NULL;
+	memcpy(buf, p, (size_t)(end - p));
+	buf[end - p] = '\0';
+	return buf;
+}
+
+static const struct friendly_rule *find_friendly(const char *element,
+                                                 const char *attribute)
+{
+	for (size_t i = 0; i < sizeof friendly_rules / sizeof friendly_rules[0];
+	     i++) {
+		const struct friendly_rule *f = &friendly_rules[i];
+		if (strcmp(f->element, element) != 0)
+			continue;
+		if ((f->attribute == NULL) != (attribute[0] == '\0'))
+			continue;
+		if (f->attribute == NULL || strcmp(f->attribute, attribute) == 0)
+			return f;
+	}
+	return NULL;
+}
+
+static void on_schema_error(void *ctx, xmlErrorPtr error)
+{
+	struct file_state *st = ctx;
+	char msg[1024], element[128] = "", attribute[128] = "", value[512];
+	const struct friendly_rule *f = NULL;
+	const char *id = st->record_id ? st->record_id : "(no id)";
+	int is_facet;
+
+	if (error->level == XML_ERR_WARNING)
+		return;
+	clean_message(error->message, msg, sizeof msg);
+	strip_namespaces(msg);
+	is_facet = strstr(msg, "[facet '") != NULL;
+	if (!is_facet && strstr(msg, "is not a valid value of the") != NULL &&
+	    st->last_facet_line == error->line)
+		return;     /* libxml2 repeats a facet error as a type error */
+	if (is_facet)
+		st->last_facet_line = error->line;
+	if (sscanf(msg, "Element '%127[^']', attribute '%127[^']'", element,
+	           attribute) < 1)
+		element[0] = '\0';
+	if (strstr(msg, "', attribute '") == NULL)
+		attribute[0] = '\0';
+	if (element[0] != '\0')
+		f = find_friendly(element, attribute);
+	if (f != NULL && quoted_after(msg, "The value '", value, sizeof value)) {
+		diag_add(st->sink, st->path, error->line, error->int2, SEV_ERROR,
+		         f->rule, "record %s: %s%s%s '%s' %s", id, element,
+		         attribute[0] ? " " : "", attribute, value, f->explain);
+		return;
+	}
+	diag_add(st->sink, st->path, error->line, error->int2, SEV_ERROR,
+	         "schema", "record %s: %s", id, msg);
+}
+
+/* --- pass 2: filling the model ---------------------------------------- */
+
+static int is_ns_element(xmlNodePtr n, const char *name)
+{
+	return n->type == XML_ELEMENT_NODE && n->ns != NULL &&
+	       strcmp((const char *)n->ns->href, NS_APPLICATIONS) == 0 &&
+	       strcmp((const char *)n->name, name) == 0;
+}
+
+static xmlNodePtr first_child(xmlNodePtr parent, const char *name)
+{
+	for (xmlNodePtr c = parent->children; c != NULL; c = c->next)
+		if (is_ns_element(c, name))
+			return c;
+	return NULL;
+}
+
+/* Cleans raw text for a field and checks it for forbidden characters.
+ * Returns a new string or NULL (absent or rejected, with a diagnostic). */
+static char *clean_field(const char *raw, enum text_shape shape,
+                         const char *field, int line, const char *id,
+                         struct file_state *st)
+{
+	size_t at = 0;
+	uint32_t bad;
+	char *s;
+
+	if (raw == NULL)
+		return NULL;
+	bad = text_forbidden(raw, &at);
+	if (bad != 0) {
+		diag_add(st->sink, st->path, line, 0, SEV_ERROR, "text-control",
+		         "record %s: %s contains U+%04X, a control or "
+		         "non-character that a record may not hold", id, field,
+		         (unsigned)bad);
+		return NULL;
+	}
+	s = text_clean(raw, shape);
+	if (s == NULL)
+		diag_add(st->sink, st->path, line, 0, SEV_ERROR, "utf8",
+		         "record %s: %s is not valid UTF-8", id, field);
+	return s;
+}
+
+static char *element_text(xmlNodePtr parent, const char *name,
+                          const char *field, const char *id,
+                          struct file_state *st)
+{
+	xmlNodePtr n = parent ? first_child(parent, name) : NULL;
+	xmlChar *raw;
+	char *s;
+
+	if (n == NULL)
+		return NULL;
+	raw = xmlNodeGetContent(n);
+	s = clean_field((const char *)raw, TEXT_LINE, field, xmlGetLineNo(n),
+	                id, st);
+	xmlFree(raw);
+	return s;
+}
+
+static char *attribute_text(xmlNodePtr n, const char *name, const char *id,
+                            struct file_state *st)
+{
+	xmlChar *raw = n ? xmlGetNoNsProp(n, (const xmlChar *)name) : NULL;
+	char *s;
+
+	if (raw == NULL)
+		return NULL;
+	s = clean_field((const char *)raw, TEXT_LINE, name, xmlGetLineNo(n), id,
+	                st);
+	xmlFree(raw);
+	return s;
+}
+
+static void read_person(xmlNodePtr n, struct person *p, const char *what,
+                        const char *id, struct file_state *st)
+{
+	char field[64];
+
+	snprintf(field, sizeof field, "%s/name", what);
+	p->name = element_text(n, "name", field, id, st);
+	snprintf(field, sizeof field, "%s/position", what);
+	p->position = element_text(n, "position", field, id, st);
+	snprintf(field, sizeof field, "%s/email", what);
+	p->email = element_text(n, "email", field, id, st);
+	snprintf(field, sizeof field, "%s/phone", what);
+	p->phone = element_text(n, "phone", field, id, st);
+}
+
+static void read_address(xmlNodePtr org, struct record *r,
+                         struct file_state *st)
+{
+	xmlNodePtr addr = first_child(org, "address");
+
+	if (addr == NULL)
+		return;
+	for (xmlNodePtr c = addr->children; c != NULL; c = c->next) {
+		if (!is_ns_element(c, "line") ||
+		    r->n_address >= RECORD_MAX_ADDRESS_LINES)
+			continue;
+		xmlChar *raw = xmlNodeGetContent(c);
+		char *s = clean_field((const char *)raw, TEXT_LINE,
+		                      "address/line", xmlGetLineNo(c), r->id, st);
+		xmlFree(raw);
+		if (s != NULL)
+			r->address[r->n_address++] = s;
+	}
+	r->postcode = element_text(addr, "postcode", "address/postcode", r->id,
+	                           st);
+	r->city = element_text(addr, "city", "address/city", r->id, st);
+}
+
+static int read_offers(xmlNodePtr app, struct record *r,
+                       struct file_state *st)
+{
+	xmlNodePtr support = first_child(app, "support");
+	int n = 0;
+
+	if (support == NULL)
+		return 0;
+	for (xmlNodePtr c = support->children; c != NULL; c = c->next)
+		n += is_ns_element(c, "offer");
+	if (n == 0)
+		return 0;
+	r->offers = calloc((size_t)n, sizeof *r->offers);
+	if (r->offers == NULL)
+		return -1;
+	for (xmlNodePtr c = support->children; c != NULL; c = c->next) {
+		if (!is_ns_element(c, "offer"))
+			continue;
+		xmlChar *raw = xmlNodeGetContent(c);
+		struct offer *o = &r->offers[r->n_offers];
+		o->kind = attribute_text(c, "kind", r->id, st);
+		o->text = clean_field((const char *)raw, TEXT_PARAGRAPHS,
+		                      "support/offer", xmlGetLineNo(c), r->id, st);
+		xmlFree(raw);
+		if (o->kind != NULL && o->text != NULL)
+			r->n_offers++;
+		else {
+			free(o->kind);
+			free(o->text);
+			memset(o, 0, sizeof *o);
+		}
+	}
+	return 0;
+}
+
+static void read_application(xmlNodePtr app, struct record *r,
+                             struct file_state *st)
+{
+	xmlNodePtr org = first_child(app, "organisation");
+	xmlNodePtr elig = first_child(app, "eligibility");
+	xmlNodePtr contact = first_child(app, "contact");
+	char *role, *status;
+
+	role = attribute_text(app, "role", r->id, st);
+	status = attribute_text(app, "status", r->id, st);
+	r->role = role ? role_from_name(role) : ROLE_NONE;
+	r->status = status ? status_from_name(status) : STATUS_NONE;
+	free(role);
+	free(status);
+	r->lang = attribute_text(app, "lang", r->id, st);
+
+	r->org_name = element_text(org, "name", "organisation/name", r->id, st);
+	r->org_acronym = element_text(org, "acronym", "organisation/acronym",
+	                              r->id, st);
+	r->org_category = element_text(org, "category", "organisation/category",
+	                               r->id, st);
+	r->org_country = element_text(org, "country", "organisation/country",
+	                              r->id, st);
+	r->website = element_text(org, "website", "organisation/website", r->id,
+	                          st);
+	if (org != NULL)
+		read_address(org, r, st);
+	read_person(first_child(app, "signatory"), &r->signatory, "signatory",
+	            r->id, st);
+	if (contact != NULL) {
+		r->has_contact = 1;
+		read_person(contact, &r->contact, "contact", r->id, st);
+	}
+	if (elig != NULL) {
+		r->eligibility_confirmed = attribute_text(elig, "confirmed",
+		                                          r->id, st);
+		r->eligibility_reference = attribute_text(elig, "reference",
+		                                          r->id, st);
+	}
+	r->signing_place = attribute_text(first_child(app, "signing"), "place",
+	                                  r->id, st);
+	if (read_offers(app, r, st) != 0)
+		diag_add(st->sink, st->path, r->line, 0, SEV_ERROR, "memory",
+		         "record %s: out of memory", r->id);
+}
+
+/* Reads the id attribute as written (only for messages and the model);
+ * the schema has already judged it. */
+static char *raw_id(xmlNodePtr app)
+{
+	xmlChar *raw = xmlGetNoNsProp(app, (const xmlChar *)"id");
+	char *id = strdup(raw ? (const char *)raw : "(no id)");
+
+	xmlFree(raw);
+	return id;
+}
+
+static int has_rule(const struct diag_list *diags, const char *rule)
+{
+	for (int i = 0; i < diags->n; i++)
+		if (strcmp(diags->items[i].rule, rule) == 0)
+			return 1;
+	return 0;
+}
+
+/* Applies the rules beyond the schema, leaving out any rule the schema
+ * already reported for this record (a bad lang is said once). */
+static void add_rule_diags(const struct record *r, struct diag_list *diags)
+{
+	struct diag_list extra = { 0 };
+
+	rules_check_record(r, &extra);
+	for (int i = 0; i < extra.n; i++) {
+		struct diag *d = &extra.items[i];
+		if (has_rule(diags, d->rule))
+			continue;
+		diag_add(diags, d->file, d->line, d->col, d->severity, d->rule,
+		         "%s", d->message);
+	}
+	diag_list_clear(&extra);
+}
+
+static void check_unique_id(struct reader *rd, struct record *r,
+                            struct diag_list *diags)
+{
+	const char *first_file;
+	int first_line;
+
+	/* An id the schema refused names nothing: no uniqueness to check. */
+	if (has_rule(diags, "id"))
+		return;
+	if (idset_add(rd->ids, r->id, r->file, r->line, &first_file,
+	              &first_line) == 0)
+		diag_add(diags, r->file, r->line, r->col, SEV_ERROR, "id-unique",
+		         "record %s: id already used at %s:%d", r->id,
+		         first_file, first_line);
+}
+
+/* Validates and reads one expanded <application>, then calls back. */
+static int process_application(struct reader *rd, xmlNodePtr app,
+                               struct file_state *st,
+                               const struct reader_events *ev)
+{
+	struct diag_list diags = { 0 };
+	struct record r = { 0 };
+	int rc;
+
+	r.file = st->path;
+	r.line = xmlGetLineNo(app);
+	r.col = 1;
+	r.id = raw_id(app);
+	st->sink = &diags;
+	st->record_id = r.id;
+	st->last_facet_line = -1;
+	xmlSchemaSetValidStructuredErrors(rd->valid, on_schema_error, st);
+	if (xmlSchemaValidateOneElement(rd->valid, app) < 0)
+		diag_add(&diags, st->path, r.line, 1, SEV_ERROR, "schema",
+		         "record %s: the schema validator failed", r.id);
+	read_application(app, &r, st);
+	add_rule_diags(&r, &diags);
+	check_unique_id(rd, &r, &diags);
+	st->sink = &st->file_diags;
+	st->record_id = NULL;
+	rc = ev->on_record(ev->ctx, &r, &st->batch, &diags);
+	record_clear(&r);
+	diag_list_clear(&diags);
+	return rc;
+}
+
+static void read_countersignatory(xmlNodePtr n, struct file_state *st)
+{
+	struct person *p = &st->batch.countersignatory;
+
+	read_person(n, p, "countersignatory", "(batch)", st);
+	if (p->name == NULL || p->position == NULL)
+		diag_add(&st->file_diags, st->path, xmlGetLineNo(n), 1, SEV_ERROR,
+		         "countersignatory",
+		         "countersignatory needs a <name> and a <position>");
+	else
+		st->batch.has_countersignatory = 1;
+}
+
+static int node_line(xmlTextReaderPtr r)
+{
+	xmlNodePtr n = xmlTextReaderCurrentNode(r);
+
+	return n ? xmlGetLineNo(n) : xmlTextReaderGetParserLineNumber(r);
+}
+
+/* Checks the root element; returns 1 for <applications>, 2 for a single
+ * <application>, 0 for anything else (with a diagnostic). */
+static int check_root(xmlTextReaderPtr r, struct file_state *st)
+{
+	const char *ns = (const char *)xmlTextReaderConstNamespaceUri(r);
+	const char *name = (const char *)xmlTextReaderConstLocalName(r);
+
+	if (ns != NULL && strcmp(ns, NS_APPLICATIONS) == 0) {
+		if (strcmp(name, "applications") == 0)
+			return 1;
+		if (strcmp(name, "application") == 0)
+			return 2;
+	}
+	diag_add(&st->file_diags, st->path, node_line(r), 1, SEV_ERROR, "root",
+	         "the root element must be <applications> or <application> in "
+	         "namespace %s, not <%s>%s%s", NS_APPLICATIONS, name,
+	         ns ? " in namespace " : " without a namespace", ns ? ns : "");
+	return 0;
+}
+
+static void read_batch_attributes(xmlTextReaderPtr r, struct file_state *st)
+{
+	xmlChar *batch = xmlTextReaderGetAttribute(r, (const xmlChar *)"batch");
+	xmlChar *exported = xmlTextReaderGetAttribute(r,
+	                                              (const xmlChar *)"exported");
+
+	if (batch != NULL)
+		st->batch.name = clean_field((const char *)batch, TEXT_LINE,
+		                             "batch", node_line(r), "(batch)", st);
+	if (exported != NULL)
+		st->batch.exported = clean_field((const char *)exported, TEXT_LINE,
+		                                 "exported", node_line(r),
+		                                 "(batch)", st);
+	xmlFree(batch);
+	xmlFree(exported);
+}
+
+/* Handles one child of <applications>; the reader is on its start. */
+static int process_child(struct reader *rd, xmlTextReaderPtr r,
+                         struct file_state *st, const struct reader_events *ev,
+                         int *seen_application)
+{
+	const char *ns = (const char *)xmlTextReaderConstNamespaceUri(r);
+	const char *name = (const char *)xmlTextReaderConstLocalName(r);
+	int ours = ns != NULL && strcmp(ns, NS_APPLICATIONS) == 0;
+	xmlNodePtr n;
+
+	if (ours && strcmp(name, "application") == 0) {
+		*seen_application = 1;
+		n = xmlTextReaderExpand(r);
+		return n ? process_application(rd, n, st, ev) : 0;
+	}
+	if (ours && strcmp(name, "countersignatory") == 0 && !*seen_application &&
+	    !st->batch.has_countersignatory) {
+		n = xmlTextReaderExpand(r);
+		if (n != NULL)
+			read_countersignatory(n, st);
+		return 0;
+	}
+	diag_add(&st->file_diags, st->path, node_line(r), 1, SEV_ERROR,
+	         "schema", "unexpected element <%s> in <applications>", name);
+	return 0;
+}
+
+/* Pass 2 over a well-formed file. After a child of <applications> is
+ * handled, Next() skips its subtree and leaves the reader positioned on
+ * the following sibling, so the loop does not Read() again then. */
+static int read_records(struct reader *rd, struct file_state *st,
+                        const struct reader_events *ev, struct err *e)
+{
+	xmlTextReaderPtr r = xmlReaderForFile(st->path, NULL, READER_OPTIONS);
+	int ret, seen_application = 0, rc = 0;
+
+	if (r == NULL)
+		return err_set(e, "%s: cannot open", st->path);
+	ret = xmlTextReaderRead(r);
+	while (ret == 1 && rc == 0) {
+		int type = xmlTextReaderNodeType(r);
+		int depth = xmlTextReaderDepth(r);
+
+		if (type == XML_READER_TYPE_ELEMENT && depth == 0) {
+			int root = check_root(r, st);
+			if (root == 2) {
+				xmlNodePtr n = xmlTextReaderExpand(r);
+				if (n != NULL)
+					rc = process_application(rd, n, st, ev);
+			}
+			if (root != 1)
+				break;
+			read_batch_attributes(r, st);
+		} else if (type == XML_READER_TYPE_ELEMENT && depth == 1) {
+			rc = process_child(rd, r, st, ev, &seen_application);
+			ret = xmlTextReaderNext(r);
+			continue;
+		} else if ((type == XML_READER_TYPE_TEXT ||
+		            type == XML_READER_TYPE_CDATA) && depth == 1) {
+			diag_add(&st->file_diags, st->path, node_line(r), 1,
+			         SEV_ERROR, "schema",
+			         "unexpected text in <applications>");
+		}
+		ret = xmlTextReaderRead(r);
+	}
+	xmlFreeTextReader(r);
+	return rc;
+}
+
+int reader_read_file(struct reader *rd, const char *path,
+                     const struct reader_events *ev, struct err *e)
+{
+	struct file_state st = { 0 };
+	int rc = 0;
+
+	st.path = path;
+	st.sink = &st.file_diags;
+	if (check_well_formed(path, &st.file_diags) == 0)
+		rc = read_records(rd, &st, ev, e);
+	if (rc == 0)
+		rc = ev->on_file(ev->ctx, path, &st.file_diags);
+	diag_list_clear(&st.file_diags);
+	batch_clear(&st.batch);
+	return rc;
+}
+
+static void ignore_error(void *ctx, xmlErrorPtr error)
+{
+	(void)ctx;
+	(void)error;
+}
+
+long reader_count(const char *path)
+{
+	xmlTextReaderPtr r = xmlReaderForFile(path, NULL, READER_OPTIONS);
+	long n = 0;
+
+	if (r == NULL)
+		return -1;
+	xmlTextReaderSetStructuredErrorHandler(r, ignore_error, NULL);
+	while (xmlTextReaderRead(r) == 1) {
+		if (xmlTextReaderNodeType(r) == XML_READER_TYPE_ELEMENT &&
+		    xmlTextReaderDepth(r) <= 1 &&
+		    strcmp((const char *)xmlTextReaderConstLocalName(r),
+		           "application") == 0)
+			n++;
+	}
+	xmlFreeTextReader(r);
+	return n;
+}

@@ -1,0 +1,45 @@
+/* reader.h — the record reader: streams the applications of an XML file,
+ * checks each against the schema and the contract's rules, and hands each
+ * record with its diagnostics to a callback. One record in memory at a
+ * time. Safe against hostile input: no network, no external entities, no
+ * DTDs, files that are not well-formed rejected whole before any record. */
+#ifndef PACTDOC_READER_H
+#define PACTDOC_READER_H
+
+#include "diag.h"
+#include "err.h"
+#include "record.h"
+
+struct reader;
+
+struct reader_events {
+	void *ctx;
+	/* Called for each <application>, valid or not: diags holds its
+	 * problems (diags->errors > 0: rejected). The callee may take
+	 * ownership of the record's fields by copying *r and zeroing it, and
+	 * of the diagnostics with diag_move. Return 0 to go on, -1 to stop
+	 * the run (a system error, already reported by the callee). */
+	int (*on_record)(void *ctx, struct record *r, const struct batch *b,
+	                 struct diag_list *diags);
+	/* Called once per file after its records, with the problems of the
+	 * file itself (not well-formed, wrong root, a bad countersignatory);
+	 * diags is empty for a good file. Same return convention. */
+	int (*on_file)(void *ctx, const char *path, struct diag_list *diags);
+};
+
+/* Compiles the schema at schema_path. NULL with e set on failure. */
+struct reader *reader_new(const char *schema_path, struct err *e);
+void reader_free(struct reader *rd);
+
+/* Reads one file. Ids are checked for uniqueness across every file read by
+ * the same reader. Returns 0 when the file was read (even if it held bad
+ * records: those go to the callbacks), -1 when a callback stopped the run
+ * or on a system error (e set). */
+int reader_read_file(struct reader *rd, const char *path,
+                     const struct reader_events *ev, struct err *e);
+
+/* Counts the <application> elements of a file without validating (for a
+ * progress line's total). Returns -1 when the file cannot be read. */
+long reader_count(const char *path);
+
+#endif

@@ -1,0 +1,242 @@
+/* rules.c — contract rules beyond the schema (see rules.h). */
+#include "rules.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <unicode/uloc.h>
+
+#include "dates.h"
+#include "text.h"
+
+static const char *const coordinator_categories[] = {
+	"province", "region", "metropolitan-area", "local-authority-grouping",
+	"national-authority", "energy-agency", NULL
+};
+static const char *const supporter_categories[] = {
+	"network", "association", NULL
+};
+static const char *const partner_categories[] = {
+	"financial-institution", "industry-association", "ngo-civil-society",
+	"other", NULL
+};
+
+static const char *const *categories_for(enum role role)
+{
+	switch (role) {
+	case ROLE_COORDINATOR:
+	case ROLE_NATIONAL_COORDINATOR:
+		return coordinator_categories;
+	case ROLE_SUPPORTER:
+		return supporter_categories;
+	case ROLE_ASSOCIATED_PARTNER:
+		return partner_categories;
+	default:
+		return NULL;
+	}
+}
+
+int rules_category_ok(enum role role, const char *category)
+{
+	const char *const *list = categories_for(role);
+
+	for (; list != NULL && *list != NULL; list++)
+		if (strcmp(*list, category) == 0)
+			return 1;
+	return 0;
+}
+
+int rules_lang_ok(const char *tag)
+{
+	UErrorCode status = U_ZERO_ERROR;
+	char locale[ULOC_FULLNAME_CAPACITY];
+	int32_t parsed = 0;
+	size_t len = strlen(tag);
+
+	if (len == 0 || len > 64)
+		return 0;
+	uloc_forLanguageTag(tag, locale, sizeof locale, &parsed, &status);
+	return U_SUCCESS(status) && (size_t)parsed == len;
+}
+
+int rules_country_ok(const char *cc)
+{
+	const char *const *codes = uloc_getISOCountries();
+
+	if (strlen(cc) != 2)
+		return 0;
+	for (; *codes != NULL; codes++)
+		if (strcmp(*codes, cc) == 0)
+			return 1;
+	return 0;
+}
+
+static void check_categories(const struct record *r, struct diag_list *out)
+{
+	const char *const *list = categories_for(r->role);
+	char allowed[256] = "";
+
+	if (r->org_category == NULL || r->role == ROLE_NONE ||
+	    rules_category_ok(r->role, r->org_category))
+		return;
+	for (; *list != NULL; list++) {
+		strcat(allowed, allowed[0] ? ", " : "");
+		strcat(allowed, *list);
+	}
+	diag_add(out, r->file, r->line, r->col, SEV_ERROR, "category",
+	         "record %s: category '%s' is not allowed for role %s "
+	         "(allowed: %s)", r->id, r->org_category, role_name(r->role),
+	         allowed);
+}
+
+static void check_eligibility(const struct record *r, struct diag_list *out)
+{
+	char iso[11];
+
+	if (r->status == STATUS_ELIGIBLE && r->eligibility_confirmed == NULL)
+		diag_add(out, r->file, r->line, r->col, SEV_ERROR,
+		         "eligibility-required",
+		         "record %s: status is eligible but there is no "
+		         "<eligibility confirmed=... reference=...>", r->id);
+	if (r->eligibility_confirmed != NULL &&
+	    dates_parse_iso(r->eligibility_confirmed, iso) != 0)
+		diag_add(out, r->file, r->line, r->col, SEV_ERROR, "date",
+		         "record %s: eligibility confirmed '%s' is not a real "
+		         "date (YYYY-MM-DD)", r->id, r->eligibility_confirmed);
+}
+
+static void check_codes(const struct record *r, struct diag_list *out)
+{
+	if (r->lang != NULL && !rules_lang_ok(r->lang))
+		diag_add(out, r->file, r->line, r->col, SEV_ERROR, "lang",
+		         "record %s: lang '%s' is not a well-formed BCP 47 tag",
+		         r->id, r->lang);
+	if (r->org_country != NULL && !rules_country_ok(r->org_country))
+		diag_add(out, r->file, r->line, r->col, SEV_ERROR, "country",
+		         "record %s: country '%s' is not an assigned ISO 3166-1 "
+		         "alpha-2 code", r->id, r->org_country);
+}
+
+static void check_support(const struct record *r, struct diag_list *out)
+{
+	if (r->n_offers > 0 && r->role == ROLE_ASSOCIATED_PARTNER)
+		diag_add(out, r->file, r->line, r->col, SEV_WARNING,
+		         "support-role",
+		         "record %s: support offers are made by coordinators "
+		         "and supporters; they are not printed for an "
+		         "associated partner", r->id);
+}
+
+void rules_check_record(const struct record *r, struct diag_list *out)
+{
+	check_codes(r, out);
+	check_categories(r, out);
+	check_eligibility(r, out);
+	check_support(r, out);
+}
+
+/* --- the run's id set: open addressing, FNV-1a ----------------------- */
+
+struct id_entry {
+	char *id;
+	char *file;
+	int line;
+};
+
+struct idset {
+	struct id_entry *slots;
+	size_t cap;   /* power of two */
+	size_t n;
+};
+
+static uint64_t hash_string(const char *s)
+{
+	uint64_t h = 1469598103934665603ULL;
+
+	for (; *s != '\0'; s++) {
+		h ^= (unsigned char)*s;
+		h *= 1099511628211ULL;
+	}
+	return h;
+}
+
+struct idset *idset_new(void)
+{
+	struct idset *s = calloc(1, sizeof *s);
+
+	if (s == NULL)
+		return NULL;
+	s->cap = 1024;
+	s->slots = calloc(s->cap, sizeof *s->slots);
+	if (s->slots == NULL) {
+		free(s);
+		return NULL;
+	}
+	return s;
+}
+
+void idset_free(struct idset *s)
+{
+	if (s == NULL)
+		return;
+	for (size_t i = 0; i < s->cap; i++) {
+		free(s->slots[i].id);
+		free(s->slots[i].file);
+	}
+	free(s->slots);
+	free(s);
+}
+
+static struct id_entry *idset_find_slot(struct id_entry *slots, size_t cap,
+                                        const char *id)
+{
+	size_t i = (size_t)hash_string(id) & (cap - 1);
+
+	while (slots[i].id != NULL && strcmp(slots[i].id, id) != 0)
+		i = (i + 1) & (cap - 1);
+	return &slots[i];
+}
+
+static int idset_grow(struct idset *s)
+{
+	size_t cap = s->cap * 2;
+	struct id_entry *slots = calloc(cap, sizeof *slots);
+
+	if (slots == NULL)
+		return -1;
+	for (size_t i = 0; i < s->cap; i++)
+		if (s->slots[i].id != NULL)
+			*idset_find_slot(slots, cap, s->slots[i].id) = s->slots[i];
+	free(s->slots);
+	s->slots = slots;
+	s->cap = cap;
+	return 0;
+}
+
+int idset_add(struct idset *s, const char *id, const char *file, int line,
+              const char **first_file, int *first_line)
+{
+	struct id_entry *slot;
+
+	if (s->n * 2 >= s->cap && idset_grow(s) != 0)
+		return -1;
+	slot = idset_find_slot(s->slots, s->cap, id);
+	if (slot->id != NULL) {
+		*first_file = slot->file;
+		*first_line = slot->line;
+		return 0;
+	}
+	slot->id = strdup(id);
+	slot->file = strdup(file);
+	if (slot->id == NULL || slot->file == NULL) {
+		free(slot->id);
+		free(slot->file);
+		slot->id = NULL;
+		slot->file = NULL;
+		return -1;
+	}
+	slot->line = line;
+	s->n++;
+	return 1;
+}

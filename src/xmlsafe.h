@@ -1,0 +1,17 @@
+/* xmlsafe.h — the one libxml2 policy for every XML file pactdoc reads
+ * (records, schemas, forms, catalogues): the main document may be loaded
+ * from a local path; nothing a document references (external entities,
+ * DTDs) is ever loaded, and nothing comes from the network. */
+#ifndef PACTDOC_XMLSAFE_H
+#define PACTDOC_XMLSAFE_H
+
+/* Parser options every module uses: no network, big line numbers. Never
+ * add XML_PARSE_NOENT, XML_PARSE_DTDLOAD or XML_PARSE_HUGE. */
+#define XMLSAFE_OPTIONS (XML_PARSE_NONET | XML_PARSE_BIG_LINES | \
+                         XML_PARSE_NOXINCNODE)
+
+/* Installs the entity loader policy. Idempotent; call before any parsing,
+ * from one thread. */
+void xmlsafe_init(void);
+
+#endif

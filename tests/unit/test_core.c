@@ -1,0 +1,113 @@
+/* test_core.c — diagnostics, dates and the ordered pipeline. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "dates.h"
+#include "diag.h"
+#include "pipeline.h"
+
+static void printable_escapes_controls(void **state)
+{
+	char buf[64];
+	(void)state;
+	assert_string_equal(diag_printable("a\x1b[31mb", buf, sizeof buf),
+	                    "aU+001B[31mb");
+	assert_string_equal(diag_printable("x\xFFy", buf, sizeof buf), "x\\xFFy");
+	assert_string_equal(diag_printable("Jānis", buf, sizeof buf), "Jānis");
+	assert_string_equal(diag_printable("\xE2\x80\xAE" "evil", buf, sizeof buf),
+	                    "U+202Eevil");
+}
+
+static void diag_list_counts_errors(void **state)
+{
+	struct diag_list l = { 0 };
+	(void)state;
+	diag_add(&l, "f.xml", 3, 4, SEV_ERROR, "id", "bad id %s", "x/y");
+	diag_add(&l, "f.xml", 5, 1, SEV_WARNING, "support-role", "ignored");
+	assert_int_equal(l.n, 2);
+	assert_int_equal(l.errors, 1);
+	assert_string_equal(l.items[0].message, "bad id x/y");
+	diag_list_clear(&l);
+}
+
+static void iso_dates(void **state)
+{
+	char d[11];
+	(void)state;
+	assert_int_equal(dates_parse_iso("2026-11-20", d), 0);
+	assert_int_equal(dates_parse_iso("2024-02-29", d), 0);
+	assert_int_equal(dates_parse_iso("2026-02-30", d), -1);
+	assert_int_equal(dates_parse_iso("2026-13-01", d), -1);
+	assert_int_equal(dates_parse_iso("2026-1-01", d), -1);
+	assert_int_equal(dates_epoch("1970-01-02"), 86400);
+}
+
+static void long_dates_in_languages(void **state)
+{
+	char buf[128];
+	(void)state;
+	assert_int_equal(dates_format_long("en", "2026-11-20", buf, sizeof buf), 0);
+	assert_string_equal(buf, "November 20, 2026");
+	assert_int_equal(dates_format_long("lv", "2026-11-20", buf, sizeof buf), 0);
+	assert_non_null(strstr(buf, "novembr"));
+	assert_int_equal(dates_format_long("sv", "2026-11-20", buf, sizeof buf), 0);
+	assert_string_equal(buf, "20 november 2026");
+	assert_int_equal(dates_format_long("bg", "2026-11-20", buf, sizeof buf), 0);
+	assert_non_null(strstr(buf, "ноември"));
+}
+
+struct order_ctx {
+	int finished[200];
+	int n;
+};
+
+static void square(void *ctx, void *job)
+{
+	(void)ctx;
+	int *v = job;
+	for (volatile int i = 0; i < (*v % 7) * 10000; i++)
+		;
+	*v = *v * 2;
+}
+
+static void collect(void *ctx, void *job)
+{
+	struct order_ctx *c = ctx;
+	c->finished[c->n++] = *(int *)job;
+}
+
+static void pipeline_keeps_order(void **state)
+{
+	struct order_ctx c = { { 0 }, 0 };
+	struct pipeline_ops ops = { &c, square, collect };
+	int values[200];
+	struct err e;
+	struct pipeline *p = pipeline_start(4, &ops, &e);
+	(void)state;
+	assert_non_null(p);
+	for (int i = 0; i < 200; i++) {
+		values[i] = i;
+		pipeline_push(p, &values[i]);
+	}
+	pipeline_finish(p);
+	assert_int_equal(c.n, 200);
+	for (int i = 0; i < 200; i++)
+		assert_int_equal(c.finished[i], 2 * i);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(printable_escapes_controls),
+		cmocka_unit_test(diag_list_counts_errors),
+		cmocka_unit_test(iso_dates),
+		cmocka_unit_test(long_dates_in_languages),
+		cmocka_unit_test(pipeline_keeps_order),
+	};
+	return cmocka_run_group_tests_name("core", tests, NULL, NULL);
+}

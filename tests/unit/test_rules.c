@@ -1,0 +1,95 @@
+/* test_rules.c — contract rules beyond the schema, and the run's id set. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "rules.h"
+
+static void lang_tags(void **state)
+{
+	(void)state;
+	assert_true(rules_lang_ok("lv"));
+	assert_true(rules_lang_ok("sr-Latn-RS"));
+	assert_true(rules_lang_ok("pt-BR"));
+	assert_true(rules_lang_ok("ky"));
+	assert_false(rules_lang_ok("lv_LV"));
+	assert_false(rules_lang_ok("x"));
+	assert_false(rules_lang_ok("123"));
+	assert_false(rules_lang_ok("en--US"));
+	assert_false(rules_lang_ok(""));
+}
+
+static void country_codes(void **state)
+{
+	(void)state;
+	assert_true(rules_country_ok("LV"));
+	assert_true(rules_country_ok("KG"));
+	assert_false(rules_country_ok("XX"));
+	assert_false(rules_country_ok("lv"));
+	assert_false(rules_country_ok("LVA"));
+}
+
+static void categories_per_role(void **state)
+{
+	(void)state;
+	assert_true(rules_category_ok(ROLE_COORDINATOR, "region"));
+	assert_true(rules_category_ok(ROLE_NATIONAL_COORDINATOR, "energy-agency"));
+	assert_true(rules_category_ok(ROLE_SUPPORTER, "network"));
+	assert_false(rules_category_ok(ROLE_SUPPORTER, "region"));
+	assert_true(rules_category_ok(ROLE_ASSOCIATED_PARTNER, "other"));
+	assert_false(rules_category_ok(ROLE_ASSOCIATED_PARTNER, "network"));
+}
+
+static void eligible_needs_eligibility(void **state)
+{
+	struct record r = { 0 };
+	struct diag_list d = { 0 };
+	(void)state;
+	r.file = "f.xml";
+	r.id = "A";
+	r.role = ROLE_SUPPORTER;
+	r.status = STATUS_ELIGIBLE;
+	r.lang = "bg";
+	r.org_category = "network";
+	r.org_country = "BG";
+	rules_check_record(&r, &d);
+	assert_int_equal(d.errors, 1);
+	assert_string_equal(d.items[0].rule, "eligibility-required");
+	diag_list_clear(&d);
+	r.status = STATUS_RECEIVED;
+	rules_check_record(&r, &d);
+	assert_int_equal(d.errors, 0);
+	diag_list_clear(&d);
+}
+
+static void idset_finds_duplicates(void **state)
+{
+	struct idset *s = idset_new();
+	const char *file = NULL;
+	int line = 0;
+	char id[32];
+	(void)state;
+	for (int i = 0; i < 5000; i++) {
+		snprintf(id, sizeof id, "ID-%d", i);
+		assert_int_equal(idset_add(s, id, "a.xml", i + 1, &file, &line), 1);
+	}
+	assert_int_equal(idset_add(s, "ID-1234", "b.xml", 7, &file, &line), 0);
+	assert_string_equal(file, "a.xml");
+	assert_int_equal(line, 1235);
+	idset_free(s);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(lang_tags),
+		cmocka_unit_test(country_codes),
+		cmocka_unit_test(categories_per_role),
+		cmocka_unit_test(eligible_needs_eligibility),
+		cmocka_unit_test(idset_finds_duplicates),
+	};
+	return cmocka_run_group_tests_name("rules", tests, NULL, NULL);
+}
