@@ -56,8 +56,8 @@ $(REL_DIR) $(SAN_DIR):
 demo: deps build/pactdoc
 	./scripts/demo.sh build/pactdoc
 
-test: deps $(SAN_DIR)/pactdoc $(UNIT_SRCS:tests/unit/test_%.c=$(SAN_DIR)/test_%)
-	PACTDOC=$(SAN_DIR)/pactdoc PYTHON=$(PYTHON) ./tests/run.sh
+test: deps build/pactdoc $(SAN_DIR)/pactdoc $(UNIT_SRCS:tests/unit/test_%.c=$(SAN_DIR)/test_%)
+	PACTDOC=$(SAN_DIR)/pactdoc PACTDOC_RELEASE=build/pactdoc PYTHON=$(PYTHON) ./tests/run.sh
 
 bench: deps build/pactdoc
 	./scripts/bench.sh build/pactdoc
