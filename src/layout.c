@@ -575,12 +575,30 @@ static int place_header(struct lay *L, const struct fblock *hdr)
 	return 0;
 }
 
-/* Places fb on the pages, splitting it only where break_after allows
- * (unless a part does not fit on an empty page). `next` is the block
- * after it (for keep-with-next), `header` the repeated table header. */
-static int place(struct lay *L, const struct fblock *fb,
-                 const struct fblock *next, const struct fblock *header)
+/* Height that must fit below a block kept with what follows: the blocks
+ * after fbs[k] that are themselves kept with the next (headings, header
+ * rows) or empty (space), whole, then the first unbreakable part of the
+ * first other block. */
+static double kept_height(const struct fblock *fbs, int n, int k)
 {
+	double h = 0;
+
+	for (int i = k + 1; i < n; i++) {
+		if (fbs[i].n_rows > 0 && !fbs[i].keep_with_next)
+			return h + first_unit(&fbs[i]);
+		h += fbs[i].space_before + rows_height(&fbs[i], 0, fbs[i].n_rows) +
+		     (fbs[i].n_rows > 0 ? fbs[i].space_after : 0);
+	}
+	return h;
+}
+
+/* Places fbs[k] on the pages, splitting it only where break_after allows
+ * (unless a part does not fit on an empty page); `header` is the table
+ * header to repeat at the top of a new page, or NULL. */
+static int place(struct lay *L, const struct fblock *fbs, int n, int k,
+                 const struct fblock *header)
+{
+	const struct fblock *fb = &fbs[k];
 	int i = 0;
 
 	if (fb->n_rows == 0) {
@@ -590,8 +608,9 @@ static int place(struct lay *L, const struct fblock *fb,
 	}
 	if (L->y > 0)
 		L->y += fb->space_before;
-	if (fb->keep_with_next && next != NULL && L->y > 0 &&
-	    L->y + rows_height(fb, 0, fb->n_rows) + first_unit(next) > L->body_h &&
+	if (fb->keep_with_next && L->y > 0 &&
+	    L->y + rows_height(fb, 0, fb->n_rows) + fb->space_after +
+	    kept_height(fbs, n, k) > L->body_h &&
 	    new_page(L))
 		return -1;
 	while (i < fb->n_rows) {
@@ -825,8 +844,8 @@ int layout_doc(const struct doc *d, const struct fontset *fs,
                struct pages *out, struct err *e)
 {
 	struct lay L = { .d = d, .fs = fs, .e = e, .out = out };
-	struct fblock cur = { 0 }, next = { 0 }, header = { 0 };
-	int lines = 1, k = 0, nk = 0, rc = -1, have_header = 0;
+	struct fblock *fbs = NULL;
+	int n = 0, lines = 1, rc = -1, header = -1;
 
 	memset(out, 0, sizeof *out);
 	out->width = PAGE_W;
@@ -836,41 +855,35 @@ int layout_doc(const struct doc *d, const struct fontset *fs,
 	if (footer_lines(&L, &lines))
 		goto cleanup;
 	L.body_h = PAGE_H - 2 * MARGIN - lines * FOOT_LEAD - FOOT_GAP;
+	/* Every block is set first, so that placing one can look ahead. */
+	fbs = calloc((size_t)d->n_blocks + 1, sizeof *fbs);
+	if (fbs == NULL) {
+		err_set(e, "out of memory");
+		goto cleanup;
+	}
+	for (int k = 0; k < d->n_blocks; n++) {
+		int used = fmt_block(&L, k, &fbs[n]);
+		if (used < 0)
+			goto cleanup;
+		k += used;
+	}
 	if (new_page(&L))
 		goto cleanup;
-	/* Each block is set one ahead, so that keep-with-next can see the
-	 * block that follows. */
-	if (k < d->n_blocks && (nk = fmt_block(&L, k, &next)) < 0)
-		goto cleanup;
-	while (k < d->n_blocks) {
-		fblock_clear(&cur);
-		cur = next;
-		memset(&next, 0, sizeof next);
-		k += nk;
-		nk = 0;
-		if (k < d->n_blocks && (nk = fmt_block(&L, k, &next)) < 0)
+	for (int k = 0; k < n; k++) {
+		if (!fbs[k].table_row && fbs[k].n_rows > 0)
+			header = -1;
+		if (place(&L, fbs, n, k, header >= 0 ? &fbs[header] : NULL))
 			goto cleanup;
-		if (!cur.table_row) {
-			fblock_clear(&header);
-			have_header = 0;
-		}
-		if (place(&L, &cur, nk > 0 ? &next : NULL,
-		          have_header ? &header : NULL))
-			goto cleanup;
-		if (cur.table_row && cur.header) {
-			fblock_clear(&header);
-			header = cur;
-			memset(&cur, 0, sizeof cur);
-			have_header = 1;
-		}
+		if (fbs[k].table_row && fbs[k].header)
+			header = k;
 	}
 	if (add_footers(&L, lines))
 		goto cleanup;
 	rc = 0;
 cleanup:
-	fblock_clear(&cur);
-	fblock_clear(&next);
-	fblock_clear(&header);
+	for (int k = 0; fbs != NULL && k <= n && k <= d->n_blocks; k++)
+		fblock_clear(&fbs[k]);  /* k == n: a block being set */
+	free(fbs);
 	if (L.nf != NULL)
 		unum_close(L.nf);
 	if (rc)

@@ -261,34 +261,68 @@ static void test_header_row_repeated(void **state)
 	doc_clear(&d);
 }
 
+/* Page of the first run whose text is s, or -1; its baseline in *y. */
+static int find_run(const struct pages *p, const char *s, double *y)
+{
+	for (int i = 0; i < p->n_pages; i++)
+		for (int k = 0; k < p->pages[i].n_runs; k++)
+			if (strcmp(p->pages[i].runs[k].text, s) == 0) {
+				*y = p->pages[i].runs[k].y;
+				return i;
+			}
+	return -1;
+}
+
+/* The lowest baseline of body text (10.5 pt) on page i. */
+static double lowest_body(const struct pages *p, int i)
+{
+	double low = 1e9;
+
+	for (int k = 0; k < p->pages[i].n_runs; k++)
+		if (fabs(p->pages[i].runs[k].size - 10.5) < 1e-6)
+			low = fmin(low, p->pages[i].runs[k].y);
+	return low;
+}
+
 static void test_heading_kept_with_next(void **state)
 {
+	int moved = 0;
+
 	(void)state;
-	for (int n = 10; n <= 16; n++) {
-		struct doc d;
-		struct pages p;
-		init_doc(&d, "lv");
-		fill(&d, n);
-		add(&d, BLOCK_HEADING, "Apņemšanās", NULL);
-		fill(&d, 3);
-		lay(&d, &p);
-		for (int i = 0; i < p.n_pages; i++) {
-			const struct page *pg = &p.pages[i];
-			double hy = -1, lowest = 1e9;
-			for (int k = 0; k < pg->n_runs; k++)
-				if (strcmp(pg->runs[k].text, "Apņemšanās") == 0)
-					hy = pg->runs[k].y;
-			if (hy < 0)
-				continue;
+	for (int n = 8; n <= 16; n++) {
+		for (int sub = 0; sub < 2; sub++) {
+			struct doc d;
+			struct pages p;
+			struct block *b;
+			double hy, sy;
+			int hp, sp;
+			init_doc(&d, "lv");
+			fill(&d, n);
+			add(&d, BLOCK_HEADING, "Apņemšanās", NULL);
+			if (sub) {
+				/* a space and a sub-heading between heading and text */
+				b = add(&d, BLOCK_SPACE, NULL, NULL);
+				b->space = 6;
+				add(&d, BLOCK_HEADING, "Tehniskais", NULL);
+			}
+			fill(&d, 3);
+			lay(&d, &p);
+			hp = find_run(&p, "Apņemšanās", &hy);
+			assert_true(hp >= 0);
+			if (hp > 0)
+				moved++;
 			/* Body text follows the heading on the same page. */
-			for (int k = 0; k < pg->n_runs; k++)
-				if (pg->runs[k].size > 10 && pg->runs[k].size < 11)
-					lowest = fmin(lowest, pg->runs[k].y);
-			assert_true(lowest < hy - 14);
+			assert_true(lowest_body(&p, hp) < hy - 14);
+			if (sub) {
+				sp = find_run(&p, "Tehniskais", &sy);
+				assert_int_equal(sp, hp);
+				assert_true(lowest_body(&p, sp) < sy - 14);
+			}
+			pages_clear(&p);
+			doc_clear(&d);
 		}
-		pages_clear(&p);
-		doc_clear(&d);
 	}
+	assert_true(moved > 0);
 }
 
 /* Baselines of runs of size `size`, distinct, top to bottom. */
