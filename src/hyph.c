@@ -7,6 +7,7 @@
 #include <dirent.h>
 #include <hyphen.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,7 +29,9 @@ struct hyph_lang {
 };
 
 static struct hyph_lang langs[MAX_LANGS];
-static int n_langs;
+/* Entries [0, n_langs) are complete and never change: readers scan them
+ * without the lock; a new entry is published by a release store. */
+static _Atomic int n_langs;
 static pthread_mutex_t langs_lock = PTHREAD_MUTEX_INITIALIZER;
 
 /* Preferred dictionary of the languages the Covenant works in. */
@@ -158,18 +161,25 @@ static const struct hyph_lang *lookup(const char *tag)
 {
 	char lang[12];
 	const struct hyph_lang *found = NULL;
+	int n;
 
 	primary_subtag(tag, lang, sizeof lang);
+	n = atomic_load_explicit(&n_langs, memory_order_acquire);
+	for (int i = 0; i < n; i++)
+		if (strcmp(langs[i].lang, lang) == 0)
+			return &langs[i];
 	pthread_mutex_lock(&langs_lock);
-	for (int i = 0; i < n_langs; i++) {
+	n = atomic_load_explicit(&n_langs, memory_order_relaxed);
+	for (int i = 0; i < n; i++) {
 		if (strcmp(langs[i].lang, lang) == 0) {
 			found = &langs[i];
 			break;
 		}
 	}
-	if (found == NULL && n_langs < MAX_LANGS) {
-		load_lang(&langs[n_langs], lang);
-		found = &langs[n_langs++];
+	if (found == NULL && n < MAX_LANGS) {
+		load_lang(&langs[n], lang);
+		found = &langs[n];
+		atomic_store_explicit(&n_langs, n + 1, memory_order_release);
 	}
 	pthread_mutex_unlock(&langs_lock);
 	return found;

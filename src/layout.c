@@ -9,6 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <unicode/unum.h>
+#include <unicode/ustring.h>
+
 #include "bidi.h"
 #include "para.h"
 
@@ -77,6 +80,7 @@ struct lay {
 	struct page *pg;
 	double y;                   /* from the top of the body, downwards */
 	double body_h;
+	UNumberFormat *nf;          /* page numbers in the language's digits */
 };
 
 static void fblock_clear(struct fblock *fb)
@@ -571,12 +575,30 @@ static int place_header(struct lay *L, const struct fblock *hdr)
 	return 0;
 }
 
-/* Places fb on the pages, splitting it only where break_after allows
- * (unless a part does not fit on an empty page). `next` is the block
- * after it (for keep-with-next), `header` the repeated table header. */
-static int place(struct lay *L, const struct fblock *fb,
-                 const struct fblock *next, const struct fblock *header)
+/* Height that must fit below a block kept with what follows: the blocks
+ * after fbs[k] that are themselves kept with the next (headings, header
+ * rows) or empty (space), whole, then the first unbreakable part of the
+ * first other block. */
+static double kept_height(const struct fblock *fbs, int n, int k)
 {
+	double h = 0;
+
+	for (int i = k + 1; i < n; i++) {
+		if (fbs[i].n_rows > 0 && !fbs[i].keep_with_next)
+			return h + first_unit(&fbs[i]);
+		h += fbs[i].space_before + rows_height(&fbs[i], 0, fbs[i].n_rows) +
+		     (fbs[i].n_rows > 0 ? fbs[i].space_after : 0);
+	}
+	return h;
+}
+
+/* Places fbs[k] on the pages, splitting it only where break_after allows
+ * (unless a part does not fit on an empty page); `header` is the table
+ * header to repeat at the top of a new page, or NULL. */
+static int place(struct lay *L, const struct fblock *fbs, int n, int k,
+                 const struct fblock *header)
+{
+	const struct fblock *fb = &fbs[k];
 	int i = 0;
 
 	if (fb->n_rows == 0) {
@@ -586,8 +608,9 @@ static int place(struct lay *L, const struct fblock *fb,
 	}
 	if (L->y > 0)
 		L->y += fb->space_before;
-	if (fb->keep_with_next && next != NULL && L->y > 0 &&
-	    L->y + rows_height(fb, 0, fb->n_rows) + first_unit(next) > L->body_h &&
+	if (fb->keep_with_next && L->y > 0 &&
+	    L->y + rows_height(fb, 0, fb->n_rows) + fb->space_after +
+	    kept_height(fbs, n, k) > L->body_h &&
 	    new_page(L))
 		return -1;
 	while (i < fb->n_rows) {
@@ -629,17 +652,37 @@ static int place(struct lay *L, const struct fblock *fb,
 
 /* ---- footer ------------------------------------------------------------ */
 
-/* s with every {page} and {pages} replaced; malloc'd or NULL. */
-static char *page_label(const char *fmt, int page, int pages)
+/* n in the digits of the language (CLDR's default numbering system, via
+ * ICU), no grouping; ASCII digits when ICU has nothing better. */
+static void format_number(UNumberFormat *nf, int n, char *out, size_t size)
 {
-	char num[2][16];
-	size_t cap = strlen(fmt) + 64, n = 0;
+	UChar buf[32];
+	UErrorCode st = U_ZERO_ERROR;
+	int32_t len;
+
+	if (nf != NULL) {
+		len = unum_format(nf, n, buf, 32, NULL, &st);
+		if (U_SUCCESS(st) && len > 0) {
+			u_strToUTF8(out, (int32_t)size, NULL, buf, len, &st);
+			if (U_SUCCESS(st) && st != U_STRING_NOT_TERMINATED_WARNING)
+				return;
+		}
+	}
+	snprintf(out, size, "%d", n);
+}
+
+/* s with every {page} and {pages} replaced; malloc'd or NULL. */
+static char *page_label(UNumberFormat *nf, const char *fmt, int page,
+                        int pages)
+{
+	char num[2][64];
+	size_t cap = strlen(fmt) + 160, n = 0;
 	char *out = malloc(cap);
 
 	if (out == NULL)
 		return NULL;
-	snprintf(num[0], sizeof num[0], "%d", page);
-	snprintf(num[1], sizeof num[1], "%d", pages);
+	format_number(nf, page, num[0], sizeof num[0]);
+	format_number(nf, pages, num[1], sizeof num[1]);
 	for (const char *p = fmt; *p;) {
 		const char *rep = NULL;
 		size_t skip = 0;
@@ -692,7 +735,7 @@ static const char *page_format(const struct doc *d)
 static int footer_lines(struct lay *L, int *lines)
 {
 	struct para left = { 0 }, right = { 0 };
-	char *sample = page_label(page_format(L->d), 8888, 8888);
+	char *sample = page_label(L->nf, page_format(L->d), 8888, 8888);
 	int rc = -1;
 
 	if (sample == NULL)
@@ -746,7 +789,8 @@ static int add_footers(struct lay *L, int lines)
 	for (int p = 0; p < L->out->n_pages; p++) {
 		struct page *pg = &L->out->pages[p];
 		struct para right = { 0 };
-		char *label = page_label(page_format(L->d), p + 1, L->out->n_pages);
+		char *label = page_label(L->nf, page_format(L->d), p + 1,
+		                         L->out->n_pages);
 		int bad;
 		if (label == NULL) {
 			err_set(L->e, "out of memory");
@@ -778,55 +822,70 @@ cleanup:
 
 /* ---- the stage ---------------------------------------------------------- */
 
+/* A decimal format without grouping for the language, or NULL. */
+static UNumberFormat *open_number_format(const char *lang)
+{
+	char locale[64];
+	UErrorCode st = U_ZERO_ERROR;
+	UNumberFormat *nf;
+
+	snprintf(locale, sizeof locale, "%s", lang ? lang : "en");
+	for (char *p = locale; *p; p++)
+		if (*p == '-')
+			*p = '_';
+	nf = unum_open(UNUM_DECIMAL, NULL, 0, locale, NULL, &st);
+	if (U_FAILURE(st))
+		return NULL;
+	unum_setAttribute(nf, UNUM_GROUPING_USED, 0);
+	return nf;
+}
+
 int layout_doc(const struct doc *d, const struct fontset *fs,
                struct pages *out, struct err *e)
 {
 	struct lay L = { .d = d, .fs = fs, .e = e, .out = out };
-	struct fblock cur = { 0 }, next = { 0 }, header = { 0 };
-	int lines = 1, k = 0, nk = 0, rc = -1, have_header = 0;
+	struct fblock *fbs = NULL;
+	int n = 0, lines = 1, rc = -1, header = -1;
 
 	memset(out, 0, sizeof *out);
 	out->width = PAGE_W;
 	out->height = PAGE_H;
 	L.rtl = bidi_lang_rtl(d->lang);
+	L.nf = open_number_format(d->lang);
 	if (footer_lines(&L, &lines))
 		goto cleanup;
 	L.body_h = PAGE_H - 2 * MARGIN - lines * FOOT_LEAD - FOOT_GAP;
+	/* Every block is set first, so that placing one can look ahead. */
+	fbs = calloc((size_t)d->n_blocks + 1, sizeof *fbs);
+	if (fbs == NULL) {
+		err_set(e, "out of memory");
+		goto cleanup;
+	}
+	for (int k = 0; k < d->n_blocks; n++) {
+		int used = fmt_block(&L, k, &fbs[n]);
+		if (used < 0)
+			goto cleanup;
+		k += used;
+	}
 	if (new_page(&L))
 		goto cleanup;
-	/* Each block is set one ahead, so that keep-with-next can see the
-	 * block that follows. */
-	if (k < d->n_blocks && (nk = fmt_block(&L, k, &next)) < 0)
-		goto cleanup;
-	while (k < d->n_blocks) {
-		fblock_clear(&cur);
-		cur = next;
-		memset(&next, 0, sizeof next);
-		k += nk;
-		nk = 0;
-		if (k < d->n_blocks && (nk = fmt_block(&L, k, &next)) < 0)
+	for (int k = 0; k < n; k++) {
+		if (!fbs[k].table_row && fbs[k].n_rows > 0)
+			header = -1;
+		if (place(&L, fbs, n, k, header >= 0 ? &fbs[header] : NULL))
 			goto cleanup;
-		if (!cur.table_row) {
-			fblock_clear(&header);
-			have_header = 0;
-		}
-		if (place(&L, &cur, nk > 0 ? &next : NULL,
-		          have_header ? &header : NULL))
-			goto cleanup;
-		if (cur.table_row && cur.header) {
-			fblock_clear(&header);
-			header = cur;
-			memset(&cur, 0, sizeof cur);
-			have_header = 1;
-		}
+		if (fbs[k].table_row && fbs[k].header)
+			header = k;
 	}
 	if (add_footers(&L, lines))
 		goto cleanup;
 	rc = 0;
 cleanup:
-	fblock_clear(&cur);
-	fblock_clear(&next);
-	fblock_clear(&header);
+	for (int k = 0; fbs != NULL && k <= n && k <= d->n_blocks; k++)
+		fblock_clear(&fbs[k]);  /* k == n: a block being set */
+	free(fbs);
+	if (L.nf != NULL)
+		unum_close(L.nf);
 	if (rc)
 		pages_clear(out);
 	return rc;

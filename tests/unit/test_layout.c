@@ -13,6 +13,8 @@
 #include <time.h>
 #include <cmocka.h>
 
+#include "compose.h"
+#include "form.h"
 #include "layout.h"
 #include "para.h"
 
@@ -259,34 +261,68 @@ static void test_header_row_repeated(void **state)
 	doc_clear(&d);
 }
 
+/* Page of the first run whose text is s, or -1; its baseline in *y. */
+static int find_run(const struct pages *p, const char *s, double *y)
+{
+	for (int i = 0; i < p->n_pages; i++)
+		for (int k = 0; k < p->pages[i].n_runs; k++)
+			if (strcmp(p->pages[i].runs[k].text, s) == 0) {
+				*y = p->pages[i].runs[k].y;
+				return i;
+			}
+	return -1;
+}
+
+/* The lowest baseline of body text (10.5 pt) on page i. */
+static double lowest_body(const struct pages *p, int i)
+{
+	double low = 1e9;
+
+	for (int k = 0; k < p->pages[i].n_runs; k++)
+		if (fabs(p->pages[i].runs[k].size - 10.5) < 1e-6)
+			low = fmin(low, p->pages[i].runs[k].y);
+	return low;
+}
+
 static void test_heading_kept_with_next(void **state)
 {
+	int moved = 0;
+
 	(void)state;
-	for (int n = 10; n <= 16; n++) {
-		struct doc d;
-		struct pages p;
-		init_doc(&d, "lv");
-		fill(&d, n);
-		add(&d, BLOCK_HEADING, "Apņemšanās", NULL);
-		fill(&d, 3);
-		lay(&d, &p);
-		for (int i = 0; i < p.n_pages; i++) {
-			const struct page *pg = &p.pages[i];
-			double hy = -1, lowest = 1e9;
-			for (int k = 0; k < pg->n_runs; k++)
-				if (strcmp(pg->runs[k].text, "Apņemšanās") == 0)
-					hy = pg->runs[k].y;
-			if (hy < 0)
-				continue;
+	for (int n = 8; n <= 16; n++) {
+		for (int sub = 0; sub < 2; sub++) {
+			struct doc d;
+			struct pages p;
+			struct block *b;
+			double hy, sy;
+			int hp, sp;
+			init_doc(&d, "lv");
+			fill(&d, n);
+			add(&d, BLOCK_HEADING, "Apņemšanās", NULL);
+			if (sub) {
+				/* a space and a sub-heading between heading and text */
+				b = add(&d, BLOCK_SPACE, NULL, NULL);
+				b->space = 6;
+				add(&d, BLOCK_HEADING, "Tehniskais", NULL);
+			}
+			fill(&d, 3);
+			lay(&d, &p);
+			hp = find_run(&p, "Apņemšanās", &hy);
+			assert_true(hp >= 0);
+			if (hp > 0)
+				moved++;
 			/* Body text follows the heading on the same page. */
-			for (int k = 0; k < pg->n_runs; k++)
-				if (pg->runs[k].size > 10 && pg->runs[k].size < 11)
-					lowest = fmin(lowest, pg->runs[k].y);
-			assert_true(lowest < hy - 14);
+			assert_true(lowest_body(&p, hp) < hy - 14);
+			if (sub) {
+				sp = find_run(&p, "Tehniskais", &sy);
+				assert_int_equal(sp, hp);
+				assert_true(lowest_body(&p, sp) < sy - 14);
+			}
+			pages_clear(&p);
+			doc_clear(&d);
 		}
-		pages_clear(&p);
-		doc_clear(&d);
 	}
+	assert_true(moved > 0);
 }
 
 /* Baselines of runs of size `size`, distinct, top to bottom. */
@@ -521,6 +557,93 @@ static void test_threads(void **state)
 	}
 }
 
+static void fill_record(struct record *r, const char *lang, enum role role,
+                        int offers)
+{
+	static const char *const kinds[] = { "technical", "financial",
+		"strategic", "capacity-building", "other" };
+
+	memset(r, 0, sizeof *r);
+	r->id = strdup("LV-COORD-0042");
+	r->role = role;
+	r->lang = strdup(lang);
+	r->status = STATUS_ELIGIBLE;
+	r->org_name = strdup("Vidzemes plānošanas reģions — Δήμος Αθηναίων — "
+	                     "مدينة الرياض — თბილისი");
+	r->org_category = strdup(role == ROLE_SUPPORTER ? "energy-agency" :
+	                         role == ROLE_ASSOCIATED_PARTNER ? "ngo-civil-society" :
+	                         "region");
+	r->org_country = strdup("LV");
+	r->address[0] = strdup("Jāņa Poruka iela 8");
+	r->n_address = 1;
+	r->city = strdup("Cēsis");
+	r->website = strdup("https://www.vidzeme-planning-region.example.lv/"
+	                    "klimats/energetika/ricibas-plans-2030-un-talak");
+	r->signatory.name = strdup("Aleksandra Konstantinopolska-Bērziņa");
+	r->signatory.position = strdup("Administrācijas vadītāja");
+	r->signatory.email = strdup("aleksandra.konstantinopolska-berzina@"
+	                            "vidzeme-planning-region.example.lv");
+	r->eligibility_confirmed = strdup("2026-11-20");
+	r->eligibility_reference = strdup("CoMO/2026/0042");
+	r->signing_place = strdup("Cēsis");
+	if (offers > 0) {
+		r->offers = calloc((size_t)offers, sizeof *r->offers);
+		r->n_offers = offers;
+		for (int i = 0; i < offers; i++) {
+			r->offers[i].kind = strdup(kinds[i % 5]);
+			r->offers[i].text = strdup(commitment);
+		}
+	}
+}
+
+/* Every real form in every complete language, composed from a record
+ * with names in several scripts and laid out: nothing outside the
+ * margins, the signature fields whole, a footer on every page; a long
+ * support offer flows over three pages. */
+static void test_real_documents(void **state)
+{
+	static const char *const langs[] = { "en", "lv", "sv", "bg", "ky" };
+	static const enum role roles[] = { ROLE_COORDINATOR, ROLE_SUPPORTER,
+		ROLE_ASSOCIATED_PARTNER };
+	struct err e = { 0 };
+	struct catalog *cat = catalog_load("locales", &e);
+	struct form_set *forms = cat ? form_set_load("forms", "forms/form.xsd",
+	                                              &e) : NULL;
+	int three_pages = 0;
+
+	(void)state;
+	if (forms == NULL)
+		fail_msg("%s", e.msg);
+	for (size_t r = 0; r < sizeof roles / sizeof roles[0]; r++) {
+		const struct form *f[4];
+		int n = form_set_for_role(forms, roles[r], f, 4);
+		for (int k = 0; k < n; k++)
+			for (size_t l = 0; l < sizeof langs / sizeof langs[0]; l++) {
+				struct record rec;
+				struct doc d = { 0 };
+				struct pages p;
+				int offers = roles[r] == ROLE_SUPPORTER ? 24 : 0;
+				fill_record(&rec, langs[l], roles[r], offers);
+				if (compose_doc(f[k], cat, &rec, NULL, "2026-11-23", &d, NULL,
+				                &e) != 0)
+					fail_msg("%s/%s: %s", f[k]->id, langs[l], e.msg);
+				lay(&d, &p);
+				assert_inside_margins(&p);
+				assert_true(p.n_fields >= 1);
+				for (int i = 0; i < p.n_pages; i++)
+					assert_true(p.pages[i].n_runs > 0);
+				if (p.n_pages >= 3)
+					three_pages++;
+				pages_clear(&p);
+				doc_clear(&d);
+				record_clear(&rec);
+			}
+	}
+	assert_true(three_pages > 0);
+	form_set_free(forms);
+	catalog_free(cat);
+}
+
 static void test_speed(void **state)
 {
 	struct doc d;
@@ -560,6 +683,7 @@ int main(void)
 		cmocka_unit_test(test_fields_and_items),
 		cmocka_unit_test(test_rtl_document),
 		cmocka_unit_test(test_threads),
+		cmocka_unit_test(test_real_documents),
 		cmocka_unit_test(test_speed),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
