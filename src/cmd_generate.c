@@ -189,7 +189,10 @@ static void report_job(struct generate_run *run, const struct job *job)
 /* Prints the record's line on stdout: its outcome and documents. */
 static void print_outcome(const struct job *job)
 {
-	printf("%s:%d: %s: %s", job->rec.file, job->rec.line, job->rec.id,
+	char file[4096], id[160];
+
+	printf("%s:%d: %s: %s", diag_printable(job->rec.file, file, sizeof file),
+	       job->rec.line, diag_printable(job->rec.id, id, sizeof id),
 	       job_outcome(job));
 	if (job->kind == JOB_SKIPPED)
 		printf(" (status %s)", status_name(job->rec.status));

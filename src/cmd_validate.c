@@ -30,13 +30,13 @@ static int on_record(void *ctx, struct record *r, const struct batch *b,
 {
 	struct validate_run *run = ctx;
 	const char *outcome = diags->errors ? "rejected" : "valid";
-	char id[160];
+	char id[160], file[4096];
 	struct err e;
 
 	(void)b;
 	print_diags(diags);
-	printf("%s:%d: %s: %s\n", r->file, r->line,
-	       diag_printable(r->id, id, sizeof id), outcome);
+	printf("%s:%d: %s: %s\n", diag_printable(r->file, file, sizeof file),
+	       r->line, diag_printable(r->id, id, sizeof id), outcome);
 	run->records++;
 	run->records_in_file++;
 	if (diags->errors)

@@ -106,7 +106,7 @@ static int diag_grow(struct diag_list *l)
 int diag_add(struct diag_list *l, const char *file, int line, int col,
              enum severity sev, const char *rule, const char *fmt, ...)
 {
-	char raw[2048], safe[2048];
+	char raw[2048], safe[2048], name[4096];
 	struct diag *d;
 	va_list ap;
 
@@ -117,7 +117,7 @@ int diag_add(struct diag_list *l, const char *file, int line, int col,
 	if (diag_grow(l) != 0)
 		return -1;
 	d = &l->items[l->n];
-	d->file = strdup(file ? file : "");
+	d->file = strdup(diag_printable(file ? file : "", name, sizeof name));
 	d->message = strdup(safe);
 	if (d->file == NULL || d->message == NULL) {
 		free(d->file);

@@ -12,6 +12,7 @@
 #include "cli.h"
 #include "datadir.h"
 #include "dates.h"
+#include "xmlsafe.h"
 
 /* Which options each command takes. */
 enum {
@@ -221,6 +222,7 @@ int main(int argc, char **argv)
 	if (spec == NULL)
 		return usage_error(NULL, "unknown command");
 
+	xmlsafe_init();
 	cfg.command = spec->command;
 	cfg.outdir = "out";
 	cfg.jobs = default_jobs();

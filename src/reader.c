@@ -29,8 +29,16 @@ struct reader {
 };
 
 /* State of reading one file. */
+/* Where each <application> start tag begins, found by pass 1, in order. */
+struct positions {
+	int *line;
+	int *col;
+	int n, cap, next;
+};
+
 struct file_state {
 	const char *path;
+	struct positions starts;
 	struct diag_list file_diags;
 	struct diag_list *sink;     /* where schema errors go right now */
 	const char *record_id;      /* for messages, while validating */
@@ -90,8 +98,84 @@ struct wf_state {
 	const char *path;
 	struct diag_list *diags;
 	xmlParserCtxtPtr ctxt;
+	struct positions *starts;
 	int fatal;
 };
+
+static int positions_add(struct positions *p, int line, int col)
+{
+	if (p->n == p->cap) {
+		int cap = p->cap ? p->cap * 2 : 256;
+		int *l = realloc(p->line, (size_t)cap * sizeof *l);
+		if (l == NULL)
+			return -1;
+		p->line = l;
+		int *c = realloc(p->col, (size_t)cap * sizeof *c);
+		if (c == NULL)
+			return -1;
+		p->col = c;
+		p->cap = cap;
+	}
+	p->line[p->n] = line;
+	p->col[p->n] = col;
+	p->n++;
+	return 0;
+}
+
+static void positions_clear(struct positions *p)
+{
+	free(p->line);
+	free(p->col);
+	memset(p, 0, sizeof *p);
+}
+
+/* The parser calls back at the end of a start tag, and the whole tag is
+ * still in its buffer: scan back to its '<' for the line and column where
+ * it begins (libxml2's own node lines are those of the tag's end, and
+ * past line 65,535 those of its first child). */
+static void tag_start(xmlParserCtxtPtr ctxt, int *line, int *col)
+{
+	const xmlChar *base = ctxt->input->base, *p = ctxt->input->cur;
+	int l = ctxt->input->line;
+
+	while (p > base && *p != '<') {
+		p--;
+		if (*p == '\n')
+			l--;
+	}
+	*line = l;
+	*col = 1;
+	for (const xmlChar *q = p; q > base && q[-1] != '\n'; q--)
+		if ((q[-1] & 0xC0) != 0x80)   /* count characters, not bytes */
+			(*col)++;
+}
+
+static void on_start_element(void *ctx, const xmlChar *name,
+                             const xmlChar *prefix, const xmlChar *uri,
+                             int n_ns, const xmlChar **ns, int n_attrs,
+                             int n_defaulted, const xmlChar **attrs)
+{
+	struct wf_state *st = ctx;
+	int line, col;
+
+	(void)prefix;
+	(void)n_ns;
+	(void)ns;
+	(void)n_attrs;
+	(void)n_defaulted;
+	(void)attrs;
+	/* Records are the root or its children (the parser pushes an
+	 * element's name after this callback). */
+	if (st->ctxt->nameNr > 1 || uri == NULL ||
+	    strcmp((const char *)uri, NS_APPLICATIONS) != 0 ||
+	    strcmp((const char *)name, "application") != 0)
+		return;
+	tag_start(st->ctxt, &line, &col);
+	if (positions_add(st->starts, line, col) != 0) {
+		st->fatal = 1;
+		xmlStopParser(st->ctxt);
+	}
+}
 
 /* Copies a libxml2 message on one line, without its trailing newline. */
 static void clean_message(const char *msg, char *buf, size_t size)
@@ -138,9 +222,10 @@ static void on_doctype(void *ctx, const xmlChar *name, const xmlChar *ext,
 
 /* Returns 0 when the file is well-formed and has no DTD; otherwise the
  * problem is in diags. */
-static int check_well_formed(const char *path, struct diag_list *diags)
+static int check_well_formed(const char *path, struct diag_list *diags,
+                             struct positions *starts)
 {
-	struct wf_state st = { path, diags, NULL, 0 };
+	struct wf_state st = { path, diags, NULL, starts, 0 };
 	xmlSAXHandler sax;
 	struct stat sb;
 
@@ -152,6 +237,7 @@ static int check_well_formed(const char *path, struct diag_list *diags)
 	memset(&sax, 0, sizeof sax);
 	sax.initialized = XML_SAX2_MAGIC;
 	sax.internalSubset = on_doctype;
+	sax.startElementNs = on_start_element;
 	sax.serror = on_parse_error;
 	st.ctxt = xmlCreateFileParserCtxt(path);
 	if (st.ctxt == NULL) {
@@ -535,6 +621,22 @@ static void check_unique_id(struct reader *rd, struct record *r,
 		         first_file, first_line);
 }
 
+/* The record's place: its start tag as pass 1 found it. */
+static void record_position(struct file_state *st, xmlNodePtr app,
+                            struct record *r)
+{
+	struct positions *p = &st->starts;
+
+	if (p->next < p->n) {
+		r->line = p->line[p->next];
+		r->col = p->col[p->next];
+		p->next++;
+	} else {
+		r->line = xmlGetLineNo(app);
+		r->col = 1;
+	}
+}
+
 /* Validates and reads one expanded <application>, then calls back. */
 static int process_application(struct reader *rd, xmlNodePtr app,
                                struct file_state *st,
@@ -545,8 +647,7 @@ static int process_application(struct reader *rd, xmlNodePtr app,
 	int rc;
 
 	r.file = st->path;
-	r.line = xmlGetLineNo(app);
-	r.col = 1;
+	record_position(st, app, &r);
 	r.id = raw_id(app);
 	st->sink = &diags;
 	st->record_id = r.id;
@@ -700,12 +801,13 @@ int reader_read_file(struct reader *rd, const char *path,
 
 	st.path = path;
 	st.sink = &st.file_diags;
-	if (check_well_formed(path, &st.file_diags) == 0)
+	if (check_well_formed(path, &st.file_diags, &st.starts) == 0)
 		rc = read_records(rd, &st, ev, e);
 	if (rc == 0)
 		rc = ev->on_file(ev->ctx, path, &st.file_diags);
 	diag_list_clear(&st.file_diags);
 	batch_clear(&st.batch);
+	positions_clear(&st.starts);
 	return rc;
 }
 

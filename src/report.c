@@ -25,6 +25,14 @@ static json_object *string_or_null(const char *s)
 	return s ? json_object_new_string(s) : NULL;
 }
 
+/* A path or value as valid UTF-8 for JSON: file names can hold any bytes. */
+static json_object *printable_string(const char *s)
+{
+	char buf[4096];
+
+	return json_object_new_string(diag_printable(s, buf, sizeof buf));
+}
+
 static json_object *diagnostics_json(const struct diag_list *diags)
 {
 	json_object *arr = json_object_new_array();
@@ -81,7 +89,7 @@ struct report *report_open(const char *path, const char *command,
 	rep->counts = json_object_new_object();
 	in = json_object_new_array();
 	for (int i = 0; i < n_inputs; i++)
-		json_object_array_add(in, json_object_new_string(inputs[i]));
+		json_object_array_add(in, printable_string(inputs[i]));
 	fprintf(rep->out, "{\"tool\":\"pactdoc\",\"version\":\"%s\","
 	        "\"command\":\"%s\",\"date\":\"%s\",\"inputs\":%s,"
 	        "\"records\":[\n", PACTDOC_VERSION, command, date, json_text(in));
@@ -105,7 +113,7 @@ static json_object *doc_json(const struct report_doc *d)
 	json_object *missing = json_object_new_array();
 
 	json_object_object_add(o, "kind", json_object_new_string(d->kind));
-	json_object_object_add(o, "path", json_object_new_string(d->path));
+	json_object_object_add(o, "path", printable_string(d->path));
 	json_object_object_add(o, "sha256", json_object_new_string(d->sha256));
 	json_object_object_add(o, "pages", json_object_new_int(d->pages));
 	json_object_object_add(o, "bytes", json_object_new_int64((int64_t)d->bytes));
@@ -131,7 +139,7 @@ int report_record(struct report *rep, const struct record *r,
 	json_object_object_add(o, "lang", string_or_null(r->lang));
 	json_object_object_add(o, "status", r->status ? json_object_new_string(
 	                                       status_name(r->status)) : NULL);
-	json_object_object_add(o, "file", json_object_new_string(r->file));
+	json_object_object_add(o, "file", printable_string(r->file));
 	json_object_object_add(o, "line", json_object_new_int(r->line));
 	json_object_object_add(o, "valid",
 	                       json_object_new_boolean(diags->errors == 0));
@@ -155,7 +163,7 @@ int report_file(struct report *rep, const char *path,
 	json_object *o = json_object_new_object();
 
 	(void)e;
-	json_object_object_add(o, "path", json_object_new_string(path));
+	json_object_object_add(o, "path", printable_string(path));
 	json_object_object_add(o, "records", json_object_new_int(n_records));
 	json_object_object_add(o, "valid",
 	                       json_object_new_boolean(diags->errors == 0));

@@ -6,6 +6,7 @@
 
 #include <libxml/parser.h>
 #include <libxml/parserInternals.h>
+#include <libxml/xmlerror.h>
 
 static xmlExternalEntityLoader default_loader;
 
@@ -21,8 +22,18 @@ static xmlParserInputPtr safe_loader(const char *url, const char *id,
 	return default_loader(url, id, ctxt);
 }
 
+/* libxml2 prints some errors (encoding conversion) through its generic
+ * handler straight to stderr; every error pactdoc reports goes through a
+ * structured handler instead, so the generic one says nothing. */
+static void silent(void *ctx, const char *fmt, ...)
+{
+	(void)ctx;
+	(void)fmt;
+}
+
 void xmlsafe_init(void)
 {
+	xmlSetGenericErrorFunc(NULL, silent);
 	if (default_loader != NULL)
 		return;
 	default_loader = xmlGetExternalEntityLoader();

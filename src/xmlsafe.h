@@ -10,8 +10,9 @@
 #define XMLSAFE_OPTIONS (XML_PARSE_NONET | XML_PARSE_BIG_LINES | \
                          XML_PARSE_NOXINCNODE)
 
-/* Installs the entity loader policy. Idempotent; call before any parsing,
- * from one thread. */
+/* Installs the entity loader policy and silences libxml2's generic error
+ * printer (errors reach pactdoc through structured handlers). Idempotent;
+ * call before any parsing, from the thread that parses. */
 void xmlsafe_init(void);
 
 #endif
