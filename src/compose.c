@@ -7,8 +7,10 @@
 #include <string.h>
 #include <strings.h>
 
+#include <unicode/uchar.h>
 #include <unicode/uloc.h>
 #include <unicode/ustring.h>
+#include <unicode/utf8.h>
 
 #include "dates.h"
 
@@ -413,6 +415,39 @@ static const struct var *var_get(struct ctx *x, int i)
 	return v;
 }
 
+/* Whether s holds a right-to-left letter (Hebrew, Arabic...). */
+static int has_rtl(const char *s)
+{
+	int32_t i = 0, len = (int32_t)strlen(s);
+
+	while (i < len) {
+		UChar32 c;
+		U8_NEXT(s, i, len, c);
+		UCharDirection d = u_charDirection(c);
+		if (d == U_RIGHT_TO_LEFT || d == U_RIGHT_TO_LEFT_ARABIC)
+			return 1;
+	}
+	return 0;
+}
+
+/* Appends a record value put into a sentence. A right-to-left value is
+ * isolated (FSI ... PDI, Unicode's rule for inserted text) so that two
+ * such values, or a value and the punctuation around it, keep their
+ * order in a left-to-right sentence, on the page and when copied. */
+static void add_value(struct text *t, const char *value, int nohyph)
+{
+	int isolate = has_rtl(value);
+
+	if (isolate)
+		text_adds(t, "\xE2\x81\xA8");        /* U+2068 FSI */
+	if (nohyph)
+		text_add_nohyph(t, value);
+	else
+		text_adds(t, value);
+	if (isolate)
+		text_adds(t, "\xE2\x81\xA9");        /* U+2069 PDI */
+}
+
 /* Appends template s to t with each known {name} replaced by its value
  * (names marked nohyph where they must be). Unknown names, {page} and
  * {pages} are copied as written. Returns 0, or -1 with x->e set. */
@@ -441,10 +476,7 @@ static int fill(struct ctx *x, const char *s, struct text *t)
 		const struct var *v = var_get(x, found);
 		if (v == NULL)
 			return -1;
-		if (v->nohyph)
-			text_add_nohyph(t, v->value);
-		else
-			text_adds(t, v->value);
+		add_value(t, v->value, v->nohyph);
 		s = close + 1;
 	}
 	text_adds(t, "");

@@ -7,6 +7,7 @@ import json
 import os
 import re
 import subprocess
+import unicodedata
 import unittest
 import xml.etree.ElementTree as ET
 
@@ -135,12 +136,27 @@ class GenerateSamples(unittest.TestCase):
                 path = os.path.join(self.out, rec["id"],
                                     "%s-%s-%s.pdf" % (rec["id"], kind, lang))
                 self.assertTrue(os.path.exists(path), path)
-                text = squash(pdftotext(path))
-                self.assertIn(squash(rec["org"]), text, path)
+                raw = pdftotext(path)
+                text = squash(raw)
+                self.assert_name_extracts(rec["org"], raw, path)
                 first = catalogue_text(lang, FORM_OF[(rec["role"], kind)], "commitment.1")
                 self.assertIn(squash(first), text, path)
                 checked += 1
         self.assertGreater(checked, 20)
+
+    def assert_name_extracts(self, name, raw, path):
+        """The name comes back from pdftotext as written (NFC), poppler's
+        bidi marks aside. poppler reorders right-to-left text itself and
+        splits it at digits, so for such names only the words are checked
+        (the page shows them in the right order: see the layout tests)."""
+        plain = unicodedata.normalize("NFC", re.sub("[\u202a-\u202e]", "", raw))
+        name = unicodedata.normalize("NFC", name)
+        rtl = any(unicodedata.bidirectional(ch) in ("R", "AL") for ch in name)
+        if rtl and any(ch.isdigit() for ch in name):
+            for word in re.split(r"[\s\d]+", name):
+                self.assertIn(word, plain, path)
+        else:
+            self.assertIn(name, " ".join(plain.split()), path)
 
     def test_report_lists_documents_truthfully(self):
         by_id = {r["id"]: r for r in self.report["records"]}
