@@ -8,11 +8,11 @@ pactdoc=${1:-build/pactdoc}
 samples=tests/data/samples
 date=${DEMO_DATE:-2026-11-23}
 
+mkdir -p out
 echo "== pactdoc validate $samples (some samples are deliberately not eligible)"
 "$pactdoc" validate --report out/validate-report.json "$samples" >/dev/null || true
 
 echo "== pactdoc generate -o out --date $date $samples"
-mkdir -p out
 "$pactdoc" generate -o out --date "$date" --report out/generate-report.json "$samples"
 
 echo "== pactdoc bundle -o out/bundles --date $date out $samples"

@@ -61,6 +61,21 @@ static const char *json_text(json_object *o)
 	                                         JSON_C_TO_STRING_NOSLASHESCAPE);
 }
 
+/* Creates the directory the report goes into, if it has one. */
+static int make_parent(const char *path, struct err *e)
+{
+	char dir[4096];
+	char *slash;
+
+	if (snprintf(dir, sizeof dir, "%s", path) >= (int)sizeof dir)
+		return err_set(e, "%s: path too long", path);
+	slash = strrchr(dir, '/');
+	if (slash == NULL || slash == dir)
+		return 0;
+	*slash = '\0';
+	return fs_mkdirs(dir, e);
+}
+
 struct report *report_open(const char *path, const char *command,
                            const char *date, char *const *inputs,
                            int n_inputs, struct err *e)
@@ -72,6 +87,11 @@ struct report *report_open(const char *path, const char *command,
 	if (rep == NULL || (rep->path = strdup(path)) == NULL) {
 		free(rep);
 		err_set(e, "out of memory");
+		return NULL;
+	}
+	if (make_parent(path, e) != 0) {
+		free(rep->path);
+		free(rep);
 		return NULL;
 	}
 	fd = fs_temp_beside(path, rep->tmp, sizeof rep->tmp, e);

@@ -26,8 +26,8 @@ struct report_doc {
 	int n_missing;
 };
 
-/* Starts a report for `command` ("validate", "generate"). NULL with e set
- * on error (the path's directory must exist). */
+/* Starts a report for `command` ("validate", "generate"), creating the
+ * report's directory if needed. NULL with e set on error. */
 struct report *report_open(const char *path, const char *command,
                            const char *date, char *const *inputs,
                            int n_inputs, struct err *e);
