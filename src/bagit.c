@@ -15,6 +15,7 @@
 #include "digest.h"
 #include "fsutil.h"
 #include "zipw.h"
+#include "text.h"
 
 #define MAX_DEPTH 64
 #define MAX_NUMBER 999
@@ -146,36 +147,10 @@ static const char *payload_folder(const char *name)
  * a name every unzip and every verify accepts. */
 static int safe_name(const char *s)
 {
-	const unsigned char *p = (const unsigned char *)s;
-
-	while (*p) {
-		int extra;
-		if (*p < 0x20 || *p == 0x7f || *p == '\\')
+	for (const char *p = s; *p != '\0'; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f || *p == '\\')
 			return 0;
-		if (*p < 0x80) {
-			p++;
-			continue;
-		}
-		if ((*p & 0xe0) == 0xc0 && *p >= 0xc2)
-			extra = 1;
-		else if ((*p & 0xf0) == 0xe0)
-			extra = 2;
-		else if ((*p & 0xf8) == 0xf0 && *p <= 0xf4)
-			extra = 3;
-		else
-			return 0;
-		for (int k = 1; k <= extra; k++)
-			if ((p[k] & 0xc0) != 0x80)
-				return 0;
-		if (extra == 2 && ((p[0] == 0xe0 && p[1] < 0xa0) ||
-		                   (p[0] == 0xed && p[1] >= 0xa0)))
-			return 0;
-		if (extra == 3 && ((p[0] == 0xf0 && p[1] < 0x90) ||
-		                   (p[0] == 0xf4 && p[1] >= 0x90)))
-			return 0;
-		p += extra + 1;
-	}
-	return 1;
+	return text_utf8_valid(s);
 }
 
 static void payload_free(struct payload *pl)

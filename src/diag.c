@@ -6,40 +6,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "text.h"
+
 const char *severity_name(enum severity s)
 {
 	return s == SEV_ERROR ? "error" : "warning";
-}
-
-/* Length of the valid UTF-8 sequence at s and its code point, or 0. */
-static int utf8_decode(const unsigned char *s, uint32_t *cp)
-{
-	if (s[0] < 0x80) {
-		*cp = s[0];
-		return 1;
-	}
-	if (s[0] >= 0xC2 && s[0] <= 0xDF && (s[1] & 0xC0) == 0x80) {
-		*cp = ((uint32_t)(s[0] & 0x1F) << 6) | (s[1] & 0x3F);
-		return 2;
-	}
-	if (s[0] >= 0xE0 && s[0] <= 0xEF && (s[1] & 0xC0) == 0x80 &&
-	    (s[2] & 0xC0) == 0x80) {
-		*cp = ((uint32_t)(s[0] & 0x0F) << 12) |
-		      ((uint32_t)(s[1] & 0x3F) << 6) | (s[2] & 0x3F);
-		if (*cp < 0x800 || (*cp >= 0xD800 && *cp <= 0xDFFF))
-			return 0;
-		return 3;
-	}
-	if (s[0] >= 0xF0 && s[0] <= 0xF4 && (s[1] & 0xC0) == 0x80 &&
-	    (s[2] & 0xC0) == 0x80 && (s[3] & 0xC0) == 0x80) {
-		*cp = ((uint32_t)(s[0] & 0x07) << 18) |
-		      ((uint32_t)(s[1] & 0x3F) << 12) |
-		      ((uint32_t)(s[2] & 0x3F) << 6) | (s[3] & 0x3F);
-		if (*cp < 0x10000 || *cp > 0x10FFFF)
-			return 0;
-		return 4;
-	}
-	return 0;
 }
 
 /* Characters that could fool a terminal or a reader of the message. */
@@ -60,7 +31,7 @@ char *diag_printable(const char *s, char *buf, size_t size)
 	while (*p != '\0') {
 		char esc[16];
 		uint32_t cp;
-		int len = utf8_decode(p, &cp);
+		int len = text_utf8_next((const char *)p, &cp);
 		const char *piece = (const char *)p;
 		size_t piece_len = (size_t)len;
 

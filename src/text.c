@@ -39,6 +39,19 @@ int text_utf8_next(const char *str, uint32_t *cp)
 	return 0;
 }
 
+int text_utf8_valid(const char *s)
+{
+	uint32_t cp;
+
+	while (*s != '\0') {
+		int len = text_utf8_next(s, &cp);
+		if (len == 0)
+			return 0;
+		s += len;
+	}
+	return 1;
+}
+
 static int is_space(uint32_t cp)
 {
 	return cp == ' ' || cp == '\t' || cp == '\n' || cp == '\r';
@@ -144,13 +157,8 @@ char *text_clean(const char *s, enum text_shape shape)
 {
 	char *result;
 
-	for (size_t i = 0; s[i] != '\0';) {
-		uint32_t cp;
-		int len = text_utf8_next(s + i, &cp);
-		if (len == 0)
-			return NULL;
-		i += (size_t)len;
-	}
+	if (!text_utf8_valid(s))
+		return NULL;
 	result = is_ascii(s) ? strdup(s) : nfc(s);
 	if (result != NULL)
 		fold_space(result, shape);

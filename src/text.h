@@ -23,6 +23,9 @@ char *text_clean(const char *s, enum text_shape shape);
  * its byte offset when not NULL. */
 uint32_t text_forbidden(const char *s, size_t *offset);
 
+/* Whether s is entirely valid UTF-8 (no overlong forms, no surrogates). */
+int text_utf8_valid(const char *s);
+
 /* Decodes one UTF-8 sequence at s: its length (1-4) and code point, or 0
  * when s does not start with a valid sequence. */
 int text_utf8_next(const char *s, uint32_t *cp);

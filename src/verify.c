@@ -12,6 +12,7 @@
 
 #include "bagit.h"
 #include "zipw.h"
+#include "text.h"
 
 const struct verify_limits verify_default_limits = {
 	200000, 1100, 256u << 20
@@ -66,17 +67,26 @@ struct verifier {
 static void report(struct verifier *v, const char *entry, const char *fmt,
                    ...) __attribute__((format(printf, 3, 4)));
 
-/* Copies name into buf with control characters as \xNN. */
+/* An entry name for a message: control bytes and invalid UTF-8 as \xNN. */
 static void printable(const char *name, char *buf, size_t size)
 {
 	size_t o = 0;
 
-	for (const unsigned char *p = (const unsigned char *)name;
-	     *p && o + 5 < size; p++) {
-		if (*p < 0x20 || *p == 0x7f)
-			o += (size_t)snprintf(buf + o, size - o, "\\x%02x", *p);
-		else
-			buf[o++] = (char)*p;
+	while (*name != '\0' && o + 5 < size) {
+		uint32_t cp;
+		int len = text_utf8_next(name, &cp);
+
+		if (len == 0 || cp < 0x20 || cp == 0x7f) {
+			o += (size_t)snprintf(buf + o, size - o, "\\x%02x",
+			                      (unsigned char)*name);
+			name++;
+		} else if (o + (size_t)len < size) {
+			memcpy(buf + o, name, (size_t)len);
+			o += (size_t)len;
+			name += len;
+		} else {
+			break;
+		}
 	}
 	buf[o] = '\0';
 }
@@ -94,30 +104,6 @@ static void report(struct verifier *v, const char *entry, const char *fmt,
 		printable(entry, name, sizeof name);
 	v->problem(v->ctx, entry != NULL ? name : NULL, msg);
 	v->count++;
-}
-
-static int utf8_valid(const unsigned char *p)
-{
-	while (*p) {
-		int extra;
-		if (*p < 0x80) {
-			p++;
-			continue;
-		}
-		if ((*p & 0xe0) == 0xc0 && *p >= 0xc2)
-			extra = 1;
-		else if ((*p & 0xf0) == 0xe0)
-			extra = 2;
-		else if ((*p & 0xf8) == 0xf0 && *p <= 0xf4)
-			extra = 3;
-		else
-			return 0;
-		for (int k = 1; k <= extra; k++)
-			if ((p[k] & 0xc0) != 0x80)
-				return 0;
-		p += extra + 1;
-	}
-	return 1;
 }
 
 /* Why a name is unsafe to extract, or NULL when it is safe. */
@@ -139,7 +125,7 @@ static const char *unsafe_reason(const char *name)
 	for (const unsigned char *c = (const unsigned char *)name; *c; c++)
 		if (*c < 0x20 || *c == 0x7f)
 			return "unsafe name: control character";
-	if (!utf8_valid((const unsigned char *)name))
+	if (!text_utf8_valid(name))
 		return "unsafe name: not UTF-8";
 	while (*p) {
 		const char *slash = strchr(p, '/');
