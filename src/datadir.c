@@ -17,8 +17,10 @@ static int has_data(const char *dir)
 	return access(probe, R_OK) == 0;
 }
 
-/* Walks up from the executable's directory (build/pactdoc, build/asan/...)
- * looking for the source tree. */
+/* Walks up from the executable's directory looking for the source tree
+ * (build/pactdoc, build/asan/pactdoc) or an installed one
+ * (PREFIX/bin/pactdoc with PREFIX/share/pactdoc), so that an installed
+ * tree can be moved. */
 static const char *from_executable(void)
 {
 	char exe[PATH_MAX];
@@ -36,6 +38,10 @@ static const char *from_executable(void)
 			snprintf(found, sizeof found, "%s", exe);
 			return found;
 		}
+		/* An installed tree: PREFIX/bin/pactdoc, PREFIX/share/pactdoc. */
+		snprintf(found, sizeof found, "%s/share/pactdoc", exe);
+		if (has_data(found))
+			return found;
 	}
 	return NULL;
 }

@@ -1,6 +1,6 @@
 /* datadir.h — finds the directory holding schema/, forms/, locales/ and
- * fonts/: $PACTDOC_DATADIR, else the source tree the binary was built in,
- * else the installed share/pactdoc. */
+ * fonts/: $PACTDOC_DATADIR, else the source tree the binary was built in
+ * or the share/pactdoc beside its bin/, else the compiled-in PREFIX. */
 #ifndef PACTDOC_DATADIR_H
 #define PACTDOC_DATADIR_H
 
