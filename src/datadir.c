@@ -39,9 +39,12 @@ static const char *from_executable(void)
 			return found;
 		}
 		/* An installed tree: PREFIX/bin/pactdoc, PREFIX/share/pactdoc. */
-		snprintf(found, sizeof found, "%s/share/pactdoc", exe);
-		if (has_data(found))
-			return found;
+		if (strlen(exe) + sizeof "/share/pactdoc" <= sizeof found) {
+			strcpy(found, exe);
+			strcat(found, "/share/pactdoc");
+			if (has_data(found))
+				return found;
+		}
 	}
 	return NULL;
 }
