@@ -396,7 +396,8 @@ class ValidateReport(unittest.TestCase):
 
     def test_report_to_unwritable_place_is_a_system_error(self):
         d = harness.tempdir(self)
-        res = run("validate", "--report", os.path.join(d, "no", "dir", "r.json"),
+        blocker = harness.write(os.path.join(d, "a-file"), "not a directory")
+        res = run("validate", "--report", os.path.join(blocker, "r.json"),
                   os.path.join(SAMPLES, "02-supporters.xml"))
         assert_sane(self, res)
         self.assertEqual(res.rc, 2, res.err)
