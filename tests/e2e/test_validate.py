@@ -394,6 +394,16 @@ class ValidateReport(unittest.TestCase):
         multi = [r for r in rep["records"] if r["id"] == "MULTI-BAD-1"][0]
         self.assertGreaterEqual(len({dg["rule"] for dg in multi["diagnostics"]}), 3)
 
+    def test_report_directory_is_created(self):
+        d = harness.tempdir(self)
+        report = os.path.join(d, "runs", "2026-11-23", "report.json")
+        res = run("validate", "-q", "--report", report,
+                  os.path.join(SAMPLES, "02-supporters.xml"))
+        assert_sane(self, res)
+        self.assertEqual(res.rc, 0, res.err)
+        with open(report, encoding="utf-8") as f:
+            self.assertEqual(len(json.load(f)["records"]), 10)
+
     def test_report_to_unwritable_place_is_a_system_error(self):
         d = harness.tempdir(self)
         blocker = harness.write(os.path.join(d, "a-file"), "not a directory")
