@@ -428,5 +428,145 @@ class GeneratedHostile(unittest.TestCase):
             self.assertNotIn(line, res.out + res.err)
 
 
+TOKENS = [b"<", b">", b"&", b"]]>", b"<![CDATA[", b"\x00", b"\xff", b"\xc3",
+          b"\xed\xa0\x80", b'"', b"'", b"<application>", b"</organisation>",
+          b"<!--", b"-->", b"<?xml", b"&#0;", b"&#xD800;", b"&amp", b"&lt;",
+          b"\r", b"\x1b[2J", b'id="', b' id="X"', b"<!DOCTYPE a>",
+          b"xmlns=\"urn:other\"", b"\xef\xbb\xbf", b"\xe2\x80\xae"]
+
+
+def mutate(data, rng):
+    """One random structural or byte-level change of a record file."""
+    data = bytearray(data)
+    for _ in range(rng.randint(1, 4)):
+        kind = rng.randrange(5)
+        at = rng.randrange(len(data))
+        if kind == 0:                      # flip a byte
+            data[at] = rng.randrange(256)
+        elif kind == 1:                    # delete a range
+            del data[at:at + rng.randint(1, 200)]
+        elif kind == 2:                    # duplicate a range
+            n = rng.randint(1, 400)
+            data[at:at] = data[at:at + n]
+        elif kind == 3:                    # insert a hostile token
+            data[at:at] = rng.choice(TOKENS)
+        else:                              # truncate
+            del data[at:]
+        if not data:
+            break
+    return bytes(data)
+
+
+VALUES = ["", " ", "x" * 5000, "&amp;", "&lt;application&gt;", "\u202e",
+          "\U0001d518", "\u0301", "a\u0308", "2026-02-30", "XX", "lv", "-",
+          "..", "../x", "lv_LV", "eligible", "network", "technical",
+          "\u00a0", "\ufeff", "\u0085", "\u2028", "Ｌ", "0", "-1",
+          "9" * 80, "ﷺ", "\t\n", "&#x10FFFF;", "&#160;", "javascript:x"]
+
+
+def mutate_well_formed(text, rng):
+    """One change that keeps the XML well-formed: a text or attribute value
+    replaced, or a one-line element deleted or duplicated."""
+    lines = text.split("\n")
+    for _ in range(rng.randint(1, 3)):
+        kind = rng.randrange(4)
+        # Only inside records: batch-level problems are another matter.
+        inside = set()
+        for start, end, _ in record_spans("\n".join(lines)):
+            inside.update(range(start - 1, end))
+        one_line = [i for i, ln in enumerate(lines) if i in inside and
+                    re.fullmatch(r"\s*<(\w+)[^<>]*(/>|>[^<>]*</\1>)", ln)]
+        if kind == 0:
+            cands = [i for i in one_line if "</" in lines[i]]
+            if cands:
+                i = rng.choice(cands)
+                lines[i] = re.sub(r">[^<>]*<", ">%s<" % rng.choice(VALUES),
+                                  lines[i], count=1)
+        elif kind == 1:
+            cands = [i for i, ln in enumerate(lines)
+                     if i in inside and re.search(r'\s(?!xmlns)\w+="', ln)]
+            i = rng.choice(cands)
+            attrs = list(re.finditer(r'\s(?!xmlns)\w+="([^"]*)"', lines[i]))
+            m = rng.choice(attrs)
+            lines[i] = (lines[i][:m.start(1)]
+                        + rng.choice(VALUES).replace('"', "&quot;")
+                        + lines[i][m.end(1):])
+        elif kind == 2 and one_line:
+            del lines[rng.choice(one_line)]
+        elif one_line:
+            i = rng.choice(one_line)
+            lines.insert(i, lines[i])
+    return "\n".join(lines)
+
+
+class Mutants(unittest.TestCase):
+    """400 seeded random mutations of the samples in one run: no crash, no
+    sanitizer report, and a file with a rejected record has an error."""
+
+    def test_mutated_samples(self):
+        import random
+        rng = random.Random(20261123)
+        d = harness.tempdir(self)
+        sources = sorted(glob.glob(os.path.join(harness.SAMPLES, "*.xml")))
+        for i in range(400):
+            with open(sources[i % len(sources)], "rb") as f:
+                data = f.read()
+            # Ids unique per mutant, so duplicates come only from mutation.
+            data = data.replace(b'id="', b'id="M%03d-' % i)
+            with open(os.path.join(d, "m%03d.xml" % i), "wb") as f:
+                f.write(mutate(data, rng))
+        report_path = os.path.join(harness.tempdir(self), "report.json")
+        res = run("validate", "--report", report_path, d, timeout=600)
+        assert_sane(self, res, "mutants")
+        assert_only_diagnostics(self, res)
+        self.assertEqual(res.rc, 1)
+        with open(report_path, "rb") as f:
+            report = json.loads(f.read().decode("utf-8"))
+        self.assertEqual(len(report["inputs"]), 1)
+        for i in range(400):
+            path = os.path.join(d, "m%03d.xml" % i)
+            recs = res.records(path)
+            errs = res.errors(path)
+            if any(r[2] == "rejected" for r in recs):
+                self.assertTrue(errs, "%s: rejected record, no error" % path)
+            if not errs:
+                self.assertTrue(recs, "%s: no error and no record" % path)
+
+    def test_well_formed_mutants_report_every_record(self):
+        """400 well-formed mutants (values replaced, elements deleted or
+        repeated): no file is rejected whole, so every <application> gets
+        its stdout line, and each rejected one has an error in its lines."""
+        import random
+        rng = random.Random(11232026)
+        d = harness.tempdir(self)
+        sources = sorted(glob.glob(os.path.join(harness.SAMPLES, "*.xml")))
+        expected = {}
+        for i in range(400):
+            with open(sources[i % len(sources)], encoding="utf-8") as f:
+                text = f.read().replace('id="', 'id="W%03d-' % i)
+            text = mutate_well_formed(text, rng)
+            path = harness.write(os.path.join(d, "w%03d.xml" % i), text)
+            expected[path] = record_spans(text)
+        res = run("validate", d, timeout=600)
+        assert_sane(self, res, "well-formed mutants")
+        assert_only_diagnostics(self, res)
+        rejected = 0
+        for path, spans in expected.items():
+            recs = res.records(path)
+            errs = res.errors(path)
+            self.assertEqual(len(recs), len(spans),
+                             "%s: %r" % (path, errs[:3]))
+            for (line, rid, status), (start, end, _) in zip(recs, spans):
+                self.assertTrue(start <= line <= end, (path, line, rid))
+                mine = [e for e in errs if start <= e[1] <= end]
+                if status == "rejected":
+                    rejected += 1
+                    self.assertTrue(mine, "%s:%d rejected without error"
+                                    % (path, line))
+                else:
+                    self.assertEqual(mine, [], "%s:%d" % (path, line))
+        self.assertGreater(rejected, 100, "the mutations reject records")
+
+
 if __name__ == "__main__":
     unittest.main()

@@ -394,22 +394,23 @@ class ValidateReport(unittest.TestCase):
         multi = [r for r in rep["records"] if r["id"] == "MULTI-BAD-1"][0]
         self.assertGreaterEqual(len({dg["rule"] for dg in multi["diagnostics"]}), 3)
 
+    def test_report_directory_is_created(self):
+        d = harness.tempdir(self)
+        report = os.path.join(d, "runs", "2026-11-23", "report.json")
+        res = run("validate", "-q", "--report", report,
+                  os.path.join(SAMPLES, "02-supporters.xml"))
+        assert_sane(self, res)
+        self.assertEqual(res.rc, 0, res.err)
+        with open(report, encoding="utf-8") as f:
+            self.assertEqual(len(json.load(f)["records"]), 10)
+
     def test_report_to_unwritable_place_is_a_system_error(self):
         d = harness.tempdir(self)
-        blocker = harness.write(os.path.join(d, "file"), "not a directory")
+        blocker = harness.write(os.path.join(d, "a-file"), "not a directory")
         res = run("validate", "--report", os.path.join(blocker, "r.json"),
                   os.path.join(SAMPLES, "02-supporters.xml"))
         assert_sane(self, res)
         self.assertEqual(res.rc, 2, res.err)
-
-    def test_report_directory_is_created(self):
-        d = harness.tempdir(self)
-        path = os.path.join(d, "no", "dir", "r.json")
-        res = run("validate", "--report", path,
-                  os.path.join(SAMPLES, "02-supporters.xml"))
-        self.assertEqual(res.rc, 0, res.err)
-        with open(path, encoding="utf-8") as f:
-            self.assertEqual(len(json.load(f)["records"]), 10)
 
 
 class ValidateCommandLine(unittest.TestCase):

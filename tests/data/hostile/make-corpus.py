@@ -338,6 +338,23 @@ def build():
     bad_bytes("nonchar-fffe.xml", "U+FFFE (not an XML character)",
               b"\xef\xbf\xbe")
     bad_bytes("nul-byte.xml", "a NUL byte in text", b"\x00")
+    case("text-c1-nonchar.xml", doc(
+        "characters XML allows but a record may not hold: DEL U+007F, C1 "
+        "controls U+0085 and U+009B (CSI), non-characters U+FDD0 and "
+        "U+1FFFE; each record is rejected, its neighbours are valid",
+        "exit=1",
+        [ok("TEXTCTL", 1),
+         rec("TEXTCTL-BAD-1", "rejected control|character",
+             org="Vidzemes \u007f reģions"),
+         rec("TEXTCTL-BAD-2", "rejected control|character",
+             signer="Jānis \u0085Bērziņš"),
+         rec("TEXTCTL-BAD-3", "rejected control|character",
+             offers=[("technical", "Palīdzība \u009b31m visiem.")]),
+         rec("TEXTCTL-BAD-4", "rejected control|character",
+             city="Cēsis\ufdd0"),
+         rec("TEXTCTL-BAD-5", "rejected control|character",
+             org="Vidzemes \U0001fffe reģions"),
+         ok("TEXTCTL", 2)]))
     case("xml11-control.xml",
          '<?xml version="1.1" encoding="UTF-8"?>\n' + doc(
              "XML 1.1, where &#x1B; is allowed: the control character must "
