@@ -301,6 +301,23 @@ class GenerateBehaviour(unittest.TestCase):
         self.assertFalse(os.path.exists(os.path.join(tmp, "bad")))
         self.assertEqual(sorted(os.listdir(out)), ["GOOD-1", "packages"])
 
+    def test_text_is_normalised_to_nfc(self):
+        """A name written decomposed (s + combining caron) is printed and
+        extracted composed: the tool normalises record text to NFC."""
+        tmp = tempdir(self)
+        nfd = unicodedata.normalize("NFD", "Rīgas plānošanas reģions Šķēde")
+        self.assertNotEqual(nfd, unicodedata.normalize("NFC", nfd))
+        write(os.path.join(tmp, "in.xml"), self.one_record(name=nfd))
+        out = os.path.join(tmp, "out")
+        rep = os.path.join(tmp, "r.json")
+        r = run("generate", "-q", "-o", out, "--report", rep, os.path.join(tmp, "in.xml"))
+        self.assertEqual(r.returncode, 0, r.stderr)
+        pdf = glob.glob(os.path.join(out, "T-1", "*declaration*.pdf"))[0]
+        text = " ".join(pdftotext(pdf).split())
+        self.assertIn("Rīgas plānošanas reģions Šķēde", text)
+        self.assertNotIn("\u030c", text)
+        self.assertEqual(pdfinfo(pdf)["Author"].strip(), "Rīgas plānošanas reģions Šķēde")
+
     def test_undrawable_character_rejects_the_record(self):
         tmp = tempdir(self)
         write(os.path.join(tmp, "in.xml"), self.one_record(name="Smile \U0001F600 Region"))
