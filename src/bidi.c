@@ -53,6 +53,14 @@ int bidi_has_rtl(const UChar *s, int32_t n)
 	return 0;
 }
 
+static int is_arabic_mark(UChar c)
+{
+	return (c >= 0x0610 && c <= 0x061A) || (c >= 0x064B && c <= 0x065F) ||
+	       c == 0x0670 || (c >= 0x06D6 && c <= 0x06DC) ||
+	       (c >= 0x06DF && c <= 0x06E4) || c == 0x06E7 || c == 0x06E8 ||
+	       (c >= 0x06EA && c <= 0x06ED);
+}
+
 int bidi_shape_arabic(UChar *s, int32_t n, struct err *e)
 {
 	UErrorCode status = U_ZERO_ERROR;
@@ -78,7 +86,12 @@ int bidi_shape_arabic(UChar *s, int32_t n, struct err *e)
 	for (int32_t i = 0; i < n; i++) {
 		if (out[i] == 0x0020 && s[i] != 0x0020)
 			out[i] = 0xFEFF;
-		s[i] = out[i];
+		/* Marks (shadda, harakat) stay combining characters: ICU would
+		 * turn them into spacing presentation forms (a medial shadda
+		 * is drawn on a tatweel, stretching the word). The letters
+		 * around them are already joined, as marks are transparent. */
+		if (!is_arabic_mark(s[i]))
+			s[i] = out[i];
 	}
 	rc = 0;
 cleanup:
@@ -125,9 +138,11 @@ int32_t bidi_reverse(const UChar *s, int32_t n, UChar *out, int32_t cap)
 	UErrorCode status = U_ZERO_ERROR;
 	int32_t len;
 
+	/* A combining mark ends up before its base: the pactdoc fonts draw
+	 * right-to-left marks (zero advance, outline right of the origin)
+	 * over the glyph that follows them on a line drawn left to right. */
 	len = ubidi_writeReverse(s, n, out, cap,
-	                         UBIDI_DO_MIRRORING | UBIDI_KEEP_BASE_COMBINING |
-	                         UBIDI_REMOVE_BIDI_CONTROLS,
+	                         UBIDI_DO_MIRRORING | UBIDI_REMOVE_BIDI_CONTROLS,
 	                         &status);
 	if (U_FAILURE(status))
 		return -1;

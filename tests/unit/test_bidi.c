@@ -8,6 +8,7 @@
 #include <unicode/ustring.h>
 
 #include "bidi.h"
+#include "err.h"
 
 static int32_t from_utf8(const char *s, UChar *u, int32_t cap)
 {
@@ -93,6 +94,26 @@ static void test_visual_order(void **state)
 	assert_memory_equal(order, expect, sizeof expect);
 }
 
+/* "عمّان": the shadda stays a combining mark (not a spacing form on a
+ * tatweel), the letters around it still join, and reversal puts the mark
+ * before its base, where the fonts draw it over that base. */
+static void test_marks_stay_combining(void **state)
+{
+	UChar s[] = { 0x0639, 0x0645, 0x0651, 0x0627, 0x0646 };
+	UChar out[8];
+	struct err e;
+	int32_t n;
+	(void)state;
+	assert_int_equal(bidi_shape_arabic(s, 5, &e), 0);
+	assert_int_equal(s[2], 0x0651);            /* shadda kept */
+	assert_int_equal(s[1], 0xFEE4);            /* meem, medial: joined both ways */
+	assert_int_equal(s[0], 0xFECB);            /* ain, initial */
+	n = bidi_reverse(s, 5, out, 8);
+	assert_int_equal(n, 5);
+	assert_int_equal(out[2], 0x0651);          /* mark ... */
+	assert_int_equal(out[3], 0xFEE4);          /* ... then its base */
+}
+
 static void test_lang(void **state)
 {
 	(void)state;
@@ -113,6 +134,7 @@ int main(void)
 		cmocka_unit_test(test_reverse_mirrors),
 		cmocka_unit_test(test_levels_mixed),
 		cmocka_unit_test(test_visual_order),
+		cmocka_unit_test(test_marks_stay_combining),
 		cmocka_unit_test(test_lang),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
