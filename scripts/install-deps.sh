@@ -23,7 +23,6 @@ libcmocka-dev      unit tests
 python3            end-to-end tests and the font build script
 python3-fonttools  prepares the shipped fonts (scripts/build-fonts.py)
 fonts-dejavu-core  source of the shipped fonts
-fonts-dejavu-extra source of the shipped fonts
 poppler-utils      tests read PDFs: pdftotext, pdffonts, pdfsig
 qpdf               tests check PDF structure
 mupdf-tools        tests render pages: mutool draw
