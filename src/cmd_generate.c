@@ -385,7 +385,8 @@ static void print_summary(struct generate_run *run)
 	if (run->cfg->quiet)
 		return;
 	fprintf(stderr, "pactdoc: %d record%s: %d generated (%d documents), "
-	        "%d skipped, %d rejected, %d failed; %d file%s rejected whole; "
+	        "%d skipped, %d rejected, %d failed; %d file%s with errors of "
+	        "its own; "
 	        "%.2f s, %.0f documents/s\n", run->records,
 	        run->records == 1 ? "" : "s", run->generated, run->documents,
 	        run->skipped, run->rejected, run->failed, run->rejected_files,

@@ -82,7 +82,7 @@ static int finish(struct validate_run *run, int input_errors)
 	run->report = NULL;
 	if (!run->cfg->quiet)
 		fprintf(stderr, "pactdoc: %d record%s: %d valid, %d rejected; "
-		        "%d file%s, %d rejected whole\n", run->records,
+		        "%d file%s, %d with errors of its own\n", run->records,
 		        run->records == 1 ? "" : "s", run->valid,
 		        run->rejected_records, run->files,
 		        run->files == 1 ? "" : "s", run->rejected_files);

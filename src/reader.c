@@ -14,11 +14,13 @@
 #include <libxml/xmlreader.h>
 #include <libxml/xmlschemas.h>
 
+#include "dates.h"
 #include "rules.h"
 #include "text.h"
 #include "xmlsafe.h"
 
 #define NS_APPLICATIONS "urn:eumayors:applications:1"
+#define XSI_NAMESPACE "http://www.w3.org/2001/XMLSchema-instance"
 
 #define READER_OPTIONS XMLSAFE_OPTIONS
 
@@ -671,6 +673,12 @@ static void read_countersignatory(xmlNodePtr n, struct file_state *st)
 {
 	struct person *p = &st->batch.countersignatory;
 
+	for (xmlNodePtr c = n->children; c != NULL; c = c->next)
+		if (c->type == XML_ELEMENT_NODE && !is_ns_element(c, "name") &&
+		    !is_ns_element(c, "position"))
+			diag_add(&st->file_diags, st->path, xmlGetLineNo(c), 1,
+			         SEV_ERROR, "schema", "unexpected element <%s> in "
+			         "<countersignatory>", (const char *)c->name);
 	read_person(n, p, "countersignatory", "(batch)", st);
 	if (p->name == NULL || p->position == NULL)
 		diag_add(&st->file_diags, st->path, xmlGetLineNo(n), 1, SEV_ERROR,
@@ -707,21 +715,72 @@ static int check_root(xmlTextReaderPtr r, struct file_state *st)
 	return 0;
 }
 
+/* Whether s is an xs:dateTime as the export writes it:
+ * YYYY-MM-DDThh:mm:ss[.fff][Z|±hh:mm], with a real date and time. */
+static int is_datetime(const char *s)
+{
+	char date[11];
+	int hh, mm, ss, n = 0;
+
+	if (strlen(s) < 19 || s[10] != 'T')
+		return 0;
+	memcpy(date, s, 10);
+	date[10] = '\0';
+	if (dates_parse_iso(date, date) != 0)
+		return 0;
+	if (sscanf(s + 11, "%2d:%2d:%2d%n", &hh, &mm, &ss, &n) != 3 || n != 8 ||
+	    hh > 23 || mm > 59 || ss > 60)
+		return 0;
+	s += 19;
+	if (*s == '.')
+		for (s++; *s >= '0' && *s <= '9'; s++)
+			;
+	if (*s == 'Z')
+		return s[1] == '\0';
+	if (*s == '+' || *s == '-')
+		return sscanf(s + 1, "%2d:%2d%n", &hh, &mm, &n) == 2 && n == 5 &&
+		       s[6] == '\0' && hh <= 14 && mm <= 59;
+	return *s == '\0';
+}
+
+/* The <applications> attributes: batch (a line) and exported (a
+ * dateTime); anything else is refused as the schema would. */
 static void read_batch_attributes(xmlTextReaderPtr r, struct file_state *st)
 {
-	xmlChar *batch = xmlTextReaderGetAttribute(r, (const xmlChar *)"batch");
-	xmlChar *exported = xmlTextReaderGetAttribute(r,
-	                                              (const xmlChar *)"exported");
+	int line = node_line(r);
 
-	if (batch != NULL)
-		st->batch.name = clean_field((const char *)batch, TEXT_LINE,
-		                             "batch", node_line(r), "(batch)", st);
-	if (exported != NULL)
-		st->batch.exported = clean_field((const char *)exported, TEXT_LINE,
-		                                 "exported", node_line(r),
-		                                 "(batch)", st);
-	xmlFree(batch);
-	xmlFree(exported);
+	while (xmlTextReaderMoveToNextAttribute(r) == 1) {
+		const char *name = (const char *)xmlTextReaderConstLocalName(r);
+		const char *ns = (const char *)xmlTextReaderConstNamespaceUri(r);
+		const char *value = (const char *)xmlTextReaderConstValue(r);
+
+		/* xsi:* attributes are always allowed by XML Schema (a
+		 * schemaLocation is never loaded). */
+		if (xmlTextReaderIsNamespaceDecl(r) ||
+		    (ns != NULL && strcmp(ns, XSI_NAMESPACE) == 0))
+			continue;
+		if (ns == NULL && strcmp(name, "batch") == 0)
+			st->batch.name = clean_field(value, TEXT_LINE, "batch",
+			                             line, "(batch)", st);
+		else if (ns == NULL && strcmp(name, "exported") == 0 &&
+		         is_datetime(value))
+			st->batch.exported = clean_field(value, TEXT_LINE,
+			                                 "exported", line,
+			                                 "(batch)", st);
+		else if (ns == NULL && strcmp(name, "exported") == 0)
+			diag_add(&st->file_diags, st->path, line, 1, SEV_ERROR,
+			         "date", "applications exported '%s' is not a "
+			         "date and time (YYYY-MM-DDThh:mm:ssZ)", value);
+		else
+			diag_add(&st->file_diags, st->path, line, 1, SEV_ERROR,
+			         "schema", "unexpected attribute '%s' on "
+			         "<applications>", name);
+	}
+	xmlTextReaderMoveToElement(r);
+	if (st->batch.name != NULL && st->batch.name[0] == '\0') {
+		diag_add(&st->file_diags, st->path, line, 1, SEV_ERROR, "schema",
+		         "applications batch is empty");
+	}
 }
 
 /* Handles one child of <applications>; the reader is on its start. */
