@@ -24,7 +24,7 @@ SAN_DIR   = build/asan
 SAN_FLAGS = -O1 -fsanitize=address,undefined -fno-omit-frame-pointer \
             -fno-sanitize-recover=undefined
 
-.PHONY: all deps demo test unit e2e bench install clean fonts check-fonts
+.PHONY: all deps demo test unit e2e bench install clean fonts check-fonts render-refs
 
 all: build/pactdoc
 
@@ -65,6 +65,11 @@ bench: deps build/pactdoc
 # --- fonts: regenerate fonts/ from Debian's DejaVu (committed output) -----
 fonts:
 	$(PYTHON) scripts/build-fonts.py fonts
+
+# --- render-refs: rewrite tests/data/render/*.png (test_render's reviewed
+# references) after a deliberate change to the output; look before committing
+render-refs: build/pactdoc
+	PYTHON=$(PYTHON) ./scripts/render-refs.sh build/pactdoc
 
 install: build/pactdoc
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
