@@ -4,33 +4,90 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+/* The temporary files being written, for fs_remove_temps. A slot's path
+ * is complete before its flag is set, so a signal handler only reads
+ * finished paths. When every slot is taken a file is simply not
+ * registered. */
+#define TEMP_SLOTS 320
+
+static char temp_paths[TEMP_SLOTS][4096];
+static volatile sig_atomic_t temp_used[TEMP_SLOTS];
+static pthread_mutex_t temp_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static void temp_register(const char *tmp)
+{
+	pthread_mutex_lock(&temp_lock);
+	for (int i = 0; i < TEMP_SLOTS; i++) {
+		if (temp_used[i])
+			continue;
+		snprintf(temp_paths[i], sizeof temp_paths[i], "%s", tmp);
+		temp_used[i] = 1;
+		break;
+	}
+	pthread_mutex_unlock(&temp_lock);
+}
+
+static void temp_forget(const char *tmp)
+{
+	pthread_mutex_lock(&temp_lock);
+	for (int i = 0; i < TEMP_SLOTS; i++) {
+		if (temp_used[i] && strcmp(temp_paths[i], tmp) == 0) {
+			temp_used[i] = 0;
+			break;
+		}
+	}
+	pthread_mutex_unlock(&temp_lock);
+}
+
+void fs_remove_temps(void)
+{
+	for (int i = 0; i < TEMP_SLOTS; i++)
+		if (temp_used[i])
+			unlink(temp_paths[i]);
+}
+
+void fs_temp_discard(const char *tmp)
+{
+	unlink(tmp);
+	temp_forget(tmp);
+}
+
 int fs_temp_beside(const char *path, char *tmp, size_t tmp_size,
                    struct err *e)
 {
+	const char *slash = strrchr(path, '/');
+	const char *base = slash ? slash + 1 : path;
+	int dir_len = slash ? (int)(slash - path + 1) : 0;
 	int fd;
 
-	if ((size_t)snprintf(tmp, tmp_size, "%s.tmp.XXXXXX", path) >= tmp_size)
+	if ((size_t)snprintf(tmp, tmp_size, "%.*s.%s.tmp.XXXXXX", dir_len, path,
+	                     base) >= tmp_size)
 		return err_set(e, "%s: path too long", path);
 	fd = mkstemp(tmp);
 	if (fd < 0)
 		return err_sys(e, "%s: cannot create temporary file", path);
+	temp_register(tmp);
 	return fd;
 }
 
 int fs_commit(const char *tmp, const char *path, struct err *e)
 {
+	int rc = 0;
+
 	if (rename(tmp, path) != 0) {
-		err_sys(e, "%s: cannot rename into place", path);
+		rc = err_sys(e, "%s: cannot rename into place", path);
 		unlink(tmp);
-		return -1;
 	}
-	return 0;
+	temp_forget(tmp);
+	return rc;
 }
 
 static int write_all(int fd, const void *data, size_t len)
@@ -61,12 +118,12 @@ int fs_write_atomic(const char *path, const void *data, size_t len,
 	if (fchmod(fd, 0644) != 0 || write_all(fd, data, len) != 0) {
 		err_sys(e, "%s: write", path);
 		close(fd);
-		unlink(tmp);
+		fs_temp_discard(tmp);
 		return -1;
 	}
 	if (close(fd) != 0) {
 		err_sys(e, "%s: close", path);
-		unlink(tmp);
+		fs_temp_discard(tmp);
 		return -1;
 	}
 	return fs_commit(tmp, path, e);

@@ -6,19 +6,28 @@
 
 #include "err.h"
 
-/* Writes len bytes to path atomically: a temporary file beside it, fsync'd
- * and renamed into place. On failure nothing is left at path or beside it.
+/* Writes len bytes to path atomically: a temporary file beside it,
+ * renamed into place (atomic, not fsync'd: durable once the system syncs). On failure nothing is left at path or beside it.
  * Returns 0, or -1 with e set. */
 int fs_write_atomic(const char *path, const void *data, size_t len,
                     struct err *e);
 
-/* Creates a temporary file beside `path` (path + ".tmp.XXXXXX"), writes
- * its name into tmp (size tmp_size). Returns the fd, or -1 with e set. */
+/* Creates a temporary file beside `path`, hidden (dir/.name.tmp.XXXXXX),
+ * writes its name into tmp (size tmp_size) and registers it for
+ * fs_remove_temps. Returns the fd, or -1 with e set. */
 int fs_temp_beside(const char *path, char *tmp, size_t tmp_size,
                    struct err *e);
 
-/* Renames tmp to path after fsync; unlinks tmp on failure. */
+/* Renames tmp to path (unlinks tmp on failure) and forgets it. */
 int fs_commit(const char *tmp, const char *path, struct err *e);
+
+/* Unlinks a temporary file that will not be committed, and forgets it. */
+void fs_temp_discard(const char *tmp);
+
+/* Unlinks every temporary file still registered. Async-signal-safe: the
+ * commands call it from their SIGINT/SIGTERM/SIGHUP handler, so that an
+ * interrupted run leaves no temporary files behind. */
+void fs_remove_temps(void);
 
 /* mkdir -p. Returns 0, or -1 with e set. */
 int fs_mkdirs(const char *path, struct err *e);

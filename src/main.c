@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +13,7 @@
 #include "cli.h"
 #include "datadir.h"
 #include "dates.h"
+#include "fsutil.h"
 #include "xmlsafe.h"
 
 /* Which options each command takes. */
@@ -203,6 +205,27 @@ static int parse_options(const struct command_spec *spec, int argc,
 	return 0;
 }
 
+/* An interrupted run removes the temporary files it was writing, then
+ * dies of the same signal: no partial file is left, under any name. */
+static void on_fatal_signal(int sig)
+{
+	fs_remove_temps();
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+static void install_signal_handlers(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_fatal_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+}
+
 int main(int argc, char **argv)
 {
 	const struct command_spec *spec;
@@ -223,6 +246,7 @@ int main(int argc, char **argv)
 		return usage_error(NULL, "unknown command");
 
 	xmlsafe_init();
+	install_signal_handlers();
 	cfg.command = spec->command;
 	cfg.outdir = "out";
 	cfg.jobs = default_jobs();

@@ -98,7 +98,7 @@ struct report *report_open(const char *path, const char *command,
 	if (fd < 0 || (rep->out = fdopen(fd, "w")) == NULL) {
 		if (fd >= 0) {
 			close(fd);
-			unlink(rep->tmp);
+			fs_temp_discard(rep->tmp);
 		}
 		free(rep->path);
 		free(rep);
@@ -209,10 +209,10 @@ int report_close(struct report *rep, struct err *e)
 	if (fflush(rep->out) != 0 || ferror(rep->out)) {
 		rc = err_sys(e, "%s: write", rep->path);
 		fclose(rep->out);
-		unlink(rep->tmp);
+		fs_temp_discard(rep->tmp);
 	} else if (fclose(rep->out) != 0) {
 		rc = err_sys(e, "%s: close", rep->path);
-		unlink(rep->tmp);
+		fs_temp_discard(rep->tmp);
 	} else {
 		rc = fs_commit(rep->tmp, rep->path, e);
 	}
@@ -225,6 +225,6 @@ void report_abort(struct report *rep)
 	if (rep == NULL)
 		return;
 	fclose(rep->out);
-	unlink(rep->tmp);
+	fs_temp_discard(rep->tmp);
 	report_free(rep);
 }

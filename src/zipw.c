@@ -196,7 +196,7 @@ static int move_into_place(const char *tmp, const char *path,
 		return fs_commit(tmp, path, e);
 	if (link(tmp, path) != 0) {
 		int saved = errno;
-		unlink(tmp);
+		fs_temp_discard(tmp);
 		errno = saved;
 		if (saved == EEXIST) {
 			err_set(e, "%s: already exists", path);
@@ -204,7 +204,7 @@ static int move_into_place(const char *tmp, const char *path,
 		}
 		return err_sys(e, "%s: cannot move into place", path);
 	}
-	unlink(tmp);
+	fs_temp_discard(tmp);
 	return 0;
 }
 
@@ -263,7 +263,7 @@ cleanup:
 	if (za != NULL)
 		zip_discard(za);
 	if (have_tmp)
-		unlink(tmp);
+		fs_temp_discard(tmp);
 	zipw_free(z);
 	return rc;
 }

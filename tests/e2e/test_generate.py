@@ -359,6 +359,35 @@ class GenerateBehaviour(unittest.TestCase):
         self.assertEqual(os.listdir(tmp), ["in.xml", "file"] if os.listdir(tmp)[0] == "in.xml"
                          else ["file", "in.xml"])
 
+    def test_interrupted_run_leaves_only_complete_files(self):
+        """SIGTERM in the middle of a bulk run: every PDF on disk is
+        complete (qpdf --check), and no temporary file is left behind."""
+        import signal
+        import time
+        tmp = tempdir(self)
+        records = os.path.join(tmp, "bulk.xml")
+        subprocess.run(["/usr/bin/python3", os.path.join(ROOT, "scripts", "gen-records.py"),
+                        "--count", "400", "--seed", "7", "--eligible-only",
+                        "--out", records], check=True)
+        out = os.path.join(tmp, "out")
+        from harness import PACTDOC
+        proc = subprocess.Popen([PACTDOC, "generate", "-q", "-o", out, records],
+                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        deadline = time.time() + 120
+        while time.time() < deadline and len(glob.glob(os.path.join(out, "*", "*.pdf"))) < 20:
+            time.sleep(0.05)
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=120)
+        self.assertEqual(proc.returncode, -signal.SIGTERM)
+        left = [p for p in glob.glob(os.path.join(out, "**", ".*"), recursive=True)
+                + glob.glob(os.path.join(out, "**", "*.tmp.*"), recursive=True)]
+        self.assertEqual(left, [])
+        pdfs = glob.glob(os.path.join(out, "*", "*.pdf"))
+        self.assertGreaterEqual(len(pdfs), 20)
+        for pdf in pdfs:
+            r = subprocess.run(["qpdf", "--check", pdf], capture_output=True, text=True)
+            self.assertEqual(r.returncode, 0, (pdf, r.stdout[-500:]))
+
     def test_not_well_formed_file_produces_nothing(self):
         tmp = tempdir(self)
         text = ('<applications xmlns="urn:eumayors:applications:1">\n%s<oops>\n'
