@@ -176,6 +176,12 @@ static int set_para(struct lay *L, const char *text, const struct block *b,
 		.hyphenate = hyphenate, .lang = L->d->lang ? L->d->lang : "en",
 	};
 
+	/* free text (paragraphs, list items, detail values) takes the
+	 * direction of its first strong character */
+	st.auto_dir = b != NULL && text == b->text &&
+	              (b->kind == BLOCK_PARAGRAPH || b->kind == BLOCK_ITEM ||
+	               b->kind == BLOCK_FIELD);
+
 	return para_set(L->fs, &st, text ? text : "", b ? b->nohyph : NULL,
 	                b ? b->n_nohyph : 0, out, L->e);
 }

@@ -1043,7 +1043,9 @@ static int prepare(struct ctx *c, const char *text, const struct span *nohyph,
 			c->protect[i] = 1;
 	}
 	detect_addresses(c);
-	c->rtl = bidi_lang_rtl(c->st->lang);
+	c->rtl = c->st->auto_dir ? bidi_first_strong(c->u, c->n) : -1;
+	if (c->rtl < 0)
+		c->rtl = bidi_lang_rtl(c->st->lang);
 	if (bidi_levels(c->u, c->n, c->rtl, c->levels, c->e))
 		goto cleanup;
 	if (measure(c))
@@ -1089,6 +1091,7 @@ int para_set(const struct fontset *fs, const struct para_style *st,
 		        st->measure);
 		goto cleanup;
 	}
+	out->rtl = c.rtl;
 	rc = emit(&c, last, out);
 cleanup:
 	ctx_free(&c);

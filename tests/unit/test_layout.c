@@ -465,6 +465,65 @@ static void test_rtl_document(void **state)
 	doc_clear(&d);
 }
 
+/* In an LTR document, free text wholly in an RTL script is set RTL: a
+ * Hebrew paragraph ends flush right, a Hebrew detail value is flush right
+ * in its column; a sentence with an isolated Hebrew name stays LTR. */
+static void test_rtl_text_in_ltr_document(void **state)
+{
+	struct doc d;
+	struct pages p;
+	double y_par = -1, y_field = -1, y_sent = -1;
+
+	(void)state;
+	init_doc(&d, "en");
+	add(&d, BLOCK_PARAGRAPH, "הפורום יקיים פעמיים בשנה מפגשי למידה לרכזי "
+	    "האנרגיה והאקלים ברשויות המקומיות החברות בו, ויעניק ליווי מקצועי "
+	    "לכל רשות שתצטרף ליוזמה עד להגשת תוכנית הפעולה.", NULL);
+	add(&d, BLOCK_FIELD, "נועה לוי", "Legal representative");
+	add(&d, BLOCK_PARAGRAPH, "By this agreement, \xE2\x81\xA8דנה כהן"
+	    "\xE2\x81\xA9 joins.", NULL);
+	lay(&d, &p);
+	assert_int_equal(p.n_pages, 1);
+	assert_inside_margins(&p);
+	for (int k = 0; k < p.pages[0].n_runs; k++) {
+		const struct run *r = &p.pages[0].runs[k];
+		if (strcmp(r->text, "הלועפה") == 0)  /* last word: last line */
+			y_par = r->y;
+		if (strcmp(r->text, "יול") == 0 && y_field < 0)
+			y_field = r->y;
+		if (strcmp(r->text, "By") == 0)
+			y_sent = r->y;
+	}
+	assert_true(y_par > 0 && y_field > 0 && y_sent > 0);
+	for (int k = 0; k < p.pages[0].n_runs; k++) {
+		const struct run *r = &p.pages[0].runs[k];
+		double right = r->x + r->width;
+		if (fabs(r->y - y_field) < 0.01 && strcmp(r->text, "העונ") == 0)
+			/* "נועה" is the value's first word: rightmost */
+			assert_true(fabs(right - (PAGE_W - MARGIN)) < 0.01);
+		if (fabs(r->y - y_sent) < 0.01 && strcmp(r->text, "By") == 0)
+			assert_true(fabs(r->x - MARGIN) < 0.01);
+	}
+	{
+		/* The paragraph's last line: flush right, full stop leftmost. */
+		double right = 0, left = 1e9;
+		const char *first = NULL;
+		for (int k = 0; k < p.pages[0].n_runs; k++) {
+			const struct run *r = &p.pages[0].runs[k];
+			if (fabs(r->y - y_par) > 0.01)
+				continue;
+			right = fmax(right, r->x + r->width);
+			if (r->x < left)
+				left = r->x, first = r->text;
+		}
+		assert_true(fabs(right - (PAGE_W - MARGIN)) < 0.01);
+		assert_true(left > MARGIN + 1);
+		assert_string_equal(first, ".");
+	}
+	pages_clear(&p);
+	doc_clear(&d);
+}
+
 /* Pages as one string: every run's page, position and text. */
 static char *dump(const struct pages *p)
 {
@@ -682,6 +741,7 @@ int main(void)
 		cmocka_unit_test(test_no_widows_or_orphans),
 		cmocka_unit_test(test_fields_and_items),
 		cmocka_unit_test(test_rtl_document),
+		cmocka_unit_test(test_rtl_text_in_ltr_document),
 		cmocka_unit_test(test_threads),
 		cmocka_unit_test(test_real_documents),
 		cmocka_unit_test(test_speed),

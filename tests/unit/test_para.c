@@ -286,6 +286,64 @@ static void test_mixed_direction_order(void **state)
 	para_clear(&p);
 }
 
+/* The base direction follows the first strong character (UBA P2/P3) when
+ * auto_dir is set: a wholly Hebrew paragraph in an English document is
+ * RTL (full stop on the left of its last line, which is flush right); a
+ * sentence that only holds an isolated Hebrew name stays LTR. */
+static void test_auto_direction(void **state)
+{
+	struct para_style st = style("en", 150);
+	const char *he = "הפורום יקיים פעמיים בשנה מפגשי למידה לרכזי האנרגיה "
+	                 "והאקלים ברשויות המקומיות החברות בו.";
+	struct para p;
+	const struct para_line *ln;
+
+	(void)state;
+	st.auto_dir = 1;
+	set(&st, he, NULL, 0, &p);
+	assert_int_equal(p.rtl, 1);
+	assert_true(p.n_lines >= 3);
+	ln = &p.lines[p.n_lines - 1];
+	assert_true(fabs(ln->right - 150) < 0.01);          /* flush right */
+	assert_true(ln->left > 1);                           /* ragged left */
+	assert_int_equal(ln->pieces[0].text[0], '.');        /* at the left */
+	/* The first word of the paragraph is the rightmost of line 1. */
+	ln = &p.lines[0];
+	assert_string_equal(ln->pieces[ln->n_pieces - 1].text, "םורופה");
+	assert_true(fabs(ln->right - 150) < 0.01);
+	para_clear(&p);
+
+	/* An Arabic paragraph, too. */
+	set(&st, "يقدم المنتدى دعماً فنياً للبلديات الأعضاء.", NULL, 0, &p);
+	assert_int_equal(p.rtl, 1);
+	para_clear(&p);
+
+	/* An isolated RTL name in an English sentence: still LTR. */
+	set(&st, "\xE2\x81\xA8פורום ה־15\xE2\x81\xA9, represented by "
+	    "\xE2\x81\xA8נועה לוי\xE2\x81\xA9, joins the Covenant of Mayors "
+	    "as Covenant Supporter.", NULL, 0, &p);
+	assert_int_equal(p.rtl, 0);
+	ln = &p.lines[p.n_lines - 1];
+	assert_true(ln->left < 0.01);
+	para_clear(&p);
+
+	/* No strong character: the language decides. */
+	set(&st, "2026 – 15.", NULL, 0, &p);
+	assert_int_equal(p.rtl, 0);
+	para_clear(&p);
+	st.lang = "he";
+	set(&st, "2026 – 15.", NULL, 0, &p);
+	assert_int_equal(p.rtl, 1);
+	para_clear(&p);
+
+	/* Without auto_dir the language decides, as before. */
+	st.lang = "en";
+	st.auto_dir = 0;
+	set(&st, he, NULL, 0, &p);
+	assert_int_equal(p.rtl, 0);
+	para_clear(&p);
+}
+
 static void test_font_runs(void **state)
 {
 	struct para_style st = style("en", 400);
@@ -333,6 +391,7 @@ int main(void)
 		cmocka_unit_test(test_email_breaks_at_safe_points),
 		cmocka_unit_test(test_arabic_shaped_and_reversed),
 		cmocka_unit_test(test_mixed_direction_order),
+		cmocka_unit_test(test_auto_direction),
 		cmocka_unit_test(test_font_runs),
 		cmocka_unit_test(test_hard_breaks_and_errors),
 	};
