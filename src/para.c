@@ -27,6 +27,9 @@
 #define FLAGGED_DEMERITS 3000.0
 #define FITNESS_DEMERITS 100.0
 #define MAX_JUSTIFY_RATIO 4.0  /* spaces stretched at most 1 + 4/2 = 3 times */
+#define LOOSE_RATIO   6.0      /* last resort: spaces stretched 4 times */
+#define LOOSE_DEMERITS 1e8     /* per unit of ratio beyond MAX_JUSTIFY_RATIO */
+#define RAGGED_DEMERITS 1e9    /* a line left ragged inside a justified one */
 
 /* ---- per-thread cache of ICU line-break iterators --------------------- */
 
@@ -113,6 +116,8 @@ struct item {
 	int fil;                /* glue: infinitely stretchable (end of paragraph) */
 	double penalty;
 	int flagged;            /* penalty: a hyphen is added when broken here */
+	int long_word;          /* glue or penalty before or inside a word wider
+	                         * than the line */
 };
 
 struct node {
@@ -404,7 +409,7 @@ static int add_word(struct ctx *c, int32_t a, int32_t b)
 {
 	unsigned char *cand;  /* 0 none, 1 hyphen, 2 safe, 3 char */
 	int32_t from = a;
-	int rc = -1;
+	int long_word, rc = -1;
 
 	if (b - a < 2)
 		return add_box(c, a, b);
@@ -418,10 +423,14 @@ static int add_word(struct ctx *c, int32_t a, int32_t b)
 		    !is_safe_break_char(c->u[i]))
 			cand[i - a] = 2;
 	}
-	if (width_of(c, a, b) > c->st->measure)
+	long_word = width_of(c, a, b) > c->st->measure;
+	if (long_word) {
+		if (c->n_items > 0 && c->items[c->n_items - 1].type != ITEM_BOX)
+			c->items[c->n_items - 1].long_word = 1;
 		for (int32_t i = a + 1; i < b; i++)
 			if (cand[i - a] == 0 && char_boundary(c, i))
 				cand[i - a] = 3;
+	}
 	for (int32_t i = a + 1; i < b; i++) {
 		if (cand[i - a] == 0)
 			continue;
@@ -434,6 +443,7 @@ static int add_word(struct ctx *c, int32_t a, int32_t b)
 			                 CHAR_PENALTY, 0);
 		if (rc)
 			goto cleanup;
+		c->items[c->n_items - 1].long_word = long_word;
 		rc = -1;
 		from = i;
 	}
@@ -562,8 +572,10 @@ static int line_start(const struct ctx *c, int b)
 	return i;
 }
 
-/* Adjustment ratio of a line from item s (its first) to a break at b. */
-static double line_ratio(const struct ctx *c, int s, int b, double *natural)
+/* Adjustment ratio of a line from item s (its first) to a break at b,
+ * with `extra` points of stretch added (the emergency pass). */
+static double line_ratio(const struct ctx *c, int s, int b, double extra,
+                         double *natural)
 {
 	const struct item *brk = &c->items[b];
 	double w = c->sw[b] - c->sw[s];
@@ -581,7 +593,7 @@ static double line_ratio(const struct ctx *c, int s, int b, double *natural)
 			return 0;
 		if (c->st->align != ALIGN_JUSTIFY)
 			y += 3 * c->st->size;  /* ragged lines: a virtual stretch */
-		y += c->emergency;
+		y += extra;
 		return y > 0 ? (m - w) / y : HUGE_RATIO;
 	}
 	if (w > m + 1e-9)
@@ -606,6 +618,36 @@ static double demerits_of(double ratio, const struct item *brk,
 		d += FLAGGED_DEMERITS;
 	*fitness = ratio < -0.5 ? 0 : ratio <= 0.5 ? 1 : ratio <= 1 ? 2 : 3;
 	return d;
+}
+
+/* Demerits of the line from item s to a break at b, whose ratio with the
+ * emergency stretch is r. The emergency stretch only makes lines
+ * feasible: they are judged by their real ratio. A line whose spaces
+ * must stretch beyond MAX_JUSTIFY_RATIO is very bad, and one beyond
+ * LOOSE_RATIO (emit_line leaves it ragged) worse still, so that the
+ * breaker only takes them when no other set of breaks fills the lines.
+ * Lines ending before or inside a word wider than the line, and lines
+ * holding only a piece of a name, address or URL, are judged with the
+ * emergency stretch: only breaks between characters could fill them. */
+static double line_demerits(const struct ctx *c, int s, int b, double r,
+                            const struct item *prev_brk, int *fitness)
+{
+	const struct item *brk = &c->items[b];
+	double real, natural, gap, d;
+
+	if (brk->long_word || c->st->align != ALIGN_JUSTIFY ||
+	    (brk->type == ITEM_PENALTY && brk->start > 0 &&
+	     c->protect[brk->start - 1] && c->sy[b] - c->sy[s] <= 0))
+		return demerits_of(r, brk, prev_brk, fitness);
+	real = line_ratio(c, s, b, 0, &natural);
+	if (real <= MAX_JUSTIFY_RATIO)
+		return demerits_of(real, brk, prev_brk, fitness);
+	d = demerits_of(MAX_JUSTIFY_RATIO, brk, prev_brk, fitness);
+	if (real <= LOOSE_RATIO)
+		return d + LOOSE_DEMERITS * (1 + real - MAX_JUSTIFY_RATIO);
+	/* ragged: the fewer such lines the better, then the fuller */
+	gap = fmax(c->st->measure - natural, 0) / c->st->measure;
+	return d + RAGGED_DEMERITS * (1 + 4 * gap);
 }
 
 /* Runs one pass with the largest allowed ratio `tol`. Returns the node
@@ -634,11 +676,11 @@ static int knuth_plass(struct ctx *c, double tol)
 			struct node *nd = &c->nodes[a];
 			int next = nd->next_active;
 			int s = line_start(c, nd->pos);
-			double r = line_ratio(c, s, b, NULL);
+			double r = line_ratio(c, s, b, c->emergency, NULL);
 			if (s <= b && r >= -1 && r <= tol) {
 				int fit;
 				const struct item *pb = nd->pos >= 0 ? &c->items[nd->pos] : NULL;
-				double d = demerits_of(r, brk, pb, &fit);
+				double d = line_demerits(c, s, b, r, pb, &fit);
 				if (abs(fit - nd->fitness) > 1)
 					d += FITNESS_DEMERITS;
 				d += nd->demerits;
@@ -714,7 +756,7 @@ static int first_fit(struct ctx *c)
 		for (int b = s; b < c->n_items; b++) {
 			if (!legal_break(c, b))
 				continue;
-			if (line_ratio(c, s, b, NULL) < -1)
+			if (line_ratio(c, s, b, 0, NULL) < -1)
 				break;
 			last = b;
 			if (c->items[b].type == ITEM_PENALTY &&
@@ -727,8 +769,9 @@ static int first_fit(struct ctx *c)
 			int fit;
 			const struct item *pb = c->nodes[cur].pos >= 0 ?
 				&c->items[c->nodes[cur].pos] : NULL;
-			double d = demerits_of(line_ratio(c, s, last, NULL),
-			                       &c->items[last], pb, &fit);
+			double d = line_demerits(c, s, last,
+			                         line_ratio(c, s, last, 0, NULL), pb,
+			                         &fit);
 			if (abs(fit - c->nodes[cur].fitness) > 1)
 				d += FITNESS_DEMERITS;
 			nd.pos = last;
@@ -898,7 +941,7 @@ static int emit_line(struct ctx *c, int s, int b, struct para_line *line)
 	if (c->st->align == ALIGN_JUSTIFY && !last) {
 		if (natural < m && y > 0)
 			ratio = (m - natural) / y;
-		if (ratio > MAX_JUSTIFY_RATIO)
+		if (ratio > LOOSE_RATIO)
 			ratio = 0;  /* too few spaces to fill: leave it ragged */
 		else if (natural > m && z > 0)
 			ratio = fmax((m - natural) / z, -1);
