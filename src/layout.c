@@ -482,6 +482,7 @@ static int fmt_block(struct lay *L, int k, struct fblock *fb)
 		                ALIGN_START, 0) ? -1 : 1;
 	case BLOCK_PARAGRAPH:
 		fb->space_after = 6;
+		fb->keep_with_next = b->keep_with_next;
 		return fmt_text(L, fb, b, b->text, face, BODY_SIZE, BODY_LEAD,
 		                ALIGN_JUSTIFY, 1) ? -1 : 1;
 	case BLOCK_ITEM:

@@ -325,6 +325,53 @@ static void test_heading_kept_with_next(void **state)
 	assert_true(moved > 0);
 }
 
+/* A paragraph marked keep_with_next (compose's bold offer label) is never
+ * the last thing on a page: it moves to the page of its text. */
+static void test_label_kept_with_next(void **state)
+{
+	int moved = 0;
+
+	(void)state;
+	for (int n = 8; n <= 16; n++) {
+		for (int lines = 0; lines < 2; lines++) {
+			struct doc d;
+			struct pages p;
+			struct block *b;
+			double ly, ty;
+			int lp, tp;
+			init_doc(&d, "lv");
+			fill(&d, n);
+			b = add(&d, BLOCK_PARAGRAPH, "Spēju stiprināšana", NULL);
+			b->bold = 1;
+			b->keep_with_next = 1;
+			/* a short text (moves whole) or a long one (may split) */
+			add(&d, BLOCK_PARAGRAPH, lines ? "Reģions rīkos apmācības "
+			    "pašvaldību enerģētikas speciālistiem katru gadu." :
+			    "Reģiona enerģētikas speciālisti palīdzēs novadu "
+			    "pašvaldībām sagatavot ilgtspējīgas enerģētikas un "
+			    "klimata rīcības plānus, organizēs apmācības, sniegs "
+			    "tehnisku un stratēģisku palīdzību, uzraudzīs plānu "
+			    "īstenošanu un regulāri ziņos par paveikto, lai "
+			    "sasniegtu Eiropas Savienības klimata mērķus līdz 2030. "
+			    "gadam un klimatneitralitāti līdz 2050. gadam.", NULL);
+			lay(&d, &p);
+			assert_inside_margins(&p);
+			lp = find_run(&p, "Spēju", &ly);
+			tp = find_run(&p, "Reģions", &ty);
+			if (tp < 0)
+				tp = find_run(&p, "Reģiona", &ty);
+			assert_true(lp >= 0 && tp >= 0);
+			assert_int_equal(lp, tp);
+			assert_true(ty < ly);
+			if (lp > 0 && lowest_body(&p, lp - 1) > MARGIN + 60)
+				moved++;   /* the label left room on the page before */
+			pages_clear(&p);
+			doc_clear(&d);
+		}
+	}
+	assert_true(moved > 0);
+}
+
 /* Baselines of runs of size `size`, distinct, top to bottom. */
 static int baselines(const struct page *pg, double size, double *ys, int cap)
 {
@@ -738,6 +785,7 @@ int main(void)
 		cmocka_unit_test(test_signature_moved_whole),
 		cmocka_unit_test(test_header_row_repeated),
 		cmocka_unit_test(test_heading_kept_with_next),
+		cmocka_unit_test(test_label_kept_with_next),
 		cmocka_unit_test(test_no_widows_or_orphans),
 		cmocka_unit_test(test_fields_and_items),
 		cmocka_unit_test(test_rtl_document),
