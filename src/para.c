@@ -30,6 +30,9 @@
 #define LOOSE_RATIO   6.0      /* last resort: spaces stretched 4 times */
 #define LOOSE_DEMERITS 1e8     /* per unit of ratio beyond MAX_JUSTIFY_RATIO */
 #define RAGGED_DEMERITS 1e9    /* a line left ragged inside a justified one */
+#define FINAL_HYPHEN_DEMERITS 5000.0  /* a hyphen before the last line */
+#define SHORT_TAIL    0.15     /* ... which is shorter than this of the measure */
+#define SHORT_TAIL_DEMERITS 1e7
 
 /* ---- per-thread cache of ICU line-break iterators --------------------- */
 
@@ -629,7 +632,7 @@ static double demerits_of(double ratio, const struct item *brk,
  * Lines ending before or inside a word wider than the line, and lines
  * holding only a piece of a name, address or URL, are judged with the
  * emergency stretch: only breaks between characters could fill them. */
-static double line_demerits(const struct ctx *c, int s, int b, double r,
+static double fill_demerits(const struct ctx *c, int s, int b, double r,
                             const struct item *prev_brk, int *fitness)
 {
 	const struct item *brk = &c->items[b];
@@ -648,6 +651,28 @@ static double line_demerits(const struct ctx *c, int s, int b, double r,
 	/* ragged: the fewer such lines the better, then the fuller */
 	gap = fmax(c->st->measure - natural, 0) / c->st->measure;
 	return d + RAGGED_DEMERITS * (1 + 4 * gap);
+}
+
+/* Demerits of a line (fill_demerits), plus TeX's \finalhyphendemerits
+ * when the line before the last of a paragraph (or of a hard line) ends
+ * with a hyphen, and much more when the last line is then only a short
+ * tail of the hyphenated word ("jiem"). */
+static double line_demerits(const struct ctx *c, int s, int b, double r,
+                            const struct item *prev_brk, int *fitness)
+{
+	const struct item *brk = &c->items[b];
+	double d = fill_demerits(c, s, b, r, prev_brk, fitness);
+	double natural;
+
+	if (brk->type == ITEM_PENALTY && brk->penalty <= -INF_PENALTY &&
+	    prev_brk != NULL && prev_brk->type == ITEM_PENALTY &&
+	    prev_brk->flagged) {
+		d += FINAL_HYPHEN_DEMERITS;
+		line_ratio(c, s, b, 0, &natural);
+		if (natural < SHORT_TAIL * c->st->measure)
+			d += SHORT_TAIL_DEMERITS;
+	}
+	return d;
 }
 
 /* Runs one pass with the largest allowed ratio `tol`. Returns the node
@@ -1121,12 +1146,28 @@ int para_set(const struct fontset *fs, const struct para_style *st,
 		last = first_fit(&c);
 		out->pass = 1;
 	} else {
-		for (int pass = 0; pass < 3 && last < 0; pass++) {
+		int pass;
+		for (pass = 0; pass < 3 && last < 0; pass++) {
 			c.emergency = pass == 2 ? st->measure / 2 : 0;
 			last = knuth_plass(&c, tolerance[pass]);
 			if (last == -2)
 				goto cleanup;
 			out->pass = pass + 1;
+		}
+		/* A short tail after a hyphen: a looser pass may avoid it. */
+		if (last >= 0 && pass < 3 && c.nodes[last].demerits >=
+		    SHORT_TAIL_DEMERITS) {
+			double best = c.nodes[last].demerits;
+			c.emergency = pass == 2 ? st->measure / 2 : 0;
+			last = knuth_plass(&c, tolerance[pass]);
+			if (last >= 0 && c.nodes[last].demerits < best) {
+				out->pass = pass + 1;
+			} else if (last != -2) {
+				c.emergency = pass == 3 ? st->measure / 2 : 0;
+				last = knuth_plass(&c, tolerance[pass - 1]);
+			}
+			if (last == -2)
+				goto cleanup;
 		}
 	}
 	if (last < 0) {

@@ -415,6 +415,37 @@ static void test_no_ragged_lines(void **state)
 	para_clear(&p);
 }
 
+/* The last line is not just the tail of a hyphenated word (shorter than
+ * 15 % of the measure) when a set of breaks within the normal stretch
+ * avoids it (TeX's \finalhyphendemerits, made stronger). */
+static void test_no_short_hyphenated_tail(void **state)
+{
+	const char *texts[] = {
+		"Оценка от научни и технически експерти на разработените "
+		"инструменти и методологии",
+		"Привличане на повече участници за основните събития, свързани "
+		"със Споразумението",
+	};
+
+	(void)state;
+	for (int t = 0; t < 2; t++) {
+		struct para_style st = style("bg", 463.9);
+		struct para p;
+		const struct para_line *pen, *last;
+		const char *end;
+		set(&st, texts[t], NULL, 0, &p);
+		assert_inside(&p, 463.9);
+		assert_justified(&p, 463.9);
+		assert_true(p.n_lines >= 2);
+		pen = &p.lines[p.n_lines - 2];
+		last = &p.lines[p.n_lines - 1];
+		end = pen->pieces[pen->n_pieces - 1].text;
+		if (end[strlen(end) - 1] == '-')
+			assert_true(last->right - last->left >= 0.15 * 463.9);
+		para_clear(&p);
+	}
+}
+
 static void test_font_runs(void **state)
 {
 	struct para_style st = style("en", 400);
@@ -464,6 +495,7 @@ int main(void)
 		cmocka_unit_test(test_mixed_direction_order),
 		cmocka_unit_test(test_auto_direction),
 		cmocka_unit_test(test_no_ragged_lines),
+		cmocka_unit_test(test_no_short_hyphenated_tail),
 		cmocka_unit_test(test_font_runs),
 		cmocka_unit_test(test_hard_breaks_and_errors),
 	};
