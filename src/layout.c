@@ -58,6 +58,7 @@ struct row {
 	double height;
 	int first_op, n_ops;
 	int break_after;            /* a page may end after this row */
+	int hyphen;                 /* its text ends with a hyphenated word */
 };
 
 /* A block set and ready to be placed. */
@@ -128,6 +129,7 @@ static struct row *add_row(struct fblock *fb, double height, struct err *e)
 	r->first_op = fb->n_ops;
 	r->n_ops = 0;
 	r->break_after = 0;
+	r->hyphen = 0;
 	return r;
 }
 
@@ -213,8 +215,11 @@ static int fmt_text(struct lay *L, struct fblock *fb, const struct block *b,
 	if (set_para(L, text, b, face, size, TEXT_W, align, hyphenate, &p))
 		return -1;
 	for (int i = 0; i < p.n_lines; i++) {
-		if (add_row(fb, lead, L->e) == NULL ||
-		    put_line(fb, &p.lines[i], MARGIN, baseline(lead, size), size,
+		struct row *r = add_row(fb, lead, L->e);
+		if (r == NULL)
+			goto cleanup;
+		r->hyphen = p.lines[i].hyphen;
+		if (put_line(fb, &p.lines[i], MARGIN, baseline(lead, size), size,
 		             L->e))
 			goto cleanup;
 		end_row(fb);
@@ -259,8 +264,10 @@ static int fmt_item(struct lay *L, struct fblock *fb, const struct block *b)
 		goto cleanup;
 	for (int i = 0; i < text.n_lines || i < label.n_lines; i++) {
 		double y = baseline(BODY_LEAD, BODY_SIZE);
-		if (add_row(fb, BODY_LEAD, L->e) == NULL)
+		struct row *r = add_row(fb, BODY_LEAD, L->e);
+		if (r == NULL)
 			goto cleanup;
+		r->hyphen = i < text.n_lines && text.lines[i].hyphen;
 		if (i < text.n_lines &&
 		    put_line(fb, &text.lines[i], col_x(L, MARGIN + indent,
 		             TEXT_W - indent), y, BODY_SIZE, L->e))
@@ -633,6 +640,15 @@ static int place(struct lay *L, const struct fblock *fbs, int n, int k,
 		} else {
 			for (int k = i + fit; k > i; k--)
 				if (fb->rows[k - 1].break_after) {
+					j = k;
+					break;
+				}
+			/* no hyphenated word across pages when one of the two
+			 * lines before may end the page instead */
+			for (int k = j - 1; j > 0 && fb->rows[j - 1].hyphen &&
+			     k >= j - 2 && k > i; k--)
+				if (fb->rows[k - 1].break_after &&
+				    !fb->rows[k - 1].hyphen) {
 					j = k;
 					break;
 				}

@@ -1055,9 +1055,11 @@ static int emit(struct ctx *c, int last, struct para *out)
 		const struct item *brk = &c->items[breaks[k]];
 		if (emit_line(c, s, breaks[k], &out->lines[out->n_lines]))
 			goto cleanup;
-		out->n_lines++;
-		if (brk->type == ITEM_PENALTY && brk->flagged && brk->width > 0)
+		if (brk->type == ITEM_PENALTY && brk->flagged && brk->width > 0) {
+			out->lines[out->n_lines].hyphen = 1;
 			out->hyphens++;
+		}
+		out->n_lines++;
 	}
 	rc = 0;
 cleanup:

@@ -43,6 +43,7 @@ struct para_line {
 	int n_pieces;
 	double left, right;   /* extent of the ink: 0 <= left, right <= measure */
 	double ratio;         /* adjustment ratio of its spaces */
+	int hyphen;           /* 1: it ends with an added hyphen */
 };
 
 struct para {

@@ -1,7 +1,6 @@
 """Typesetting of the sample documents (tests/data/samples) as a reader sees
 it: a bold offer label ("Capacity building") is never the last line of a
-page with its text on the next; no body page ends with a hyphenated word
-where the layout could avoid it. Read with pdftotext, page by page."""
+page with its text on the next. Read with pdftotext, page by page."""
 import glob
 import os
 import re

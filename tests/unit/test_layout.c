@@ -372,6 +372,105 @@ static void test_label_kept_with_next(void **state)
 	assert_true(moved > 0);
 }
 
+static int baselines(const struct page *pg, double size, double *ys, int cap);
+
+/* 1 when the body line at baseline y of page pg ends with a hyphen. */
+static int line_ends_with_hyphen(const struct page *pg, double y)
+{
+	double right = -1;
+	const char *last = NULL;
+
+	for (int k = 0; k < pg->n_runs; k++) {
+		const struct run *r = &pg->runs[k];
+		if (fabs(r->y - y) < 0.01 && fabs(r->size - 10.5) < 1e-6 &&
+		    r->x > right) {
+			right = r->x;
+			last = r->text;
+		}
+	}
+	return last != NULL && last[strlen(last) - 1] == '-';
+}
+
+/* 1 when page i ends with a hyphenated line although one of the two lines
+ * before it could have ended the page: it does not end with a hyphen and
+ * leaves at least two lines of the paragraph on the page. The lines of
+ * the paragraph are the last baselines 14 pt apart. `*hyphen` is set when
+ * the page ends with a hyphen at all. */
+static int avoidable_hyphen_end(const struct pages *p, int i, int *hyphen)
+{
+	double ys[128];
+	int n = baselines(&p->pages[i], 10.5, ys, 128), m = 1;
+	int hy[3];
+
+	*hyphen = 0;
+	if (n == 0 || !line_ends_with_hyphen(&p->pages[i], ys[n - 1]))
+		return 0;
+	*hyphen = 1;
+	while (m < n && fabs(ys[n - m - 1] - ys[n - m] - 14) < 0.01)
+		m++;
+	for (int k = 0; k < 3 && k < m; k++)
+		hy[k] = line_ends_with_hyphen(&p->pages[i], ys[n - 1 - k]);
+	return (m >= 3 && !hy[1]) || (m >= 4 && !hy[2]);
+}
+
+/* A page does not end with a hyphenated word when the paragraph may end
+ * the page one line earlier (two lines still on each side). */
+static void test_no_hyphen_at_page_end(void **state)
+{
+	const char *long_text =
+		"Reģiona enerģētikas speciālisti palīdzēs novadu pašvaldībām "
+		"sagatavot ilgtspējīgas enerģētikas un klimata rīcības plānus, "
+		"organizēs apmācības, sniegs tehnisku un stratēģisku palīdzību, "
+		"uzraudzīs plānu īstenošanu un regulāri ziņos par paveikto, lai "
+		"sasniegtu Eiropas Savienības klimata mērķus līdz 2030. gadam un "
+		"klimatneitralitāti līdz 2050. gadam, iesaistot iedzīvotājus, "
+		"uzņēmējus un pētniekus. Pašvaldību darbinieki piedalīsies "
+		"semināros, kuros apgūs energoauditu metodiku, datu apkopošanu "
+		"un finansējuma piesaistīšanas iespējas, kā arī dalīsies pieredzē.";
+	const char *long_en =
+		"The regional energy specialists will help the municipalities to "
+		"prepare sustainable energy and climate action plans, organise "
+		"training, provide technical and strategic assistance, monitor the "
+		"implementation of the plans and report regularly on progress, so "
+		"as to reach the climate targets of the European Union for 2030 "
+		"and climate neutrality by 2050, involving residents, businesses "
+		"and researchers in the development of every local measure. "
+		"The specialists will also train municipal officials in energy "
+		"auditing, data collection and the preparation of applications "
+		"for funding, and they will organise exchanges of experience "
+		"between the municipalities of the region and their partners in "
+		"other Member States, publishing the results of each exchange.";
+	int hyphen_ends = 0, avoidable = 0, pages_seen = 0;
+
+	(void)state;
+	for (int n = 0; n < 40; n++) {
+		struct doc d;
+		struct pages p;
+		struct block *b;
+		init_doc(&d, "lv");
+		add(&d, BLOCK_TITLE, "Pievienošanās līgums", NULL);
+		b = add(&d, BLOCK_SPACE, NULL, NULL);
+		b->space = 1 + n * 3.1;   /* moves every page break a little */
+		fill(&d, 6);
+		for (int i = 0; i < 4; i++)
+			add(&d, BLOCK_PARAGRAPH, i % 2 ? long_text : long_en, NULL);
+		lay(&d, &p);
+		assert_inside_margins(&p);
+		for (int i = 0; i + 1 < p.n_pages; i++) {
+			int hyphen;
+			pages_seen++;
+			avoidable += avoidable_hyphen_end(&p, i, &hyphen);
+			hyphen_ends += hyphen;
+		}
+		pages_clear(&p);
+		doc_clear(&d);
+	}
+	printf("pages ending with a hyphen: %d of %d, avoidable: %d\n",
+	       hyphen_ends, pages_seen, avoidable);
+	assert_true(pages_seen > 20);
+	assert_int_equal(avoidable, 0);
+}
+
 /* Baselines of runs of size `size`, distinct, top to bottom. */
 static int baselines(const struct page *pg, double size, double *ys, int cap)
 {
@@ -786,6 +885,7 @@ int main(void)
 		cmocka_unit_test(test_header_row_repeated),
 		cmocka_unit_test(test_heading_kept_with_next),
 		cmocka_unit_test(test_label_kept_with_next),
+		cmocka_unit_test(test_no_hyphen_at_page_end),
 		cmocka_unit_test(test_no_widows_or_orphans),
 		cmocka_unit_test(test_fields_and_items),
 		cmocka_unit_test(test_rtl_document),
