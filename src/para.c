@@ -1129,12 +1129,44 @@ cleanup:
 	return rc;
 }
 
+/* Knuth–Plass in passes of growing tolerance until one finds breaks; when
+ * the best of them leaves a short tail after a hyphen, the next pass is
+ * tried too and kept if better. Returns the best last node and sets *pass
+ * (1-3), or -1 / -2 as knuth_plass. */
+static int total_fit(struct ctx *c, int *pass_out)
+{
+	static const double tolerance[] = { 1.5, 3, HUGE_RATIO * 2 };
+	int last = -1, pass;
+
+	for (pass = 0; pass < 3 && last < 0; pass++) {
+		c->emergency = pass == 2 ? c->st->measure / 2 : 0;
+		last = knuth_plass(c, tolerance[pass]);
+		if (last == -2)
+			return -2;
+		*pass_out = pass + 1;
+	}
+	if (last >= 0 && pass < 3 && c->nodes[last].demerits >=
+	    SHORT_TAIL_DEMERITS) {
+		double best = c->nodes[last].demerits;
+		c->emergency = pass == 2 ? c->st->measure / 2 : 0;
+		last = knuth_plass(c, tolerance[pass]);
+		if (last >= 0 && c->nodes[last].demerits < best) {
+			*pass_out = pass + 1;
+		} else if (last != -2) {
+			/* not better: set the nodes of the earlier pass again
+			 * (it was pass 1 or 2, without emergency stretch) */
+			c->emergency = 0;
+			last = knuth_plass(c, tolerance[pass - 1]);
+		}
+	}
+	return last;
+}
+
 int para_set(const struct fontset *fs, const struct para_style *st,
              const char *text, const struct span *nohyph, int n_nohyph,
              struct para *out, struct err *e)
 {
 	struct ctx c = { .fs = fs, .st = st, .e = e };
-	static const double tolerance[] = { 1.5, 3, HUGE_RATIO * 2 };
 	int last = -1, rc = -1;
 
 	memset(out, 0, sizeof *out);
@@ -1148,29 +1180,9 @@ int para_set(const struct fontset *fs, const struct para_style *st,
 		last = first_fit(&c);
 		out->pass = 1;
 	} else {
-		int pass;
-		for (pass = 0; pass < 3 && last < 0; pass++) {
-			c.emergency = pass == 2 ? st->measure / 2 : 0;
-			last = knuth_plass(&c, tolerance[pass]);
-			if (last == -2)
-				goto cleanup;
-			out->pass = pass + 1;
-		}
-		/* A short tail after a hyphen: a looser pass may avoid it. */
-		if (last >= 0 && pass < 3 && c.nodes[last].demerits >=
-		    SHORT_TAIL_DEMERITS) {
-			double best = c.nodes[last].demerits;
-			c.emergency = pass == 2 ? st->measure / 2 : 0;
-			last = knuth_plass(&c, tolerance[pass]);
-			if (last >= 0 && c.nodes[last].demerits < best) {
-				out->pass = pass + 1;
-			} else if (last != -2) {
-				c.emergency = pass == 3 ? st->measure / 2 : 0;
-				last = knuth_plass(&c, tolerance[pass - 1]);
-			}
-			if (last == -2)
-				goto cleanup;
-		}
+		last = total_fit(&c, &out->pass);
+		if (last == -2)
+			goto cleanup;
 	}
 	if (last < 0) {
 		err_set(e, "a character is wider than the line (%.1f pt)",
