@@ -70,6 +70,8 @@ struct fblock {
 	double space_before, space_after;
 	int keep_with_next;
 	int table_row, header;
+	int block;                  /* index of its (first) block in the doc */
+	int pass;                   /* breaker pass of its text (para.pass) */
 };
 
 struct lay {
@@ -82,6 +84,8 @@ struct lay {
 	double y;                   /* from the top of the body, downwards */
 	double body_h;
 	UNumberFormat *nf;          /* page numbers in the language's digits */
+	int no_hyphen_line;         /* set_para: line of the body text that may
+	                             * not end with a hyphen; 0: none */
 };
 
 static void fblock_clear(struct fblock *fb)
@@ -183,6 +187,8 @@ static int set_para(struct lay *L, const char *text, const struct block *b,
 	st.auto_dir = b != NULL && text == b->text &&
 	              (b->kind == BLOCK_PARAGRAPH || b->kind == BLOCK_ITEM ||
 	               b->kind == BLOCK_FIELD);
+	if (b != NULL && text == b->text)
+		st.no_hyphen_line = L->no_hyphen_line;
 
 	return para_set(L->fs, &st, text ? text : "", b ? b->nohyph : NULL,
 	                b ? b->n_nohyph : 0, out, L->e);
@@ -214,6 +220,7 @@ static int fmt_text(struct lay *L, struct fblock *fb, const struct block *b,
 
 	if (set_para(L, text, b, face, size, TEXT_W, align, hyphenate, &p))
 		return -1;
+	fb->pass = p.pass;
 	for (int i = 0; i < p.n_lines; i++) {
 		struct row *r = add_row(fb, lead, L->e);
 		if (r == NULL)
@@ -262,6 +269,7 @@ static int fmt_item(struct lay *L, struct fblock *fb, const struct block *b)
 	    set_para(L, b->label ? b->label : "", NULL, face, BODY_SIZE,
 	             indent - 4, ALIGN_START, 0, &label))
 		goto cleanup;
+	fb->pass = text.pass;
 	for (int i = 0; i < text.n_lines || i < label.n_lines; i++) {
 		double y = baseline(BODY_LEAD, BODY_SIZE);
 		struct row *r = add_row(fb, BODY_LEAD, L->e);
@@ -609,11 +617,40 @@ static double kept_height(const struct fblock *fbs, int n, int k)
 /* Places fbs[k] on the pages, splitting it only where break_after allows
  * (unless a part does not fit on an empty page); `header` is the table
  * header to repeat at the top of a new page, or NULL. */
-static int place(struct lay *L, const struct fblock *fbs, int n, int k,
+/* Sets the paragraph or list item of fb again so that its line `line`
+ * (1-based) does not end with a hyphen. Returns 1 when fb was replaced by
+ * such a setting, 0 when there is none without the breaker's emergency
+ * pass (spaces stretched at most 2.5 times; fb unchanged), -1 on error. */
+static int reset_without_hyphen(struct lay *L, struct fblock *fb, int line)
+{
+	const struct block *b = &L->d->blocks[fb->block];
+	struct fblock nf = { 0 };
+	int used;
+
+	if (b->kind != BLOCK_PARAGRAPH && b->kind != BLOCK_ITEM)
+		return 0;
+	L->no_hyphen_line = line;
+	used = fmt_block(L, fb->block, &nf);
+	L->no_hyphen_line = 0;
+	if (used < 0) {
+		fblock_clear(&nf);
+		return -1;
+	}
+	if (nf.n_rows < line || nf.rows[line - 1].hyphen || nf.pass > 2) {
+		fblock_clear(&nf);
+		return 0;
+	}
+	nf.block = fb->block;
+	fblock_clear(fb);
+	*fb = nf;
+	return 1;
+}
+
+static int place(struct lay *L, struct fblock *fbs, int n, int k,
                  const struct fblock *header)
 {
-	const struct fblock *fb = &fbs[k];
-	int i = 0;
+	struct fblock *fb = &fbs[k];
+	int i = 0, reset = 0;
 
 	if (fb->n_rows == 0) {
 		if (L->y > 0)
@@ -652,6 +689,16 @@ static int place(struct lay *L, const struct fblock *fbs, int n, int k,
 					j = k;
 					break;
 				}
+			/* else, when the block starts on this page, set it again
+			 * with no hyphen on that line (once) */
+			if (i == 0 && j > 0 && fb->rows[j - 1].hyphen && !reset) {
+				int rc = reset_without_hyphen(L, fb, j);
+				if (rc < 0)
+					return -1;
+				reset = 1;
+				if (rc > 0)
+					continue;
+			}
 			if (j < 0 && L->y > 0) {
 				if (new_page(L))
 					return -1;
@@ -888,6 +935,7 @@ int layout_doc(const struct doc *d, const struct fontset *fs,
 		int used = fmt_block(&L, k, &fbs[n]);
 		if (used < 0)
 			goto cleanup;
+		fbs[n].block = k;
 		k += used;
 	}
 	if (new_page(&L))

@@ -702,7 +702,9 @@ static int knuth_plass(struct ctx *c, double tol)
 			int next = nd->next_active;
 			int s = line_start(c, nd->pos);
 			double r = line_ratio(c, s, b, c->emergency, NULL);
-			if (s <= b && r >= -1 && r <= tol) {
+			if (s <= b && r >= -1 && r <= tol &&
+			    !(brk->flagged && brk->width > 0 &&
+			      nd->line + 1 == c->st->no_hyphen_line)) {
 				int fit;
 				const struct item *pb = nd->pos >= 0 ? &c->items[nd->pos] : NULL;
 				double d = line_demerits(c, s, b, r, pb, &fit);

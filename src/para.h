@@ -25,6 +25,8 @@ struct para_style {
 	int hyphenate;        /* 1: break words at hyphenation points */
 	int greedy;           /* 1: first-fit instead of total-fit (tests) */
 	const char *lang;     /* BCP 47: hyphenation, line breaking, direction */
+	int no_hyphen_line;   /* 1-based line that must not end with a hyphen
+	                       * (the last line of a page); 0: none */
 	int auto_dir;         /* 1: base direction from the text's first strong
 	                       * character (UBA P2/P3), the language's when it
 	                       * has none; 0: always the language's */

@@ -1,6 +1,9 @@
 """Typesetting of the sample documents (tests/data/samples) as a reader sees
 it: a bold offer label ("Capacity building") is never the last line of a
-page with its text on the next. Read with pdftotext, page by page."""
+page with its text on the next, and no page ends with a hyphenated word
+(which the layout avoids where one of the two lines before, or a setting
+of the paragraph without that hyphen, may end the page: in the samples it
+always can). Read with pdftotext, page by page."""
 import glob
 import os
 import re
@@ -68,6 +71,20 @@ class SampleLayout(unittest.TestCase):
                                      "%r" % (os.path.basename(pdf), n + 1,
                                              lines[-1]))
         self.assertGreater(seen, 10)
+
+    def test_no_hyphen_at_page_end(self):
+        ends = 0
+        for pdf in self.pdfs:
+            body = pages(pdf)
+            for n, lines in enumerate(body[:-1]):
+                if not lines:
+                    continue
+                ends += 1
+                self.assertFalse(lines[-1].endswith("-"),
+                                 "%s: page %d ends with %r" % (
+                                     os.path.basename(pdf), n + 1,
+                                     lines[-1][-40:]))
+        self.assertGreater(ends, 40)
 
 
 if __name__ == "__main__":

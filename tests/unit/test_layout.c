@@ -154,6 +154,17 @@ static void test_footer_on_every_page(void **state)
 }
 
 /* Fills the first page to within a few lines of its end. */
+static const char *commitment_long =
+	"Reģiona enerģētikas speciālisti palīdzēs novadu pašvaldībām "
+	"sagatavot ilgtspējīgas enerģētikas un klimata rīcības plānus, "
+	"organizēs apmācības, sniegs tehnisku un stratēģisku palīdzību, "
+	"uzraudzīs plānu īstenošanu un regulāri ziņos par paveikto, lai "
+	"sasniegtu Eiropas Savienības klimata mērķus līdz 2030. gadam un "
+	"klimatneitralitāti līdz 2050. gadam, iesaistot iedzīvotājus, "
+	"uzņēmējus un pētniekus. Pašvaldību darbinieki piedalīsies "
+	"semināros, kuros apgūs energoauditu metodiku, datu apkopošanu "
+	"un finansējuma piesaistīšanas iespējas, kā arī dalīsies pieredzē.";
+
 static void fill(struct doc *d, int paragraphs)
 {
 	for (int i = 0; i < paragraphs; i++)
@@ -469,6 +480,41 @@ static void test_no_hyphen_at_page_end(void **state)
 	       hyphen_ends, pages_seen, avoidable);
 	assert_true(pages_seen > 20);
 	assert_int_equal(avoidable, 0);
+}
+
+/* When a paragraph that starts on a page is split after a hyphenated line
+ * and no earlier line may end the page, the paragraph is set again with
+ * no hyphen on that line. */
+static void test_paragraph_reset_at_page_end(void **state)
+{
+	int hyphen_ends = 0, splits = 0;
+
+	(void)state;
+	for (int n = 0; n < 40; n++) {
+		struct doc d;
+		struct pages p;
+		struct block *b;
+		double ys[128];
+		init_doc(&d, "lv");
+		add(&d, BLOCK_TITLE, "Pievienošanās līgums", NULL);
+		b = add(&d, BLOCK_SPACE, NULL, NULL);
+		b->space = 520 + n * 4.1;
+		for (int i = 0; i < 2; i++)
+			add(&d, BLOCK_PARAGRAPH, commitment_long, NULL);
+		lay(&d, &p);
+		assert_inside_margins(&p);
+		if (p.n_pages > 1 && baselines(&p.pages[0], 10.5, ys, 128) > 0) {
+			splits++;
+			hyphen_ends += line_ends_with_hyphen(&p.pages[0],
+			    ys[baselines(&p.pages[0], 10.5, ys, 128) - 1]);
+		}
+		pages_clear(&p);
+		doc_clear(&d);
+	}
+	printf("first pages ending with a hyphen: %d of %d\n", hyphen_ends,
+	       splits);
+	assert_true(splits > 20);
+	assert_int_equal(hyphen_ends, 0);
 }
 
 /* Baselines of runs of size `size`, distinct, top to bottom. */
@@ -886,6 +932,7 @@ int main(void)
 		cmocka_unit_test(test_heading_kept_with_next),
 		cmocka_unit_test(test_label_kept_with_next),
 		cmocka_unit_test(test_no_hyphen_at_page_end),
+		cmocka_unit_test(test_paragraph_reset_at_page_end),
 		cmocka_unit_test(test_no_widows_or_orphans),
 		cmocka_unit_test(test_fields_and_items),
 		cmocka_unit_test(test_rtl_document),
