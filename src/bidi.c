@@ -29,6 +29,39 @@ int bidi_lang_rtl(const char *lang)
 	return 0;
 }
 
+int bidi_first_strong(const UChar *s, int32_t n)
+{
+	int depth = 0;  /* isolates open */
+
+	for (int32_t i = 0; i < n;) {
+		UChar32 c;
+		U16_NEXT(s, i, n, c);
+		switch (u_charDirection(c)) {
+		case U_LEFT_TO_RIGHT_ISOLATE:
+		case U_RIGHT_TO_LEFT_ISOLATE:
+		case U_FIRST_STRONG_ISOLATE:
+			depth++;
+			break;
+		case U_POP_DIRECTIONAL_ISOLATE:
+			if (depth > 0)
+				depth--;
+			break;
+		case U_LEFT_TO_RIGHT:
+			if (depth == 0)
+				return 0;
+			break;
+		case U_RIGHT_TO_LEFT:
+		case U_RIGHT_TO_LEFT_ARABIC:
+			if (depth == 0)
+				return 1;
+			break;
+		default:
+			break;
+		}
+	}
+	return -1;
+}
+
 int bidi_has_rtl(const UChar *s, int32_t n)
 {
 	for (int32_t i = 0; i < n;) {

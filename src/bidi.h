@@ -14,6 +14,12 @@
  * fa, ur, ps, yi, dv, ckb, sd, ug), else 0. */
 int bidi_lang_rtl(const char *lang);
 
+/* Base direction of a paragraph by rules P2 and P3 of the Unicode Bidi
+ * Algorithm: 0 when its first strong character (skipping text between an
+ * isolate initiator and its matching PDI) is left-to-right, 1 when it is
+ * right-to-left (R or AL), -1 when it has none. */
+int bidi_first_strong(const UChar *s, int32_t n);
+
 /* 1 when the text has a right-to-left or Arabic character or a bidi
  * control, i.e. when levels or shaping may differ from plain LTR. */
 int bidi_has_rtl(const UChar *s, int32_t n);

@@ -643,6 +643,7 @@ static int add_offers(struct ctx *x, struct doc *d, const struct form_block *fb)
 		if ((b = add(x, d, BLOCK_PARAGRAPH)) == NULL)
 			return -1;
 		b->bold = 1;
+		b->keep_with_next = 1;   /* never stranded below its text */
 		if ((b->text = strdup(label)) == NULL)
 			return err_set(x->e, "out of memory");
 		if (add_offer_paragraphs(x, d, r->offers[i].text) != 0)

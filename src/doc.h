@@ -41,6 +41,9 @@ struct block {
 	struct span *nohyph;        /* ranges of text; may be NULL */
 	int n_nohyph;
 	int bold;                   /* PARAGRAPH/ITEM/FIELD text in bold */
+	int keep_with_next;         /* PARAGRAPH: kept on the page of the first
+	                             * lines of the next block, like a heading
+	                             * (a bold label over its text) */
 	char **cells;               /* TABLE_ROW */
 	int n_cells;
 	const double *col_widths;   /* TABLE_ROW: fractions of the text width */

@@ -58,6 +58,7 @@ struct row {
 	double height;
 	int first_op, n_ops;
 	int break_after;            /* a page may end after this row */
+	int hyphen;                 /* its text ends with a hyphenated word */
 };
 
 /* A block set and ready to be placed. */
@@ -69,6 +70,8 @@ struct fblock {
 	double space_before, space_after;
 	int keep_with_next;
 	int table_row, header;
+	int block;                  /* index of its (first) block in the doc */
+	int pass;                   /* breaker pass of its text (para.pass) */
 };
 
 struct lay {
@@ -81,6 +84,8 @@ struct lay {
 	double y;                   /* from the top of the body, downwards */
 	double body_h;
 	UNumberFormat *nf;          /* page numbers in the language's digits */
+	int no_hyphen_line;         /* set_para: line of the body text that may
+	                             * not end with a hyphen; 0: none */
 };
 
 static void fblock_clear(struct fblock *fb)
@@ -128,6 +133,7 @@ static struct row *add_row(struct fblock *fb, double height, struct err *e)
 	r->first_op = fb->n_ops;
 	r->n_ops = 0;
 	r->break_after = 0;
+	r->hyphen = 0;
 	return r;
 }
 
@@ -176,6 +182,14 @@ static int set_para(struct lay *L, const char *text, const struct block *b,
 		.hyphenate = hyphenate, .lang = L->d->lang ? L->d->lang : "en",
 	};
 
+	/* free text (paragraphs, list items, detail values) takes the
+	 * direction of its first strong character */
+	st.auto_dir = b != NULL && text == b->text &&
+	              (b->kind == BLOCK_PARAGRAPH || b->kind == BLOCK_ITEM ||
+	               b->kind == BLOCK_FIELD);
+	if (b != NULL && text == b->text)
+		st.no_hyphen_line = L->no_hyphen_line;
+
 	return para_set(L->fs, &st, text ? text : "", b ? b->nohyph : NULL,
 	                b ? b->n_nohyph : 0, out, L->e);
 }
@@ -206,9 +220,13 @@ static int fmt_text(struct lay *L, struct fblock *fb, const struct block *b,
 
 	if (set_para(L, text, b, face, size, TEXT_W, align, hyphenate, &p))
 		return -1;
+	fb->pass = p.pass;
 	for (int i = 0; i < p.n_lines; i++) {
-		if (add_row(fb, lead, L->e) == NULL ||
-		    put_line(fb, &p.lines[i], MARGIN, baseline(lead, size), size,
+		struct row *r = add_row(fb, lead, L->e);
+		if (r == NULL)
+			goto cleanup;
+		r->hyphen = p.lines[i].hyphen;
+		if (put_line(fb, &p.lines[i], MARGIN, baseline(lead, size), size,
 		             L->e))
 			goto cleanup;
 		end_row(fb);
@@ -251,10 +269,13 @@ static int fmt_item(struct lay *L, struct fblock *fb, const struct block *b)
 	    set_para(L, b->label ? b->label : "", NULL, face, BODY_SIZE,
 	             indent - 4, ALIGN_START, 0, &label))
 		goto cleanup;
+	fb->pass = text.pass;
 	for (int i = 0; i < text.n_lines || i < label.n_lines; i++) {
 		double y = baseline(BODY_LEAD, BODY_SIZE);
-		if (add_row(fb, BODY_LEAD, L->e) == NULL)
+		struct row *r = add_row(fb, BODY_LEAD, L->e);
+		if (r == NULL)
 			goto cleanup;
+		r->hyphen = i < text.n_lines && text.lines[i].hyphen;
 		if (i < text.n_lines &&
 		    put_line(fb, &text.lines[i], col_x(L, MARGIN + indent,
 		             TEXT_W - indent), y, BODY_SIZE, L->e))
@@ -476,6 +497,7 @@ static int fmt_block(struct lay *L, int k, struct fblock *fb)
 		                ALIGN_START, 0) ? -1 : 1;
 	case BLOCK_PARAGRAPH:
 		fb->space_after = 6;
+		fb->keep_with_next = b->keep_with_next;
 		return fmt_text(L, fb, b, b->text, face, BODY_SIZE, BODY_LEAD,
 		                ALIGN_JUSTIFY, 1) ? -1 : 1;
 	case BLOCK_ITEM:
@@ -595,11 +617,40 @@ static double kept_height(const struct fblock *fbs, int n, int k)
 /* Places fbs[k] on the pages, splitting it only where break_after allows
  * (unless a part does not fit on an empty page); `header` is the table
  * header to repeat at the top of a new page, or NULL. */
-static int place(struct lay *L, const struct fblock *fbs, int n, int k,
+/* Sets the paragraph or list item of fb again so that its line `line`
+ * (1-based) does not end with a hyphen. Returns 1 when fb was replaced by
+ * such a setting, 0 when there is none without the breaker's emergency
+ * pass (spaces stretched at most 2.5 times; fb unchanged), -1 on error. */
+static int reset_without_hyphen(struct lay *L, struct fblock *fb, int line)
+{
+	const struct block *b = &L->d->blocks[fb->block];
+	struct fblock nf = { 0 };
+	int used;
+
+	if (b->kind != BLOCK_PARAGRAPH && b->kind != BLOCK_ITEM)
+		return 0;
+	L->no_hyphen_line = line;
+	used = fmt_block(L, fb->block, &nf);
+	L->no_hyphen_line = 0;
+	if (used < 0) {
+		fblock_clear(&nf);
+		return -1;
+	}
+	if (nf.n_rows < line || nf.rows[line - 1].hyphen || nf.pass > 2) {
+		fblock_clear(&nf);
+		return 0;
+	}
+	nf.block = fb->block;
+	fblock_clear(fb);
+	*fb = nf;
+	return 1;
+}
+
+static int place(struct lay *L, struct fblock *fbs, int n, int k,
                  const struct fblock *header)
 {
-	const struct fblock *fb = &fbs[k];
-	int i = 0;
+	struct fblock *fb = &fbs[k];
+	int i = 0, reset = 0;
 
 	if (fb->n_rows == 0) {
 		if (L->y > 0)
@@ -629,6 +680,25 @@ static int place(struct lay *L, const struct fblock *fbs, int n, int k,
 					j = k;
 					break;
 				}
+			/* no hyphenated word across pages when one of the two
+			 * lines before may end the page instead */
+			for (int k = j - 1; j > 0 && fb->rows[j - 1].hyphen &&
+			     k >= j - 2 && k > i; k--)
+				if (fb->rows[k - 1].break_after &&
+				    !fb->rows[k - 1].hyphen) {
+					j = k;
+					break;
+				}
+			/* else, when the block starts on this page, set it again
+			 * with no hyphen on that line (once) */
+			if (i == 0 && j > 0 && fb->rows[j - 1].hyphen && !reset) {
+				int rc = reset_without_hyphen(L, fb, j);
+				if (rc < 0)
+					return -1;
+				reset = 1;
+				if (rc > 0)
+					continue;
+			}
 			if (j < 0 && L->y > 0) {
 				if (new_page(L))
 					return -1;
@@ -865,6 +935,7 @@ int layout_doc(const struct doc *d, const struct fontset *fs,
 		int used = fmt_block(&L, k, &fbs[n]);
 		if (used < 0)
 			goto cleanup;
+		fbs[n].block = k;
 		k += used;
 	}
 	if (new_page(&L))

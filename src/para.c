@@ -27,6 +27,12 @@
 #define FLAGGED_DEMERITS 3000.0
 #define FITNESS_DEMERITS 100.0
 #define MAX_JUSTIFY_RATIO 4.0  /* spaces stretched at most 1 + 4/2 = 3 times */
+#define LOOSE_RATIO   6.0      /* last resort: spaces stretched 4 times */
+#define LOOSE_DEMERITS 1e8     /* per unit of ratio beyond MAX_JUSTIFY_RATIO */
+#define RAGGED_DEMERITS 1e9    /* a line left ragged inside a justified one */
+#define FINAL_HYPHEN_DEMERITS 5000.0  /* a hyphen before the last line */
+#define SHORT_TAIL    0.15     /* ... which is shorter than this of the measure */
+#define SHORT_TAIL_DEMERITS 1e7
 
 /* ---- per-thread cache of ICU line-break iterators --------------------- */
 
@@ -113,6 +119,8 @@ struct item {
 	int fil;                /* glue: infinitely stretchable (end of paragraph) */
 	double penalty;
 	int flagged;            /* penalty: a hyphen is added when broken here */
+	int long_word;          /* glue or penalty before or inside a word wider
+	                         * than the line */
 };
 
 struct node {
@@ -404,7 +412,7 @@ static int add_word(struct ctx *c, int32_t a, int32_t b)
 {
 	unsigned char *cand;  /* 0 none, 1 hyphen, 2 safe, 3 char */
 	int32_t from = a;
-	int rc = -1;
+	int long_word, rc = -1;
 
 	if (b - a < 2)
 		return add_box(c, a, b);
@@ -418,10 +426,14 @@ static int add_word(struct ctx *c, int32_t a, int32_t b)
 		    !is_safe_break_char(c->u[i]))
 			cand[i - a] = 2;
 	}
-	if (width_of(c, a, b) > c->st->measure)
+	long_word = width_of(c, a, b) > c->st->measure;
+	if (long_word) {
+		if (c->n_items > 0 && c->items[c->n_items - 1].type != ITEM_BOX)
+			c->items[c->n_items - 1].long_word = 1;
 		for (int32_t i = a + 1; i < b; i++)
 			if (cand[i - a] == 0 && char_boundary(c, i))
 				cand[i - a] = 3;
+	}
 	for (int32_t i = a + 1; i < b; i++) {
 		if (cand[i - a] == 0)
 			continue;
@@ -434,6 +446,7 @@ static int add_word(struct ctx *c, int32_t a, int32_t b)
 			                 CHAR_PENALTY, 0);
 		if (rc)
 			goto cleanup;
+		c->items[c->n_items - 1].long_word = long_word;
 		rc = -1;
 		from = i;
 	}
@@ -562,8 +575,10 @@ static int line_start(const struct ctx *c, int b)
 	return i;
 }
 
-/* Adjustment ratio of a line from item s (its first) to a break at b. */
-static double line_ratio(const struct ctx *c, int s, int b, double *natural)
+/* Adjustment ratio of a line from item s (its first) to a break at b,
+ * with `extra` points of stretch added (the emergency pass). */
+static double line_ratio(const struct ctx *c, int s, int b, double extra,
+                         double *natural)
 {
 	const struct item *brk = &c->items[b];
 	double w = c->sw[b] - c->sw[s];
@@ -581,7 +596,7 @@ static double line_ratio(const struct ctx *c, int s, int b, double *natural)
 			return 0;
 		if (c->st->align != ALIGN_JUSTIFY)
 			y += 3 * c->st->size;  /* ragged lines: a virtual stretch */
-		y += c->emergency;
+		y += extra;
 		return y > 0 ? (m - w) / y : HUGE_RATIO;
 	}
 	if (w > m + 1e-9)
@@ -605,6 +620,58 @@ static double demerits_of(double ratio, const struct item *brk,
 	    prev_brk->type == ITEM_PENALTY && prev_brk->flagged)
 		d += FLAGGED_DEMERITS;
 	*fitness = ratio < -0.5 ? 0 : ratio <= 0.5 ? 1 : ratio <= 1 ? 2 : 3;
+	return d;
+}
+
+/* Demerits of the line from item s to a break at b, whose ratio with the
+ * emergency stretch is r. The emergency stretch only makes lines
+ * feasible: they are judged by their real ratio. A line whose spaces
+ * must stretch beyond MAX_JUSTIFY_RATIO is very bad, and one beyond
+ * LOOSE_RATIO (emit_line leaves it ragged) worse still, so that the
+ * breaker only takes them when no other set of breaks fills the lines.
+ * Lines ending before or inside a word wider than the line, and lines
+ * holding only a piece of a name, address or URL, are judged with the
+ * emergency stretch: only breaks between characters could fill them. */
+static double fill_demerits(const struct ctx *c, int s, int b, double r,
+                            const struct item *prev_brk, int *fitness)
+{
+	const struct item *brk = &c->items[b];
+	double real, natural, gap, d;
+
+	if (brk->long_word || c->st->align != ALIGN_JUSTIFY ||
+	    (brk->type == ITEM_PENALTY && brk->start > 0 &&
+	     c->protect[brk->start - 1] && c->sy[b] - c->sy[s] <= 0))
+		return demerits_of(r, brk, prev_brk, fitness);
+	real = line_ratio(c, s, b, 0, &natural);
+	if (real <= MAX_JUSTIFY_RATIO)
+		return demerits_of(real, brk, prev_brk, fitness);
+	d = demerits_of(MAX_JUSTIFY_RATIO, brk, prev_brk, fitness);
+	if (real <= LOOSE_RATIO)
+		return d + LOOSE_DEMERITS * (1 + real - MAX_JUSTIFY_RATIO);
+	/* ragged: the fewer such lines the better, then the fuller */
+	gap = fmax(c->st->measure - natural, 0) / c->st->measure;
+	return d + RAGGED_DEMERITS * (1 + 4 * gap);
+}
+
+/* Demerits of a line (fill_demerits), plus TeX's \finalhyphendemerits
+ * when the line before the last of a paragraph (or of a hard line) ends
+ * with a hyphen, and much more when the last line is then only a short
+ * tail of the hyphenated word ("jiem"). */
+static double line_demerits(const struct ctx *c, int s, int b, double r,
+                            const struct item *prev_brk, int *fitness)
+{
+	const struct item *brk = &c->items[b];
+	double d = fill_demerits(c, s, b, r, prev_brk, fitness);
+	double natural;
+
+	if (brk->type == ITEM_PENALTY && brk->penalty <= -INF_PENALTY &&
+	    prev_brk != NULL && prev_brk->type == ITEM_PENALTY &&
+	    prev_brk->flagged) {
+		d += FINAL_HYPHEN_DEMERITS;
+		line_ratio(c, s, b, 0, &natural);
+		if (natural < SHORT_TAIL * c->st->measure)
+			d += SHORT_TAIL_DEMERITS;
+	}
 	return d;
 }
 
@@ -634,11 +701,13 @@ static int knuth_plass(struct ctx *c, double tol)
 			struct node *nd = &c->nodes[a];
 			int next = nd->next_active;
 			int s = line_start(c, nd->pos);
-			double r = line_ratio(c, s, b, NULL);
-			if (s <= b && r >= -1 && r <= tol) {
+			double r = line_ratio(c, s, b, c->emergency, NULL);
+			if (s <= b && r >= -1 && r <= tol &&
+			    !(brk->flagged && brk->width > 0 &&
+			      nd->line + 1 == c->st->no_hyphen_line)) {
 				int fit;
 				const struct item *pb = nd->pos >= 0 ? &c->items[nd->pos] : NULL;
-				double d = demerits_of(r, brk, pb, &fit);
+				double d = line_demerits(c, s, b, r, pb, &fit);
 				if (abs(fit - nd->fitness) > 1)
 					d += FITNESS_DEMERITS;
 				d += nd->demerits;
@@ -714,7 +783,7 @@ static int first_fit(struct ctx *c)
 		for (int b = s; b < c->n_items; b++) {
 			if (!legal_break(c, b))
 				continue;
-			if (line_ratio(c, s, b, NULL) < -1)
+			if (line_ratio(c, s, b, 0, NULL) < -1)
 				break;
 			last = b;
 			if (c->items[b].type == ITEM_PENALTY &&
@@ -727,8 +796,9 @@ static int first_fit(struct ctx *c)
 			int fit;
 			const struct item *pb = c->nodes[cur].pos >= 0 ?
 				&c->items[c->nodes[cur].pos] : NULL;
-			double d = demerits_of(line_ratio(c, s, last, NULL),
-			                       &c->items[last], pb, &fit);
+			double d = line_demerits(c, s, last,
+			                         line_ratio(c, s, last, 0, NULL), pb,
+			                         &fit);
 			if (abs(fit - c->nodes[cur].fitness) > 1)
 				d += FITNESS_DEMERITS;
 			nd.pos = last;
@@ -898,7 +968,7 @@ static int emit_line(struct ctx *c, int s, int b, struct para_line *line)
 	if (c->st->align == ALIGN_JUSTIFY && !last) {
 		if (natural < m && y > 0)
 			ratio = (m - natural) / y;
-		if (ratio > MAX_JUSTIFY_RATIO)
+		if (ratio > LOOSE_RATIO)
 			ratio = 0;  /* too few spaces to fill: leave it ragged */
 		else if (natural > m && z > 0)
 			ratio = fmax((m - natural) / z, -1);
@@ -987,9 +1057,11 @@ static int emit(struct ctx *c, int last, struct para *out)
 		const struct item *brk = &c->items[breaks[k]];
 		if (emit_line(c, s, breaks[k], &out->lines[out->n_lines]))
 			goto cleanup;
-		out->n_lines++;
-		if (brk->type == ITEM_PENALTY && brk->flagged && brk->width > 0)
+		if (brk->type == ITEM_PENALTY && brk->flagged && brk->width > 0) {
+			out->lines[out->n_lines].hyphen = 1;
 			out->hyphens++;
+		}
+		out->n_lines++;
 	}
 	rc = 0;
 cleanup:
@@ -1043,7 +1115,9 @@ static int prepare(struct ctx *c, const char *text, const struct span *nohyph,
 			c->protect[i] = 1;
 	}
 	detect_addresses(c);
-	c->rtl = bidi_lang_rtl(c->st->lang);
+	c->rtl = c->st->auto_dir ? bidi_first_strong(c->u, c->n) : -1;
+	if (c->rtl < 0)
+		c->rtl = bidi_lang_rtl(c->st->lang);
 	if (bidi_levels(c->u, c->n, c->rtl, c->levels, c->e))
 		goto cleanup;
 	if (measure(c))
@@ -1057,12 +1131,44 @@ cleanup:
 	return rc;
 }
 
+/* Knuth–Plass in passes of growing tolerance until one finds breaks; when
+ * the best of them leaves a short tail after a hyphen, the next pass is
+ * tried too and kept if better. Returns the best last node and sets *pass
+ * (1-3), or -1 / -2 as knuth_plass. */
+static int total_fit(struct ctx *c, int *pass_out)
+{
+	static const double tolerance[] = { 1.5, 3, HUGE_RATIO * 2 };
+	int last = -1, pass;
+
+	for (pass = 0; pass < 3 && last < 0; pass++) {
+		c->emergency = pass == 2 ? c->st->measure / 2 : 0;
+		last = knuth_plass(c, tolerance[pass]);
+		if (last == -2)
+			return -2;
+		*pass_out = pass + 1;
+	}
+	if (last >= 0 && pass < 3 && c->nodes[last].demerits >=
+	    SHORT_TAIL_DEMERITS) {
+		double best = c->nodes[last].demerits;
+		c->emergency = pass == 2 ? c->st->measure / 2 : 0;
+		last = knuth_plass(c, tolerance[pass]);
+		if (last >= 0 && c->nodes[last].demerits < best) {
+			*pass_out = pass + 1;
+		} else if (last != -2) {
+			/* not better: set the nodes of the earlier pass again
+			 * (it was pass 1 or 2, without emergency stretch) */
+			c->emergency = 0;
+			last = knuth_plass(c, tolerance[pass - 1]);
+		}
+	}
+	return last;
+}
+
 int para_set(const struct fontset *fs, const struct para_style *st,
              const char *text, const struct span *nohyph, int n_nohyph,
              struct para *out, struct err *e)
 {
 	struct ctx c = { .fs = fs, .st = st, .e = e };
-	static const double tolerance[] = { 1.5, 3, HUGE_RATIO * 2 };
 	int last = -1, rc = -1;
 
 	memset(out, 0, sizeof *out);
@@ -1076,19 +1182,16 @@ int para_set(const struct fontset *fs, const struct para_style *st,
 		last = first_fit(&c);
 		out->pass = 1;
 	} else {
-		for (int pass = 0; pass < 3 && last < 0; pass++) {
-			c.emergency = pass == 2 ? st->measure / 2 : 0;
-			last = knuth_plass(&c, tolerance[pass]);
-			if (last == -2)
-				goto cleanup;
-			out->pass = pass + 1;
-		}
+		last = total_fit(&c, &out->pass);
+		if (last == -2)
+			goto cleanup;
 	}
 	if (last < 0) {
 		err_set(e, "a character is wider than the line (%.1f pt)",
 		        st->measure);
 		goto cleanup;
 	}
+	out->rtl = c.rtl;
 	rc = emit(&c, last, out);
 cleanup:
 	ctx_free(&c);

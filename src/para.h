@@ -25,6 +25,11 @@ struct para_style {
 	int hyphenate;        /* 1: break words at hyphenation points */
 	int greedy;           /* 1: first-fit instead of total-fit (tests) */
 	const char *lang;     /* BCP 47: hyphenation, line breaking, direction */
+	int no_hyphen_line;   /* 1-based line that must not end with a hyphen
+	                       * (the last line of a page); 0: none */
+	int auto_dir;         /* 1: base direction from the text's first strong
+	                       * character (UBA P2/P3), the language's when it
+	                       * has none; 0: always the language's */
 };
 
 /* One run of a laid-out line, in visual order. */
@@ -40,11 +45,13 @@ struct para_line {
 	int n_pieces;
 	double left, right;   /* extent of the ink: 0 <= left, right <= measure */
 	double ratio;         /* adjustment ratio of its spaces */
+	int hyphen;           /* 1: it ends with an added hyphen */
 };
 
 struct para {
 	struct para_line *lines;
 	int n_lines;
+	int rtl;              /* 1: the paragraph's base direction is RTL */
 	double demerits;      /* total demerits of the chosen breaks */
 	int pass;             /* 1 normal, 2 loose, 3 emergency */
 	int hyphens;          /* lines ending in a hyphen */

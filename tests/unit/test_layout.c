@@ -154,6 +154,17 @@ static void test_footer_on_every_page(void **state)
 }
 
 /* Fills the first page to within a few lines of its end. */
+static const char *commitment_long =
+	"Reģiona enerģētikas speciālisti palīdzēs novadu pašvaldībām "
+	"sagatavot ilgtspējīgas enerģētikas un klimata rīcības plānus, "
+	"organizēs apmācības, sniegs tehnisku un stratēģisku palīdzību, "
+	"uzraudzīs plānu īstenošanu un regulāri ziņos par paveikto, lai "
+	"sasniegtu Eiropas Savienības klimata mērķus līdz 2030. gadam un "
+	"klimatneitralitāti līdz 2050. gadam, iesaistot iedzīvotājus, "
+	"uzņēmējus un pētniekus. Pašvaldību darbinieki piedalīsies "
+	"semināros, kuros apgūs energoauditu metodiku, datu apkopošanu "
+	"un finansējuma piesaistīšanas iespējas, kā arī dalīsies pieredzē.";
+
 static void fill(struct doc *d, int paragraphs)
 {
 	for (int i = 0; i < paragraphs; i++)
@@ -325,6 +336,187 @@ static void test_heading_kept_with_next(void **state)
 	assert_true(moved > 0);
 }
 
+/* A paragraph marked keep_with_next (compose's bold offer label) is never
+ * the last thing on a page: it moves to the page of its text. */
+static void test_label_kept_with_next(void **state)
+{
+	int moved = 0;
+
+	(void)state;
+	for (int n = 8; n <= 16; n++) {
+		for (int lines = 0; lines < 2; lines++) {
+			struct doc d;
+			struct pages p;
+			struct block *b;
+			double ly, ty;
+			int lp, tp;
+			init_doc(&d, "lv");
+			fill(&d, n);
+			b = add(&d, BLOCK_PARAGRAPH, "Spēju stiprināšana", NULL);
+			b->bold = 1;
+			b->keep_with_next = 1;
+			/* a short text (moves whole) or a long one (may split) */
+			add(&d, BLOCK_PARAGRAPH, lines ? "Reģions rīkos apmācības "
+			    "pašvaldību enerģētikas speciālistiem katru gadu." :
+			    "Reģiona enerģētikas speciālisti palīdzēs novadu "
+			    "pašvaldībām sagatavot ilgtspējīgas enerģētikas un "
+			    "klimata rīcības plānus, organizēs apmācības, sniegs "
+			    "tehnisku un stratēģisku palīdzību, uzraudzīs plānu "
+			    "īstenošanu un regulāri ziņos par paveikto, lai "
+			    "sasniegtu Eiropas Savienības klimata mērķus līdz 2030. "
+			    "gadam un klimatneitralitāti līdz 2050. gadam.", NULL);
+			lay(&d, &p);
+			assert_inside_margins(&p);
+			lp = find_run(&p, "Spēju", &ly);
+			tp = find_run(&p, "Reģions", &ty);
+			if (tp < 0)
+				tp = find_run(&p, "Reģiona", &ty);
+			assert_true(lp >= 0 && tp >= 0);
+			assert_int_equal(lp, tp);
+			assert_true(ty < ly);
+			if (lp > 0 && lowest_body(&p, lp - 1) > MARGIN + 60)
+				moved++;   /* the label left room on the page before */
+			pages_clear(&p);
+			doc_clear(&d);
+		}
+	}
+	assert_true(moved > 0);
+}
+
+static int baselines(const struct page *pg, double size, double *ys, int cap);
+
+/* 1 when the body line at baseline y of page pg ends with a hyphen. */
+static int line_ends_with_hyphen(const struct page *pg, double y)
+{
+	double right = -1;
+	const char *last = NULL;
+
+	for (int k = 0; k < pg->n_runs; k++) {
+		const struct run *r = &pg->runs[k];
+		if (fabs(r->y - y) < 0.01 && fabs(r->size - 10.5) < 1e-6 &&
+		    r->x > right) {
+			right = r->x;
+			last = r->text;
+		}
+	}
+	return last != NULL && last[strlen(last) - 1] == '-';
+}
+
+/* 1 when page i ends with a hyphenated line although one of the two lines
+ * before it could have ended the page: it does not end with a hyphen and
+ * leaves at least two lines of the paragraph on the page. The lines of
+ * the paragraph are the last baselines 14 pt apart. `*hyphen` is set when
+ * the page ends with a hyphen at all. */
+static int avoidable_hyphen_end(const struct pages *p, int i, int *hyphen)
+{
+	double ys[128];
+	int n = baselines(&p->pages[i], 10.5, ys, 128), m = 1;
+	int hy[3];
+
+	*hyphen = 0;
+	if (n == 0 || !line_ends_with_hyphen(&p->pages[i], ys[n - 1]))
+		return 0;
+	*hyphen = 1;
+	while (m < n && fabs(ys[n - m - 1] - ys[n - m] - 14) < 0.01)
+		m++;
+	for (int k = 0; k < 3 && k < m; k++)
+		hy[k] = line_ends_with_hyphen(&p->pages[i], ys[n - 1 - k]);
+	return (m >= 3 && !hy[1]) || (m >= 4 && !hy[2]);
+}
+
+/* A page does not end with a hyphenated word when the paragraph may end
+ * the page one line earlier (two lines still on each side). */
+static void test_no_hyphen_at_page_end(void **state)
+{
+	const char *long_text =
+		"Reģiona enerģētikas speciālisti palīdzēs novadu pašvaldībām "
+		"sagatavot ilgtspējīgas enerģētikas un klimata rīcības plānus, "
+		"organizēs apmācības, sniegs tehnisku un stratēģisku palīdzību, "
+		"uzraudzīs plānu īstenošanu un regulāri ziņos par paveikto, lai "
+		"sasniegtu Eiropas Savienības klimata mērķus līdz 2030. gadam un "
+		"klimatneitralitāti līdz 2050. gadam, iesaistot iedzīvotājus, "
+		"uzņēmējus un pētniekus. Pašvaldību darbinieki piedalīsies "
+		"semināros, kuros apgūs energoauditu metodiku, datu apkopošanu "
+		"un finansējuma piesaistīšanas iespējas, kā arī dalīsies pieredzē.";
+	const char *long_en =
+		"The regional energy specialists will help the municipalities to "
+		"prepare sustainable energy and climate action plans, organise "
+		"training, provide technical and strategic assistance, monitor the "
+		"implementation of the plans and report regularly on progress, so "
+		"as to reach the climate targets of the European Union for 2030 "
+		"and climate neutrality by 2050, involving residents, businesses "
+		"and researchers in the development of every local measure. "
+		"The specialists will also train municipal officials in energy "
+		"auditing, data collection and the preparation of applications "
+		"for funding, and they will organise exchanges of experience "
+		"between the municipalities of the region and their partners in "
+		"other Member States, publishing the results of each exchange.";
+	int hyphen_ends = 0, avoidable = 0, pages_seen = 0;
+
+	(void)state;
+	for (int n = 0; n < 40; n++) {
+		struct doc d;
+		struct pages p;
+		struct block *b;
+		init_doc(&d, "lv");
+		add(&d, BLOCK_TITLE, "Pievienošanās līgums", NULL);
+		b = add(&d, BLOCK_SPACE, NULL, NULL);
+		b->space = 1 + n * 3.1;   /* moves every page break a little */
+		fill(&d, 6);
+		for (int i = 0; i < 4; i++)
+			add(&d, BLOCK_PARAGRAPH, i % 2 ? long_text : long_en, NULL);
+		lay(&d, &p);
+		assert_inside_margins(&p);
+		for (int i = 0; i + 1 < p.n_pages; i++) {
+			int hyphen;
+			pages_seen++;
+			avoidable += avoidable_hyphen_end(&p, i, &hyphen);
+			hyphen_ends += hyphen;
+		}
+		pages_clear(&p);
+		doc_clear(&d);
+	}
+	printf("pages ending with a hyphen: %d of %d, avoidable: %d\n",
+	       hyphen_ends, pages_seen, avoidable);
+	assert_true(pages_seen > 20);
+	assert_int_equal(avoidable, 0);
+}
+
+/* When a paragraph that starts on a page is split after a hyphenated line
+ * and no earlier line may end the page, the paragraph is set again with
+ * no hyphen on that line. */
+static void test_paragraph_reset_at_page_end(void **state)
+{
+	int hyphen_ends = 0, splits = 0;
+
+	(void)state;
+	for (int n = 0; n < 40; n++) {
+		struct doc d;
+		struct pages p;
+		struct block *b;
+		double ys[128];
+		init_doc(&d, "lv");
+		add(&d, BLOCK_TITLE, "Pievienošanās līgums", NULL);
+		b = add(&d, BLOCK_SPACE, NULL, NULL);
+		b->space = 520 + n * 4.1;
+		for (int i = 0; i < 2; i++)
+			add(&d, BLOCK_PARAGRAPH, commitment_long, NULL);
+		lay(&d, &p);
+		assert_inside_margins(&p);
+		if (p.n_pages > 1 && baselines(&p.pages[0], 10.5, ys, 128) > 0) {
+			splits++;
+			hyphen_ends += line_ends_with_hyphen(&p.pages[0],
+			    ys[baselines(&p.pages[0], 10.5, ys, 128) - 1]);
+		}
+		pages_clear(&p);
+		doc_clear(&d);
+	}
+	printf("first pages ending with a hyphen: %d of %d\n", hyphen_ends,
+	       splits);
+	assert_true(splits > 20);
+	assert_int_equal(hyphen_ends, 0);
+}
+
 /* Baselines of runs of size `size`, distinct, top to bottom. */
 static int baselines(const struct page *pg, double size, double *ys, int cap)
 {
@@ -460,6 +652,65 @@ static void test_rtl_document(void **state)
 			if (fabs(p.pages[0].runs[k].y - top) < 0.01)
 				right = fmax(right, p.pages[0].runs[k].x + p.pages[0].runs[k].width);
 		assert_true(fabs(right - (PAGE_W - MARGIN)) < 0.01);
+	}
+	pages_clear(&p);
+	doc_clear(&d);
+}
+
+/* In an LTR document, free text wholly in an RTL script is set RTL: a
+ * Hebrew paragraph ends flush right, a Hebrew detail value is flush right
+ * in its column; a sentence with an isolated Hebrew name stays LTR. */
+static void test_rtl_text_in_ltr_document(void **state)
+{
+	struct doc d;
+	struct pages p;
+	double y_par = -1, y_field = -1, y_sent = -1;
+
+	(void)state;
+	init_doc(&d, "en");
+	add(&d, BLOCK_PARAGRAPH, "הפורום יקיים פעמיים בשנה מפגשי למידה לרכזי "
+	    "האנרגיה והאקלים ברשויות המקומיות החברות בו, ויעניק ליווי מקצועי "
+	    "לכל רשות שתצטרף ליוזמה עד להגשת תוכנית הפעולה.", NULL);
+	add(&d, BLOCK_FIELD, "נועה לוי", "Legal representative");
+	add(&d, BLOCK_PARAGRAPH, "By this agreement, \xE2\x81\xA8דנה כהן"
+	    "\xE2\x81\xA9 joins.", NULL);
+	lay(&d, &p);
+	assert_int_equal(p.n_pages, 1);
+	assert_inside_margins(&p);
+	for (int k = 0; k < p.pages[0].n_runs; k++) {
+		const struct run *r = &p.pages[0].runs[k];
+		if (strcmp(r->text, "הלועפה") == 0)  /* last word: last line */
+			y_par = r->y;
+		if (strcmp(r->text, "יול") == 0 && y_field < 0)
+			y_field = r->y;
+		if (strcmp(r->text, "By") == 0)
+			y_sent = r->y;
+	}
+	assert_true(y_par > 0 && y_field > 0 && y_sent > 0);
+	for (int k = 0; k < p.pages[0].n_runs; k++) {
+		const struct run *r = &p.pages[0].runs[k];
+		double right = r->x + r->width;
+		if (fabs(r->y - y_field) < 0.01 && strcmp(r->text, "העונ") == 0)
+			/* "נועה" is the value's first word: rightmost */
+			assert_true(fabs(right - (PAGE_W - MARGIN)) < 0.01);
+		if (fabs(r->y - y_sent) < 0.01 && strcmp(r->text, "By") == 0)
+			assert_true(fabs(r->x - MARGIN) < 0.01);
+	}
+	{
+		/* The paragraph's last line: flush right, full stop leftmost. */
+		double right = 0, left = 1e9;
+		const char *first = NULL;
+		for (int k = 0; k < p.pages[0].n_runs; k++) {
+			const struct run *r = &p.pages[0].runs[k];
+			if (fabs(r->y - y_par) > 0.01)
+				continue;
+			right = fmax(right, r->x + r->width);
+			if (r->x < left)
+				left = r->x, first = r->text;
+		}
+		assert_true(fabs(right - (PAGE_W - MARGIN)) < 0.01);
+		assert_true(left > MARGIN + 1);
+		assert_string_equal(first, ".");
 	}
 	pages_clear(&p);
 	doc_clear(&d);
@@ -679,9 +930,13 @@ int main(void)
 		cmocka_unit_test(test_signature_moved_whole),
 		cmocka_unit_test(test_header_row_repeated),
 		cmocka_unit_test(test_heading_kept_with_next),
+		cmocka_unit_test(test_label_kept_with_next),
+		cmocka_unit_test(test_no_hyphen_at_page_end),
+		cmocka_unit_test(test_paragraph_reset_at_page_end),
 		cmocka_unit_test(test_no_widows_or_orphans),
 		cmocka_unit_test(test_fields_and_items),
 		cmocka_unit_test(test_rtl_document),
+		cmocka_unit_test(test_rtl_text_in_ltr_document),
 		cmocka_unit_test(test_threads),
 		cmocka_unit_test(test_real_documents),
 		cmocka_unit_test(test_speed),

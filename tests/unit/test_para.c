@@ -181,10 +181,23 @@ static void test_no_hyphen_in_name(void **state)
 		const struct para_line *ln = &p.lines[i];
 		const char *last = ln->pieces[ln->n_pieces - 1].text;
 		size_t n = strlen(last);
-		/* A line may end with '-' only after "Aleksandrovičs-" (a safe
-		 * point of the name) and never with an added hyphen. */
-		if (n > 0 && last[n - 1] == '-')
-			assert_non_null(strstr(last, "Aleksandrovičs-"));
+		char word[128];
+		/* Inside the name a line may end with '-' only after
+		 * "Aleksandrovičs-" (a safe point of the name), never with an
+		 * added hyphen; ordinary words after it may be hyphenated. */
+		if (n == 0 || last[n - 1] != '-')
+			continue;
+		if (n == 1 && ln->n_pieces > 1)   /* the hyphen drawn on its own */
+			snprintf(word, sizeof word, "%s-",
+			         ln->pieces[ln->n_pieces - 2].text);
+		else
+			snprintf(word, sizeof word, "%s", last);
+		word[strlen(word) - 1] = '\0';
+		if (strstr(word, "Aleksandrovičs") == NULL) {
+			const char *at = strstr(text, word);
+			assert_non_null(at);
+			assert_true((size_t)(at - text) >= name.end);
+		}
 	}
 	all = joined(&p);
 	assert_non_null(strstr(all, "Konstantinopolitanischedudelsackpfeifenmacher"));
@@ -286,6 +299,153 @@ static void test_mixed_direction_order(void **state)
 	para_clear(&p);
 }
 
+/* The base direction follows the first strong character (UBA P2/P3) when
+ * auto_dir is set: a wholly Hebrew paragraph in an English document is
+ * RTL (full stop on the left of its last line, which is flush right); a
+ * sentence that only holds an isolated Hebrew name stays LTR. */
+static void test_auto_direction(void **state)
+{
+	struct para_style st = style("en", 150);
+	const char *he = "הפורום יקיים פעמיים בשנה מפגשי למידה לרכזי האנרגיה "
+	                 "והאקלים ברשויות המקומיות החברות בו.";
+	struct para p;
+	const struct para_line *ln;
+
+	(void)state;
+	st.auto_dir = 1;
+	set(&st, he, NULL, 0, &p);
+	assert_int_equal(p.rtl, 1);
+	assert_true(p.n_lines >= 3);
+	ln = &p.lines[p.n_lines - 1];
+	assert_true(fabs(ln->right - 150) < 0.01);          /* flush right */
+	assert_true(ln->left > 1);                           /* ragged left */
+	assert_int_equal(ln->pieces[0].text[0], '.');        /* at the left */
+	/* The first word of the paragraph is the rightmost of line 1. */
+	ln = &p.lines[0];
+	assert_string_equal(ln->pieces[ln->n_pieces - 1].text, "םורופה");
+	assert_true(fabs(ln->right - 150) < 0.01);
+	para_clear(&p);
+
+	/* An Arabic paragraph, too. */
+	set(&st, "يقدم المنتدى دعماً فنياً للبلديات الأعضاء.", NULL, 0, &p);
+	assert_int_equal(p.rtl, 1);
+	para_clear(&p);
+
+	/* An isolated RTL name in an English sentence: still LTR. */
+	set(&st, "\xE2\x81\xA8פורום ה־15\xE2\x81\xA9, represented by "
+	    "\xE2\x81\xA8נועה לוי\xE2\x81\xA9, joins the Covenant of Mayors "
+	    "as Covenant Supporter.", NULL, 0, &p);
+	assert_int_equal(p.rtl, 0);
+	ln = &p.lines[p.n_lines - 1];
+	assert_true(ln->left < 0.01);
+	para_clear(&p);
+
+	/* No strong character: the language decides. */
+	set(&st, "2026 – 15.", NULL, 0, &p);
+	assert_int_equal(p.rtl, 0);
+	para_clear(&p);
+	st.lang = "he";
+	set(&st, "2026 – 15.", NULL, 0, &p);
+	assert_int_equal(p.rtl, 1);
+	para_clear(&p);
+
+	/* Without auto_dir the language decides, as before. */
+	st.lang = "en";
+	st.auto_dir = 0;
+	set(&st, he, NULL, 0, &p);
+	assert_int_equal(p.rtl, 0);
+	para_clear(&p);
+}
+
+/* Every line but the last is flush at both edges. */
+static void assert_justified(const struct para *p, double measure)
+{
+	for (int i = 0; i + 1 < p->n_lines; i++) {
+		if (fabs(p->lines[i].right - measure) > 0.01)
+			fail_msg("line %d of %d ragged: right %.1f of %.1f", i + 1,
+			         p->n_lines, p->lines[i].right, measure);
+		assert_true(p->lines[i].left < 0.01);
+	}
+}
+
+/* A paragraph that no break set justifies with spaces stretched at most
+ * 3 times falls to the emergency pass; its lines must still be judged by
+ * their real stretch, so that no line is left ragged (and the next one
+ * very loose) when a set of breaks can justify them all. Unhyphenated
+ * Kyrgyz, and English around long names that must not be hyphenated. */
+static void test_no_ragged_lines(void **state)
+{
+	struct para_style st = style("ky", 463.9);
+	const char *ky = "Катышкан муниципалитеттерге туруктуу энергетика жана "
+		"климат боюнча иш-аракет пландарын иштеп чыгууда, ишке ашырууда "
+		"жана көзөмөлдөөдө техникалык жана стратегиялык колдоо көрсөтүү";
+	const char *ky2 = "Улуттук же чөлкөмдүк деңгээлдердеги окуялар жана "
+		"демилгелер менен синергияларды аныктоо";
+	const char *names[] = { "Γεώργιος Παπαδόπουλος",
+		"Αντιπεριφερειάρχης Χωροταξίας και Περιβάλλοντος",
+		"Περιφέρεια Κεντρικής Μακεδονίας" };
+	char en[1024];
+	struct span sp[3];
+	struct para p;
+
+	(void)state;
+	set(&st, ky, NULL, 0, &p);
+	assert_inside(&p, 463.9);
+	assert_justified(&p, 463.9);
+	para_clear(&p);
+	set(&st, ky2, NULL, 0, &p);
+	assert_justified(&p, 463.9);
+	para_clear(&p);
+
+	snprintf(en, sizeof en, "The undersigned, %s, %s, as legal representative "
+	         "of %s, hereby declares that the organisation, as Covenant "
+	         "Coordinator of the Covenant of Mayors for Climate & Energy, "
+	         "enters into the commitments set out below.", names[0],
+	         names[1], names[2]);
+	for (int i = 0; i < 3; i++) {
+		sp[i].start = (size_t)(strstr(en, names[i]) - en);
+		sp[i].end = sp[i].start + strlen(names[i]);
+	}
+	st = style("en", 481.9);
+	set(&st, en, sp, 3, &p);
+	assert_inside(&p, 481.9);
+	assert_justified(&p, 481.9);
+	for (int i = 0; i < p.n_lines; i++)
+		assert_true(p.lines[i].ratio <= 6 + 1e-9);
+	para_clear(&p);
+}
+
+/* The last line is not just the tail of a hyphenated word (shorter than
+ * 15 % of the measure) when a set of breaks within the normal stretch
+ * avoids it (TeX's \finalhyphendemerits, made stronger). */
+static void test_no_short_hyphenated_tail(void **state)
+{
+	const char *texts[] = {
+		"Оценка от научни и технически експерти на разработените "
+		"инструменти и методологии",
+		"Привличане на повече участници за основните събития, свързани "
+		"със Споразумението",
+	};
+
+	(void)state;
+	for (int t = 0; t < 2; t++) {
+		struct para_style st = style("bg", 463.9);
+		struct para p;
+		const struct para_line *pen, *last;
+		const char *end;
+		set(&st, texts[t], NULL, 0, &p);
+		assert_inside(&p, 463.9);
+		assert_justified(&p, 463.9);
+		assert_true(p.n_lines >= 2);
+		pen = &p.lines[p.n_lines - 2];
+		last = &p.lines[p.n_lines - 1];
+		end = pen->pieces[pen->n_pieces - 1].text;
+		if (end[strlen(end) - 1] == '-')
+			assert_true(last->right - last->left >= 0.15 * 463.9);
+		para_clear(&p);
+	}
+}
+
 static void test_font_runs(void **state)
 {
 	struct para_style st = style("en", 400);
@@ -333,6 +493,9 @@ int main(void)
 		cmocka_unit_test(test_email_breaks_at_safe_points),
 		cmocka_unit_test(test_arabic_shaped_and_reversed),
 		cmocka_unit_test(test_mixed_direction_order),
+		cmocka_unit_test(test_auto_direction),
+		cmocka_unit_test(test_no_ragged_lines),
+		cmocka_unit_test(test_no_short_hyphenated_tail),
 		cmocka_unit_test(test_font_runs),
 		cmocka_unit_test(test_hard_breaks_and_errors),
 	};
