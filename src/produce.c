@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "compose.h"
 #include "fsutil.h"
@@ -90,17 +91,44 @@ static char *join_path(const char *a, const char *b)
 	return s;
 }
 
+/* The tags tried for a document, as the catalogue resolved them (RFC 4647
+ * lookup): "sr-Latn-RS -> sr-Latn -> sr -> en". A new string, or NULL. */
+static char *fallback_chain(const char *requested, const char *used)
+{
+	size_t size = 4 * strlen(requested) + strlen(used) + 64;
+	char *chain = malloc(size), *tag = strdup(requested);
+	size_t len;
+
+	if (chain == NULL || tag == NULL) {
+		free(chain);
+		free(tag);
+		return NULL;
+	}
+	len = (size_t)snprintf(chain, size, "%s", tag);
+	while (strcasecmp(tag, used) != 0) {
+		char *dash = strrchr(tag, '-');
+		if (dash == NULL) {
+			snprintf(chain + len, size - len, " -> %s", used);
+			break;
+		}
+		*dash = '\0';
+		dash = strrchr(tag, '-');   /* a singleton goes with what follows */
+		if (dash != NULL && strlen(dash + 1) == 1)
+			*dash = '\0';
+		len += (size_t)snprintf(chain + len, size - len, " -> %s", tag);
+	}
+	free(tag);
+	return chain;
+}
+
 /* Notes the language used and the fallbacks of one document. */
 static int note_languages(struct produced_file *f, const struct record *r,
                           const struct compose_info *info)
 {
 	snprintf(f->lang, sizeof f->lang, "%s", info->lang);
-	if (info->lang_fallback) {
-		size_t n = strlen(r->lang) + strlen(info->lang) + 8;
-		if ((f->fallback = malloc(n)) == NULL)
-			return -1;
-		snprintf(f->fallback, n, "%s -> %s", r->lang, info->lang);
-	}
+	if (info->lang_fallback &&
+	    (f->fallback = fallback_chain(r->lang, info->lang)) == NULL)
+		return -1;
 	if (info->n_fallbacks == 0)
 		return 0;
 	f->missing = calloc((size_t)info->n_fallbacks, sizeof *f->missing);

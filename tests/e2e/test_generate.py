@@ -342,11 +342,12 @@ class GenerateBehaviour(unittest.TestCase):
         rep = os.path.join(tmp, "r.json")
         r = run("generate", "-o", out, "--report", rep, os.path.join(tmp, "in.xml"))
         self.assertEqual(r.returncode, 0, r.stderr)
-        self.assertIn("sr-Latn-RS -> en", r.stdout)
+        self.assertIn("sr-Latn-RS -> sr-Latn -> sr -> en", r.stdout)
         with open(rep, encoding="utf-8") as f:
             docs = json.load(f)["records"][0]["documents"]
         self.assertEqual({d["lang"] for d in docs}, {"en"})
-        self.assertTrue(all("sr-Latn-RS" in d["fallback"] for d in docs))
+        self.assertTrue(all(d["fallback"] == "sr-Latn-RS -> sr-Latn -> sr -> en"
+                            for d in docs), docs)
         self.assertTrue(glob.glob(os.path.join(out, "T-1", "T-1-declaration-en.pdf")))
 
     def test_unwritable_output_is_a_system_error(self):
