@@ -131,6 +131,11 @@ void diag_list_clear(struct diag_list *l)
 
 void diag_print(FILE *f, const struct diag *d)
 {
+	if (d->line <= 0) {         /* no place in a file: a missing input */
+		fprintf(f, "pactdoc: %s: %s: %s [%s]\n", d->file,
+		        severity_name(d->severity), d->message, d->rule);
+		return;
+	}
 	fprintf(f, "%s:%d:%d: %s: %s [%s]\n", d->file, d->line,
 	        d->col > 0 ? d->col : 1, severity_name(d->severity),
 	        d->message, d->rule);

@@ -38,7 +38,9 @@ int diag_move(struct diag_list *dst, struct diag_list *src);
 
 void diag_list_clear(struct diag_list *l);
 
-/* Prints one diagnostic as "FILE:LINE:COL: error: MESSAGE [rule]". */
+/* Prints one diagnostic as "FILE:LINE:COL: error: MESSAGE [rule]", or as
+ * "pactdoc: FILE: error: MESSAGE [rule]" when it has no line (an input
+ * that does not exist or cannot be read). */
 void diag_print(FILE *f, const struct diag *d);
 
 const char *severity_name(enum severity s);
