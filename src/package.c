@@ -22,7 +22,7 @@
 /* A document checked and ready to pack. */
 struct packed {
 	const struct produced_doc *doc;
-	char src[4096];          /* OUTDIR/relpath */
+	char *src;               /* OUTDIR/relpath, owned */
 	const char *base;        /* file name inside relpath */
 	char sha256[65];
 	size_t bytes;
@@ -30,7 +30,7 @@ struct packed {
 
 /* A file that goes into a package, for the manifests. */
 struct listed {
-	char name[512];          /* below the package's top folder */
+	char *name;              /* below the package's top folder, owned */
 	char sha256[65];
 };
 
@@ -113,6 +113,13 @@ static int compare_packed(const void *a, const void *b)
 
 /* Checks every document and reads its digest again. Returns the array
  * sorted by id then path (caller frees), or NULL with e set. */
+static void free_packed(struct packed *p, size_t n)
+{
+	for (size_t i = 0; p != NULL && i < n; i++)
+		free(p[i].src);
+	free(p);
+}
+
 static struct packed *check_docs(const struct package_run *run,
                                  struct err *e)
 {
@@ -135,9 +142,9 @@ static struct packed *check_docs(const struct package_run *run,
 		}
 		slash = strrchr(d->relpath, '/');
 		p[i].base = slash ? slash + 1 : d->relpath;
-		if ((size_t)snprintf(p[i].src, sizeof p[i].src, "%s/%s",
-		                     run->outdir, d->relpath) >= sizeof p[i].src) {
-			err_set(e, "%s: path too long", d->relpath);
+		if (asprintf(&p[i].src, "%s/%s", run->outdir, d->relpath) < 0) {
+			p[i].src = NULL;
+			err_set(e, "out of memory");
 			goto fail;
 		}
 		if (digest_file(DIGEST_SHA256, p[i].src, p[i].sha256,
@@ -152,7 +159,7 @@ static struct packed *check_docs(const struct package_run *run,
 		qsort(p, run->n_docs, sizeof *p, compare_packed);
 	return p;
 fail:
-	free(p);
+	free_packed(p, run->n_docs);
 	return NULL;
 }
 
@@ -169,9 +176,10 @@ static int pkg_list(struct pkg *k, const char *name, const char *sha256,
 		k->files = nf;
 		k->cap = cap;
 	}
-	if ((size_t)snprintf(k->files[k->n].name, sizeof k->files[k->n].name,
-	                     "%s", name) >= sizeof k->files[k->n].name)
+	if (strlen(name) >= 512)
 		return err_set(e, "%s: name too long", name);
+	if ((k->files[k->n].name = strdup(name)) == NULL)
+		return err_set(e, "out of memory");
 	memcpy(k->files[k->n].sha256, sha256, 65);
 	k->n++;
 	return 0;
@@ -238,6 +246,8 @@ cleanup:
 static void pkg_clear(struct pkg *k)
 {
 	zipw_free(k->z);
+	for (size_t i = 0; i < k->n; i++)
+		free(k->files[i].name);
 	free(k->files);
 	memset(k, 0, sizeof *k);
 }
@@ -592,6 +602,6 @@ int package_write(const struct package_run *run, struct err *e)
 	}
 	rc = write_countersign(run, p, run->n_docs, e);
 cleanup:
-	free(p);
+	free_packed(p, run->n_docs);
 	return rc;
 }
