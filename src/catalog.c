@@ -9,10 +9,9 @@
 #include <strings.h>
 
 #include <libxml/tree.h>
-#include <unicode/unorm2.h>
-#include <unicode/ustring.h>
 
 #include "fsutil.h"
+#include "text.h"
 #include "xmldoc.h"
 
 #define XLIFF_NS "urn:oasis:names:tc:xliff:document:2.0"
@@ -73,48 +72,8 @@ void catalog_free(struct catalog *c)
 
 /* --- text ------------------------------------------------------------- */
 
-/* NFC-normalises UTF-8 s. Returns a new string, or NULL when s is not
- * valid UTF-8 or memory runs out. */
-static char *nfc_dup(const char *s)
-{
-	UErrorCode st = U_ZERO_ERROR;
-	const UNormalizer2 *nfc = unorm2_getNFCInstance(&st);
-	UChar *u = NULL, *n = NULL;
-	char *out = NULL;
-	int32_t ulen = 0, nlen, olen = 0;
-
-	if (U_FAILURE(st))
-		return NULL;
-	u_strFromUTF8(NULL, 0, &ulen, s, -1, &st);
-	if (st != U_BUFFER_OVERFLOW_ERROR && U_FAILURE(st))
-		return NULL;
-	st = U_ZERO_ERROR;
-	u = malloc(((size_t)ulen + 1) * sizeof *u);
-	n = malloc(((size_t)ulen * 3 + 1) * sizeof *n);
-	if (u == NULL || n == NULL)
-		goto cleanup;
-	u_strFromUTF8(u, ulen + 1, NULL, s, -1, &st);
-	nlen = unorm2_normalize(nfc, u, ulen, n, ulen * 3 + 1, &st);
-	if (U_FAILURE(st))
-		goto cleanup;
-	u_strToUTF8(NULL, 0, &olen, n, nlen, &st);
-	st = U_ZERO_ERROR;
-	out = malloc((size_t)olen + 1);
-	if (out == NULL)
-		goto cleanup;
-	u_strToUTF8(out, olen + 1, NULL, n, nlen, &st);
-	if (U_FAILURE(st)) {
-		free(out);
-		out = NULL;
-	}
-cleanup:
-	free(u);
-	free(n);
-	return out;
-}
-
-/* Appends the text of node to buf (grown as needed), with every run of
- * XML white space collapsed to one space. Returns 0, or -1 out of memory. */
+/* Appends the text of node, as written, to buf (grown as needed).
+ * Returns 0, or -1 out of memory. */
 static int append_text(char **buf, size_t *len, size_t *cap,
                        const xmlNode *node)
 {
@@ -124,8 +83,8 @@ static int append_text(char **buf, size_t *len, size_t *cap,
 	if (raw == NULL)
 		return 0;
 	n = strlen((const char *)raw);
-	if (*len + n + 2 > *cap) {
-		size_t ncap = (*len + n + 2) * 2;
+	if (*len + n + 1 > *cap) {
+		size_t ncap = (*len + n + 1) * 2;
 		char *nb = realloc(*buf, ncap);
 		if (nb == NULL) {
 			xmlFree(raw);
@@ -134,16 +93,8 @@ static int append_text(char **buf, size_t *len, size_t *cap,
 		*buf = nb;
 		*cap = ncap;
 	}
-	for (const xmlChar *p = raw; *p; p++) {
-		int ws = *p == ' ' || *p == '\t' || *p == '\n' || *p == '\r';
-		if (ws) {
-			if (*len > 0 && (*buf)[*len - 1] != ' ')
-				(*buf)[(*len)++] = ' ';
-		} else {
-			(*buf)[(*len)++] = (char)*p;
-		}
-	}
-	(*buf)[*len] = '\0';
+	memcpy(*buf + *len, raw, n + 1);
+	*len += n;
 	xmlFree(raw);
 	return 0;
 }
@@ -173,14 +124,17 @@ static int unit_text(const xmlNode *unit, int is_base, char **out)
 			}
 		}
 	}
-	while (len > 0 && buf[len - 1] == ' ')
-		buf[--len] = '\0';
-	if (!found || len == 0 || buf[0] == '\0') {
+	if (!found || len == 0) {
 		free(buf);
 		return 0;
 	}
-	*out = nfc_dup(buf[0] == ' ' ? buf + 1 : buf);
+	*out = text_clean(buf, TEXT_LINE);
 	free(buf);
+	if (*out != NULL && (*out)[0] == '\0') {
+		free(*out);
+		*out = NULL;
+		return 0;
+	}
 	return *out == NULL ? -1 : 0;
 }
 

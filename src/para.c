@@ -17,6 +17,7 @@
 
 #include "bidi.h"
 #include "hyph.h"
+#include "text.h"
 
 #define INF_PENALTY   10000.0
 #define HUGE_RATIO    1e6
@@ -883,11 +884,10 @@ static int box_segments(struct ctx *c, struct segs *s, int32_t a, int32_t b)
  * visual order. Returns a malloc'd string or NULL. */
 static char *segment_text(struct ctx *c, const struct seg *g)
 {
-	int32_t n = g->end - g->start, k = 0, len = 0;
+	int32_t n = g->end - g->start, k = 0;
 	UChar *tmp = malloc(((size_t)n + 1) * sizeof *tmp);
 	UChar *vis = malloc(((size_t)n + 1) * sizeof *vis);
 	char *out = NULL;
-	UErrorCode status = U_ZERO_ERROR;
 
 	if (tmp == NULL || vis == NULL)
 		goto cleanup;
@@ -905,16 +905,7 @@ static char *segment_text(struct ctx *c, const struct seg *g)
 	} else {
 		memcpy(vis, tmp, (size_t)k * sizeof *vis);
 	}
-	u_strToUTF8(NULL, 0, &len, vis, k, &status);
-	status = U_ZERO_ERROR;
-	out = malloc((size_t)len + 1);
-	if (out == NULL)
-		goto cleanup;
-	u_strToUTF8(out, len + 1, NULL, vis, k, &status);
-	if (U_FAILURE(status)) {
-		free(out);
-		out = NULL;
-	}
+	out = text_from_utf16(vis, k);
 cleanup:
 	free(tmp);
 	free(vis);

@@ -114,13 +114,34 @@ static int is_ascii(const char *s)
 	return 1;
 }
 
+char *text_from_utf16(const UChar *s, int32_t n)
+{
+	UErrorCode status = U_ZERO_ERROR;
+	int32_t len = 0;
+	char *out;
+
+	u_strToUTF8(NULL, 0, &len, s, n, &status);
+	if (status != U_BUFFER_OVERFLOW_ERROR && U_FAILURE(status))
+		return NULL;
+	status = U_ZERO_ERROR;
+	out = malloc((size_t)len + 1);
+	if (out == NULL)
+		return NULL;
+	u_strToUTF8(out, len + 1, NULL, s, n, &status);
+	if (U_FAILURE(status)) {
+		free(out);
+		return NULL;
+	}
+	return out;
+}
+
 static char *nfc(const char *s)
 {
 	UErrorCode status = U_ZERO_ERROR;
 	const UNormalizer2 *norm = unorm2_getNFCInstance(&status);
 	UChar *in = NULL, *out = NULL;
 	char *result = NULL;
-	int32_t in_len = 0, out_len, utf8_len = 0;
+	int32_t in_len = 0, out_len;
 
 	if (U_FAILURE(status))
 		return NULL;
@@ -135,18 +156,8 @@ static char *nfc(const char *s)
 	u_strFromUTF8(in, in_len + 1, NULL, s, -1, &status);
 	out_len = unorm2_normalize(norm, in, in_len, out, in_len * 3 + 1,
 	                           &status);
-	if (U_FAILURE(status))
-		goto cleanup;
-	u_strToUTF8(NULL, 0, &utf8_len, out, out_len, &status);
-	status = U_ZERO_ERROR;
-	result = malloc((size_t)utf8_len + 1);
-	if (result == NULL)
-		goto cleanup;
-	u_strToUTF8(result, utf8_len + 1, NULL, out, out_len, &status);
-	if (U_FAILURE(status)) {
-		free(result);
-		result = NULL;
-	}
+	if (U_SUCCESS(status))
+		result = text_from_utf16(out, out_len);
 cleanup:
 	free(in);
 	free(out);

@@ -6,6 +6,8 @@
 #include <stdint.h>
 #include <stddef.h>
 
+#include <unicode/utypes.h>
+
 enum text_shape {
 	TEXT_LINE,       /* one line: whitespace runs become one space, trimmed */
 	TEXT_PARAGRAPHS  /* free text: blank lines separate paragraphs ("\n"),
@@ -22,6 +24,10 @@ char *text_clean(const char *s, enum text_shape shape);
  * noncharacters, lone surrogates), or 0 when there is none. *offset gets
  * its byte offset when not NULL. */
 uint32_t text_forbidden(const char *s, size_t *offset);
+
+/* A new NUL-terminated UTF-8 copy of n UTF-16 units (the caller frees
+ * it), or NULL when out of memory or s is not valid UTF-16. */
+char *text_from_utf16(const UChar *s, int32_t n);
 
 /* Whether s is entirely valid UTF-8 (no overlong forms, no surrogates). */
 int text_utf8_valid(const char *s);
