@@ -45,8 +45,8 @@ $(SAN_DIR)/%.o: src/%.c $(wildcard src/*.h) | $(SAN_DIR)
 $(SAN_DIR)/pactdoc: $(SRCS:src/%.c=$(SAN_DIR)/%.o)
 	$(CC) $(SAN_FLAGS) -o $@ $^ $(LIBS)
 
-$(SAN_DIR)/test_%: tests/unit/test_%.c $(LIB_SRCS:src/%.c=$(SAN_DIR)/%.o)
-	$(CC) $(CFLAGS_BASE) $(SAN_FLAGS) -Isrc -o $@ $^ $(LIBS) \
+$(SAN_DIR)/test_%: tests/unit/test_%.c $(wildcard tests/unit/*.h) $(LIB_SRCS:src/%.c=$(SAN_DIR)/%.o)
+	$(CC) $(CFLAGS_BASE) $(SAN_FLAGS) -Isrc -o $@ $(filter %.c %.o,$^) $(LIBS) \
 	    $(shell pkg-config --libs cmocka)
 
 $(REL_DIR) $(SAN_DIR):

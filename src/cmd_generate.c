@@ -59,8 +59,7 @@ static void print_diags(struct progress *pg, const struct diag_list *diags)
 {
 	if (diags->n > 0)
 		progress_clear(pg);
-	for (int i = 0; i < diags->n; i++)
-		diag_print(stderr, &diags->items[i]);
+	diag_print_list(stderr, diags);
 }
 
 static char *copy_or_null(const char *s)

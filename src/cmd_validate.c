@@ -19,12 +19,6 @@ struct validate_run {
 	int system_error;
 };
 
-static void print_diags(const struct diag_list *diags)
-{
-	for (int i = 0; i < diags->n; i++)
-		diag_print(stderr, &diags->items[i]);
-}
-
 static int on_record(void *ctx, struct record *r, const struct batch *b,
                      struct diag_list *diags)
 {
@@ -34,7 +28,7 @@ static int on_record(void *ctx, struct record *r, const struct batch *b,
 	struct err e;
 
 	(void)b;
-	print_diags(diags);
+	diag_print_list(stderr, diags);
 	printf("%s:%d: %s: %s\n", diag_printable(r->file, file, sizeof file),
 	       r->line, diag_printable(r->id, id, sizeof id), outcome);
 	run->records++;
@@ -57,7 +51,7 @@ static int on_file(void *ctx, const char *path, struct diag_list *diags)
 	struct validate_run *run = ctx;
 	struct err e;
 
-	print_diags(diags);
+	diag_print_list(stderr, diags);
 	run->files++;
 	if (diags->errors)
 		run->rejected_files++;
@@ -116,7 +110,7 @@ int cmd_validate(const struct config *cfg)
 		reader_free(rd);
 		return PD_EXIT_FAILURE;
 	}
-	print_diags(&problems);
+	diag_print_list(stderr, &problems);
 	if (cfg->report != NULL) {
 		run.report = report_open(cfg->report, "validate", cfg->date,
 		                         cfg->inputs, cfg->n_inputs, &e);

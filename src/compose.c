@@ -862,17 +862,3 @@ fail:
 	compose_info_clear(info);
 	return -1;
 }
-
-char *compose_field(const char *path, const struct catalog *c,
-                    const char *lang, const struct record *r,
-                    const struct batch *b, const char *run_date,
-                    int *nohyph, struct err *e)
-{
-	struct ctx x = { NULL, c, r, b, run_date, NULL, NULL, e, { { 0 } }, NULL };
-	char *v;
-
-	x.lang = catalog_resolve(c, lang);
-	v = field_value(&x, path, nohyph);
-	ctx_clear(&x);
-	return v;
-}

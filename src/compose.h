@@ -47,13 +47,4 @@ int compose_doc(const struct form *f, const struct catalog *c,
                 const char *run_date, struct doc *out,
                 struct compose_info *info, struct err *e);
 
-/* The localised text of record field `path` (form.h lists the paths) into
- * a new string the caller frees: "" when the record has no value. Sets
- * *nohyph when the value must not be hyphenated (a name, an address...).
- * Returns NULL with e set on error. Thread-safe. */
-char *compose_field(const char *path, const struct catalog *c,
-                    const char *lang, const struct record *r,
-                    const struct batch *b, const char *run_date,
-                    int *nohyph, struct err *e);
-
 #endif

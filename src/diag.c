@@ -140,3 +140,9 @@ void diag_print(FILE *f, const struct diag *d)
 	        d->col > 0 ? d->col : 1, severity_name(d->severity),
 	        d->message, d->rule);
 }
+
+void diag_print_list(FILE *f, const struct diag_list *l)
+{
+	for (int i = 0; i < l->n; i++)
+		diag_print(f, &l->items[i]);
+}

@@ -43,6 +43,9 @@ void diag_list_clear(struct diag_list *l);
  * that does not exist or cannot be read). */
 void diag_print(FILE *f, const struct diag *d);
 
+/* Prints every diagnostic of the list, in order, with diag_print. */
+void diag_print_list(FILE *f, const struct diag_list *l);
+
 const char *severity_name(enum severity s);
 
 /* Copies s into buf (size bytes) for printing: control characters,

@@ -129,6 +129,13 @@ int fs_write_atomic(const char *path, const void *data, size_t len,
 	return fs_commit(tmp, path, e);
 }
 
+static int is_dir(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
 int fs_mkdirs(const char *path, struct err *e)
 {
 	char buf[4096];
@@ -147,16 +154,9 @@ int fs_mkdirs(const char *path, struct err *e)
 	}
 	if (mkdir(buf, 0755) != 0 && errno != EEXIST)
 		return err_sys(e, "%s: mkdir", buf);
-	if (!fs_is_dir(buf))
+	if (!is_dir(buf))
 		return err_set(e, "%s: not a directory", buf);
 	return 0;
-}
-
-int fs_is_dir(const char *path)
-{
-	struct stat st;
-
-	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
 char *fs_read_file(const char *path, size_t max, size_t *len, struct err *e)

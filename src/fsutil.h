@@ -32,9 +32,6 @@ void fs_remove_temps(void);
 /* mkdir -p. Returns 0, or -1 with e set. */
 int fs_mkdirs(const char *path, struct err *e);
 
-/* Whether path is a directory. */
-int fs_is_dir(const char *path);
-
 /* Reads a whole file (at most max bytes) into a NUL-terminated buffer the
  * caller frees. Returns NULL with e set on error or when larger. */
 char *fs_read_file(const char *path, size_t max, size_t *len, struct err *e);

@@ -6,6 +6,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "fixture_fonts.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,14 +16,6 @@
 #include <math.h>
 
 #include "fontset.h"
-
-static struct fontset *fs;
-
-static const char *fonts_dir(void)
-{
-	const char *d = getenv("PACTDOC_FONTS");
-	return d && *d ? d : "fonts";
-}
 
 static const char *base(int font)
 {
@@ -191,24 +185,6 @@ static void test_load_errors(void **state)
 	fontset_free(NULL);
 }
 
-static int setup(void **state)
-{
-	struct err e = { "" };
-
-	(void)state;
-	fs = fontset_load(fonts_dir(), &e);
-	if (fs == NULL)
-		fprintf(stderr, "test_fontset: %s\n", e.msg);
-	return fs == NULL ? -1 : 0;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	fontset_free(fs);
-	return 0;
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -220,5 +196,5 @@ int main(void)
 		cmocka_unit_test(test_utf8),
 		cmocka_unit_test(test_load_errors),
 	};
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, fonts_setup, fonts_teardown);
 }

@@ -13,6 +13,8 @@
 #include <time.h>
 #include <cmocka.h>
 
+#include "fixture_fonts.h"
+
 #include "compose.h"
 #include "form.h"
 #include "layout.h"
@@ -22,25 +24,10 @@
 #define PAGE_H 841.89
 #define MARGIN 56.693
 
-static struct fontset *fs;
-
-static int setup(void **state)
-{
-	struct err e = { 0 };
-
-	(void)state;
-	fs = fontset_load("fonts", &e);
-	if (fs == NULL)
-		fprintf(stderr, "fontset: %s\n", e.msg);
-	return fs ? 0 : -1;
-}
-
 static int teardown(void **state)
 {
-	(void)state;
-	fontset_free(fs);
 	para_thread_cleanup();
-	return 0;
+	return fonts_teardown(state);
 }
 
 static const char *commitment =
@@ -941,5 +928,5 @@ int main(void)
 		cmocka_unit_test(test_real_documents),
 		cmocka_unit_test(test_speed),
 	};
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, fonts_setup, teardown);
 }

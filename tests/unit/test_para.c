@@ -11,27 +11,14 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "fixture_fonts.h"
+
 #include "para.h"
-
-static struct fontset *fs;
-
-static int setup(void **state)
-{
-	struct err e = { 0 };
-
-	(void)state;
-	fs = fontset_load("fonts", &e);
-	if (fs == NULL)
-		fprintf(stderr, "fontset: %s\n", e.msg);
-	return fs ? 0 : -1;
-}
 
 static int teardown(void **state)
 {
-	(void)state;
-	fontset_free(fs);
 	para_thread_cleanup();
-	return 0;
+	return fonts_teardown(state);
 }
 
 static const char *lorem_lv =
@@ -499,5 +486,5 @@ int main(void)
 		cmocka_unit_test(test_font_runs),
 		cmocka_unit_test(test_hard_breaks_and_errors),
 	};
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, fonts_setup, teardown);
 }

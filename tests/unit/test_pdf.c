@@ -12,6 +12,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "fixture_fonts.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,14 +28,6 @@
 
 #define A4_W 595.276
 #define A4_H 841.89
-
-static struct fontset *fs;
-
-static const char *fonts_dir(void)
-{
-	const char *d = getenv("PACTDOC_FONTS");
-	return d && *d ? d : "fonts";
-}
 
 static const struct pdf_meta meta = {
 	.title = "Commitment declaration — Ģirts Ķēniņš",
@@ -333,24 +327,6 @@ static int write_sample(const char *out)
 	return 0;
 }
 
-static int setup(void **state)
-{
-	struct err e = { "" };
-
-	(void)state;
-	fs = fontset_load(fonts_dir(), &e);
-	if (fs == NULL)
-		fprintf(stderr, "test_pdf: %s\n", e.msg);
-	return fs == NULL ? -1 : 0;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	fontset_free(fs);
-	return 0;
-}
-
 int main(void)
 {
 	const char *sample = getenv("PACTDOC_PDF_SAMPLE");
@@ -364,15 +340,15 @@ int main(void)
 
 	if ((sample && *sample) || (chars && *chars)) {
 		int rc = 0;
-		if (setup(NULL) < 0)
+		if (fonts_setup(NULL) < 0)
 			return 1;
 		if (sample && *sample && write_sample(sample) < 0)
 			rc = 1;
 		if (chars && *chars && chars_out &&
 		    write_chars(chars, chars_out) < 0)
 			rc = 1;
-		teardown(NULL);
+		fonts_teardown(NULL);
 		return rc;
 	}
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, fonts_setup, fonts_teardown);
 }
