@@ -360,7 +360,7 @@ static char *field_value(struct ctx *x, const char *path, int *nohyph)
 		if (strcmp(path, "signatory.position") == 0)
 			v = dup_or_empty(r->signatory.position);
 		else if (strcmp(path, "countersignatory.position") == 0)
-			v = dup_or_empty(cs ? cs->position : NULL);
+			v = dup_or_empty(cs ? batch_position(x->b, x->lang) : NULL);
 		else {
 			err_set(x->e, "unknown record field '%s'", path);
 			return NULL;
