@@ -852,7 +852,8 @@ int compose_doc(const struct form *f, const struct catalog *c,
 	if (add_metadata(&x, out) != 0)
 		goto fail;
 	for (int i = 0; i < f->n_blocks; i++)
-		if (add_block(&x, out, &f->blocks[i], &number) != 0)
+		if (form_block_for_role(&f->blocks[i], r->role) &&
+		    add_block(&x, out, &f->blocks[i], &number) != 0)
 			goto fail;
 	ctx_clear(&x);
 	return 0;
