@@ -286,6 +286,18 @@ class CataloguesTest(unittest.TestCase):
                 if kind == "target" and any(c.isalpha() for c in letters):
                     self.assertRegex(letters, "[\u0400-\u04ff]", "%s.xlf %s/%s: no Cyrillic" % (lang, fid, uid))
 
+    def test_declaration_and_agreement_terms_agree(self):
+        """A role's declaration and agreement state one set of terms: their
+        clause units are the same text in every language (docs/forms.md)."""
+        for decl, agr in (("coordinator-declaration", "coordinator-agreement"),
+                          ("supporter-declaration", "supporter-agreement")):
+            for lang, (_, files) in self.cat.items():
+                clauses = sorted(u for u in files[decl] if u.startswith("clause."))
+                self.assertEqual(clauses, sorted(u for u in files[agr] if u.startswith("clause.")))
+                for uid in clauses:
+                    self.assertEqual(files[decl][uid], files[agr][uid],
+                                     "%s.xlf %s and %s differ on %s" % (lang, decl, agr, uid))
+
     def test_no_web_page_prose(self):
         """No unit, in any language, carries the seed pages' web prose."""
         for lang, (_, files) in self.cat.items():
