@@ -724,17 +724,26 @@ oom:
 	         "memory", "countersignatory: out of memory");
 }
 
+/* Reads <countersignatory> n into the batch and checks it; the batch has
+ * a countersignatory only when the element has no error. */
 static void read_countersignatory(xmlNodePtr n, struct file_state *st)
 {
 	struct person *p = &st->batch.countersignatory;
 	int before = st->file_diags.errors;
 
-	for (xmlNodePtr c = n->children; c != NULL; c = c->next)
-		if (c->type == XML_ELEMENT_NODE && !is_ns_element(c, "name") &&
-		    !is_ns_element(c, "position"))
+	int names = 0;
+
+	for (xmlNodePtr c = n->children; c != NULL; c = c->next) {
+		if (is_ns_element(c, "name") && names++ > 0)
+			diag_add(&st->file_diags, st->path, xmlGetLineNo(c), 1,
+			         SEV_ERROR, "countersignatory", "countersignatory "
+			         "has a second <name>; it is written once");
+		else if (c->type == XML_ELEMENT_NODE &&
+		         !is_ns_element(c, "name") && !is_ns_element(c, "position"))
 			diag_add(&st->file_diags, st->path, xmlGetLineNo(c), 1,
 			         SEV_ERROR, "schema", "unexpected element <%s> in "
 			         "<countersignatory>", (const char *)c->name);
+	}
 	p->name = element_text(n, "name", "countersignatory/name", "(batch)",
 	                       st);
 	read_positions(n, st);

@@ -277,6 +277,32 @@ class CountersignatoryPositions(unittest.TestCase):
                                  % (re.escape(src), line))
                 self.assertIn(words, p.stderr)
 
+    def test_second_name_is_refused(self):
+        d = tempdir(self)
+        body = records([application(1, "supporter", "lv")]).replace(
+            "<name>Elena Moretti</name>", "<name>Elena Moretti</name>\n    <name>Maria Rossi</name>")
+        src = write(os.path.join(d, "in.xml"), body)
+        p = run("validate", src)
+        self.assertEqual(p.returncode, 1)
+        self.assertIn("%s:5:1: error: countersignatory has a second <name>" % src, p.stderr)
+        self.assertIn("[countersignatory]", p.stderr)
+
+    def test_schema_says_the_same(self):
+        """xmllint with schema/records.xsd accepts localised positions (in
+        any order around the name) and refuses a second name."""
+        d = tempdir(self)
+        xsd = os.path.join(ROOT, "schema", "records.xsd")
+        good = records([application(1, "supporter", "lv")])
+        moved = good.replace("    <name>Elena Moretti</name>\n", "").replace(
+            '<position xml:lang="lv">', '<name>Elena Moretti</name>\n    <position xml:lang="lv">')
+        bad = good.replace("<name>Elena Moretti</name>",
+                           "<name>Elena Moretti</name><name>Maria Rossi</name>")
+        for body, ok in ((good, True), (moved, True), (bad, False)):
+            path = write(os.path.join(d, "x.xml"), body)
+            p = subprocess.run(["xmllint", "--noout", "--nonet", "--schema", xsd, path],
+                               capture_output=True, text=True)
+            self.assertEqual(p.returncode == 0, ok, p.stderr)
+
 
 if __name__ == "__main__":
     unittest.main()
