@@ -21,15 +21,15 @@ CATEGORY = {"coordinator": "region", "national-coordinator": "national-authority
 NATIONAL_CLAUSE = {
     "en": "If the National Covenant Coordinator takes no action",
     "lv": "Ja nacionālais Pakta koordinators neveic nekādu rīcību",
-    "sv": "Om den nationella avtalssamordnaren inte vidtar några åtgärder",
-    "bg": "Ако Националният координатор на Споразумението не предприема действия",
+    "sv": "Om organisationen i egenskap av nationell avtalssamordnare inte vidtar några åtgärder",
+    "bg": "Ако организацията в качеството си на Национален координатор на Споразумението не предприема действия",
     "ky": "Эгерде Мэрлердин Келишиминин улуттук координатору эч кандай иш-аракет көрбөсө",
 }
 COORDINATOR_CLAUSE = {
     "en": "If the Covenant Coordinator takes no action",
     "lv": "Ja Pakta koordinators neveic nekādu rīcību",
-    "sv": "Om avtalssamordnaren inte vidtar några åtgärder",
-    "bg": "Ако Координаторът на Споразумението не предприема действия",
+    "sv": "Om organisationen i egenskap av avtalssamordnare inte vidtar några åtgärder",
+    "bg": "Ако организацията в качеството си на Координатор на Споразумението не предприема действия",
     "ky": "Эгерде Мэрлердин Келишиминин координатору эч кандай иш-аракет көрбөсө",
 }
 # The category words the seeds' clause used for every coordinator.
@@ -180,6 +180,8 @@ class LegalText(unittest.TestCase):
                 self.assertIn(squash(NATIONAL_CLAUSE[lang]), t, where)
                 for words in REGION_OR_PROVINCE:
                     self.assertNotIn(squash(words), t, where)
+                role = catalogue(lang, "common", "role.national-coordinator")
+                self.assertIn(squash(role), t, where + ": no %r" % role)
                 t = squash(terms(self.text[("coordinator", lang, kind)], lang))
                 self.assertIn(squash(COORDINATOR_CLAUSE[lang]), t, lang)
                 self.assertNotIn(squash(NATIONAL_CLAUSE[lang]), t, lang)
