@@ -62,21 +62,6 @@ static void print_diags(struct progress *pg, const struct diag_list *diags)
 	diag_print_list(stderr, diags);
 }
 
-static char *copy_or_null(const char *s)
-{
-	return s ? strdup(s) : NULL;
-}
-
-static void batch_copy(struct batch *dst, const struct batch *src)
-{
-	dst->name = copy_or_null(src->name);
-	dst->exported = copy_or_null(src->exported);
-	dst->countersignatory.name = copy_or_null(src->countersignatory.name);
-	dst->countersignatory.position =
-		copy_or_null(src->countersignatory.position);
-	dst->has_countersignatory = src->has_countersignatory;
-}
-
 static void job_free(struct job *job)
 {
 	record_clear(&job->rec);
@@ -259,7 +244,12 @@ static int on_record(void *ctx, struct record *r, const struct batch *b,
 	}
 	job->rec = *r;
 	memset(r, 0, sizeof *r);
-	batch_copy(&job->batch, b);
+	if (batch_copy(&job->batch, b) != 0) {
+		fprintf(stderr, "pactdoc: out of memory\n");
+		run->system_error = 1;
+		job_free(job);
+		return -1;
+	}
 	diag_move(&job->diags, diags);
 	if (job->diags.errors)
 		job->kind = JOB_REJECTED;

@@ -360,7 +360,7 @@ static char *field_value(struct ctx *x, const char *path, int *nohyph)
 		if (strcmp(path, "signatory.position") == 0)
 			v = dup_or_empty(r->signatory.position);
 		else if (strcmp(path, "countersignatory.position") == 0)
-			v = dup_or_empty(cs ? cs->position : NULL);
+			v = dup_or_empty(cs ? batch_position(x->b, x->lang) : NULL);
 		else {
 			err_set(x->e, "unknown record field '%s'", path);
 			return NULL;
@@ -852,7 +852,8 @@ int compose_doc(const struct form *f, const struct catalog *c,
 	if (add_metadata(&x, out) != 0)
 		goto fail;
 	for (int i = 0; i < f->n_blocks; i++)
-		if (add_block(&x, out, &f->blocks[i], &number) != 0)
+		if (form_block_for_role(&f->blocks[i], r->role) &&
+		    add_block(&x, out, &f->blocks[i], &number) != 0)
 			goto fail;
 	ctx_clear(&x);
 	return 0;

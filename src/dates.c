@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include <unicode/udat.h>
@@ -93,9 +94,39 @@ long long dates_epoch(const char *iso)
 	return days * 86400;
 }
 
+/* Long dates that CLDR writes in a form a legal text does not use: one
+ * row per language, printed as YEAR year_suffix DAY day_suffix MONTH.
+ * ky: "2026-жылдын 17-ноябры" (genitive year, possessive month), where
+ * CLDR 72 has "2026-ж., 17-ноябрь". */
+static const struct long_date {
+	const char *lang;
+	const char *year_suffix;
+	const char *day_suffix;
+	const char *months[12];
+} long_dates[] = {
+	{ "ky", "-жылдын ", "-", { "январы", "февралы", "марты", "апрели",
+	  "майы", "июну", "июлу", "августу", "сентябры", "октябры", "ноябры",
+	  "декабры" } },
+};
+
+/* The row for lang (its primary subtag, case-insensitive), or NULL. */
+static const struct long_date *long_date_row(const char *lang)
+{
+	for (size_t i = 0; i < sizeof long_dates / sizeof long_dates[0]; i++) {
+		size_t n = strlen(long_dates[i].lang);
+		if (strncasecmp(lang, long_dates[i].lang, n) == 0 &&
+		    (lang[n] == '\0' || lang[n] == '-' || lang[n] == '_'))
+			return &long_dates[i];
+	}
+	return NULL;
+}
+
 int dates_format_long(const char *lang, const char *iso, char *buf,
                       size_t size)
 {
+	const struct long_date *row = long_date_row(lang);
+	int y, m, d;
+
 	UErrorCode status = U_ZERO_ERROR;
 	UChar zone[] = { 'U', 'T', 'C', 0 };
 	UChar out[256];
@@ -103,8 +134,13 @@ int dates_format_long(const char *lang, const char *iso, char *buf,
 	int32_t n;
 	char locale[64];
 
-	if (dates_parse_iso(iso, (char[11]){ 0 }) != 0)
+	if (strlen(iso) != 10 || split_iso(iso, &y, &m, &d) != 0)
 		return -1;
+	if (row != NULL) {
+		int n = snprintf(buf, size, "%d%s%d%s%s", y, row->year_suffix, d,
+		                 row->day_suffix, row->months[m - 1]);
+		return n < 0 || (size_t)n >= size ? -1 : 0;
+	}
 	/* ICU wants '_' separators in locale ids, but accepts BCP 47 too. */
 	uloc_forLanguageTag(lang, locale, sizeof locale, NULL, &status);
 	if (U_FAILURE(status))

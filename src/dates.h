@@ -14,8 +14,10 @@ int dates_parse_iso(const char *s, char *out);
 int dates_default(char *out);
 
 /* Formats an ISO date in the language's long CLDR form ("20 November 2026",
- * "2026. gada 20. novembris") as UTF-8 into buf. Returns 0, or -1 when the
- * date is not valid or buf is too small. */
+ * "2026. gada 20. novembris") as UTF-8 into buf; a table in dates.c holds
+ * the languages whose CLDR form a legal text does not use (ky "2026-жылдын
+ * 20-ноябры"). Returns 0, or -1 when the date is not valid or buf is too
+ * small. */
 int dates_format_long(const char *lang, const char *iso, char *buf,
                       size_t size);
 

@@ -226,6 +226,40 @@ static enum form_marker attr_marker(const xmlNode *n)
 	return m;
 }
 
+/* Reads the roles="..." scope of a block into b->roles. Returns 0, or -1
+ * with e set for a role the form does not serve. */
+static int parse_scope(const xmlNode *n, const struct form *f,
+                       struct form_block *b, struct err *e)
+{
+	char *v = xmldoc_attr(n, "roles");
+	char *save = NULL;
+	int rc = 0;
+
+	if (v == NULL)
+		return 0;
+	for (char *w = strtok_r(v, " \t\r\n", &save); w != NULL && rc == 0;
+	     w = strtok_r(NULL, " \t\r\n", &save)) {
+		enum role r = role_from_name(w);
+		int served = 0;
+
+		for (int i = 0; i < f->n_roles; i++)
+			served |= f->roles[i] == r;
+		if (!served)
+			rc = err_set(e, "%s:%d: roles names '%s', a role this form "
+			             "does not serve", f->path, (int)xmlGetLineNo(n),
+			             w);
+		else
+			b->roles |= 1u << r;
+	}
+	free(v);
+	return rc;
+}
+
+int form_block_for_role(const struct form_block *b, enum role r)
+{
+	return b->roles == 0 || (b->roles & (1u << r)) != 0;
+}
+
 /* Fills b from one child of <body>; the schema has checked its shape.
  * Returns 0, 1 when the element is not a block, -1 out of memory. */
 static int parse_block(const xmlNode *n, const char *own, struct form_block *b)
@@ -374,8 +408,8 @@ static int build_form(const xmlNode *root, struct form *f, struct err *e)
 			f->n_blocks++;  /* so that form_clear frees its parts */
 			return err_set(e, "%s: out of memory", f->path);
 		}
-		if (rc == 0)
-			f->n_blocks++;
+		if (rc == 0 && parse_scope(c, f, &f->blocks[f->n_blocks++], e) != 0)
+			return -1;
 	}
 	return 0;
 }

@@ -58,7 +58,12 @@ struct form_block {
 	struct form_line *lines;/* SIGNATURE */
 	int n_lines;
 	double space;           /* SPACE, points */
+	unsigned roles;         /* bit 1 << role for each role the block is
+	                           shown to; 0: every role of the form */
 };
+
+/* Whether block b is shown in a document for role r. */
+int form_block_for_role(const struct form_block *b, enum role r);
 
 /* One subject part: a message or a record field. */
 struct form_part {

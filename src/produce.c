@@ -54,6 +54,9 @@ static int collect_fields(const struct record *r, const struct batch *b,
 		          b->countersignatory.name);
 		add_field(out, &n, max, "countersignatory/position",
 		          b->countersignatory.position);
+		for (int i = 0; i < b->n_positions; i++)
+			add_field(out, &n, max, "countersignatory/position",
+			          b->positions[i].text);
 	}
 	return n;
 }

@@ -438,6 +438,18 @@ static char *element_text(xmlNodePtr parent, const char *name,
 	return s;
 }
 
+/* The cleaned text of element n itself; NULL when rejected. */
+static char *element_text_of(xmlNodePtr n, const char *field, const char *id,
+                             struct file_state *st)
+{
+	xmlChar *raw = xmlNodeGetContent(n);
+	char *s = clean_field((const char *)raw, TEXT_LINE, field,
+	                      xmlGetLineNo(n), id, st);
+
+	xmlFree(raw);
+	return s;
+}
+
 static char *attribute_text(xmlNodePtr n, const char *name, const char *id,
                             struct file_state *st)
 {
@@ -669,22 +681,75 @@ static int process_application(struct reader *rd, xmlNodePtr app,
 	return rc;
 }
 
+/* Reads every <position> of <countersignatory> n into the batch, in file
+ * order, with its xml:lang (NULL when absent or empty: the default), and
+ * points countersignatory.position at a copy of the default. */
+static void read_positions(xmlNodePtr n, struct file_state *st)
+{
+	struct batch *b = &st->batch;
+	int count = 0;
+
+	for (xmlNodePtr c = n->children; c != NULL; c = c->next)
+		count += is_ns_element(c, "position");
+	if (count == 0)
+		return;
+	b->positions = calloc((size_t)count, sizeof *b->positions);
+	if (b->positions == NULL)
+		goto oom;
+	for (xmlNodePtr c = n->children; c != NULL; c = c->next) {
+		struct lang_text *p;
+		xmlChar *lang;
+
+		if (!is_ns_element(c, "position"))
+			continue;
+		p = &b->positions[b->n_positions++];
+		p->line = xmlGetLineNo(c);
+		p->text = element_text_of(c, "countersignatory/position",
+		                          "(batch)", st);
+		lang = xmlGetNsProp(c, (const xmlChar *)"lang", XML_XML_NAMESPACE);
+		if (lang != NULL && lang[0] != '\0' &&
+		    (p->lang = strdup((const char *)lang)) == NULL) {
+			xmlFree(lang);
+			goto oom;
+		}
+		xmlFree(lang);
+		if (p->lang == NULL && p->text != NULL &&
+		    b->countersignatory.position == NULL &&
+		    (b->countersignatory.position = strdup(p->text)) == NULL)
+			goto oom;
+	}
+	return;
+oom:
+	diag_add(&st->file_diags, st->path, xmlGetLineNo(n), 1, SEV_ERROR,
+	         "memory", "countersignatory: out of memory");
+}
+
+/* Reads <countersignatory> n into the batch and checks it; the batch has
+ * a countersignatory only when the element has no error. */
 static void read_countersignatory(xmlNodePtr n, struct file_state *st)
 {
 	struct person *p = &st->batch.countersignatory;
+	int before = st->file_diags.errors;
 
-	for (xmlNodePtr c = n->children; c != NULL; c = c->next)
-		if (c->type == XML_ELEMENT_NODE && !is_ns_element(c, "name") &&
-		    !is_ns_element(c, "position"))
+	int names = 0;
+
+	for (xmlNodePtr c = n->children; c != NULL; c = c->next) {
+		if (is_ns_element(c, "name") && names++ > 0)
+			diag_add(&st->file_diags, st->path, xmlGetLineNo(c), 1,
+			         SEV_ERROR, "countersignatory", "countersignatory "
+			         "has a second <name>; it is written once");
+		else if (c->type == XML_ELEMENT_NODE &&
+		         !is_ns_element(c, "name") && !is_ns_element(c, "position"))
 			diag_add(&st->file_diags, st->path, xmlGetLineNo(c), 1,
 			         SEV_ERROR, "schema", "unexpected element <%s> in "
 			         "<countersignatory>", (const char *)c->name);
-	read_person(n, p, "countersignatory", "(batch)", st);
-	if (p->name == NULL || p->position == NULL)
-		diag_add(&st->file_diags, st->path, xmlGetLineNo(n), 1, SEV_ERROR,
-		         "countersignatory",
-		         "countersignatory needs a <name> and a <position>");
-	else
+	}
+	p->name = element_text(n, "name", "countersignatory/name", "(batch)",
+	                       st);
+	read_positions(n, st);
+	rules_check_countersignatory(&st->batch, st->path, xmlGetLineNo(n),
+	                             &st->file_diags);
+	if (st->file_diags.errors == before)
 		st->batch.has_countersignatory = 1;
 }
 

@@ -3,6 +3,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 static const char *const role_names[] = {
 	[ROLE_NONE] = "",
@@ -92,5 +93,75 @@ void batch_clear(struct batch *b)
 	free(b->name);
 	free(b->exported);
 	person_clear(&b->countersignatory);
+	for (int i = 0; i < b->n_positions; i++) {
+		free(b->positions[i].lang);
+		free(b->positions[i].text);
+	}
+	free(b->positions);
 	memset(b, 0, sizeof *b);
+}
+
+static int copy_str(char **dst, const char *src)
+{
+	*dst = src ? strdup(src) : NULL;
+	return src != NULL && *dst == NULL ? -1 : 0;
+}
+
+int batch_copy(struct batch *dst, const struct batch *src)
+{
+	int rc = 0;
+
+	rc |= copy_str(&dst->name, src->name);
+	rc |= copy_str(&dst->exported, src->exported);
+	rc |= copy_str(&dst->countersignatory.name, src->countersignatory.name);
+	rc |= copy_str(&dst->countersignatory.position,
+	               src->countersignatory.position);
+	dst->has_countersignatory = src->has_countersignatory;
+	if (src->n_positions == 0)
+		return rc;
+	dst->positions = calloc((size_t)src->n_positions, sizeof *dst->positions);
+	if (dst->positions == NULL)
+		return -1;
+	for (int i = 0; i < src->n_positions; i++) {
+		struct lang_text *d = &dst->positions[i];
+		const struct lang_text *s = &src->positions[i];
+
+		dst->n_positions++;
+		rc |= copy_str(&d->lang, s->lang);
+		rc |= copy_str(&d->text, s->text);
+		d->line = s->line;
+	}
+	return rc;
+}
+
+/* The tagged position whose tag equals the first n bytes of tag. */
+static const char *position_exact(const struct batch *b, const char *tag,
+                                  size_t n)
+{
+	for (int i = 0; i < b->n_positions; i++) {
+		const char *l = b->positions[i].lang;
+		if (l != NULL && strlen(l) == n && strncasecmp(l, tag, n) == 0)
+			return b->positions[i].text;
+	}
+	return NULL;
+}
+
+const char *batch_position(const struct batch *b, const char *tag)
+{
+	size_t n = tag ? strlen(tag) : 0;
+
+	/* RFC 4647 lookup: drop the last subtag, and a singleton left before
+	 * it (x in "de-x-foo"), until the tag is empty. */
+	while (n > 0) {
+		const char *s = position_exact(b, tag, n);
+		if (s != NULL)
+			return s;
+		while (n > 0 && tag[n - 1] != '-')
+			n--;
+		if (n > 0)
+			n--;
+		if (n >= 2 && tag[n - 2] == '-')
+			n -= 2;
+	}
+	return b->countersignatory.position;
 }

@@ -70,12 +70,23 @@ struct record {
 	char *signing_place;            /* NULL when absent */
 };
 
+/* A countersignatory's <position>, in file order; with xml:lang="TAG" it
+ * is for documents in TAG, without (lang NULL) it is the default. */
+struct lang_text {
+	char *lang;                     /* the xml:lang tag as written, or NULL */
+	char *text;
+	int line;                       /* where it is in the file */
+};
+
 /* What the file says about the whole batch (the <applications> element). */
 struct batch {
 	char *name;                     /* batch attribute, NULL if absent */
 	char *exported;                 /* exported attribute, NULL if absent */
-	struct person countersignatory; /* NULLs when absent */
+	struct person countersignatory; /* NULLs when absent; .position is the
+	                                   untagged (default) position */
 	int has_countersignatory;
+	struct lang_text *positions;    /* every <position>, in file order */
+	int n_positions;
 };
 
 const char *role_name(enum role r);          /* "coordinator" ... */
@@ -89,6 +100,16 @@ int role_has_agreement(enum role r);
 /* Frees every field and zeroes the struct; accepts a zeroed record. */
 void record_clear(struct record *r);
 void batch_clear(struct batch *b);
+
+/* Deep copy of src into dst (zeroed). Returns 0, or -1 out of memory
+ * (dst then holds what was copied; batch_clear frees it). */
+int batch_copy(struct batch *dst, const struct batch *src);
+
+/* The countersignatory's position for a document in language `tag`: the
+ * position whose xml:lang equals tag or, failing that, one of its shorter
+ * prefixes (sr-Latn-RS, sr-Latn, sr; case-insensitive), else the untagged
+ * one. Returns a string owned by b, or NULL when b names no position. */
+const char *batch_position(const struct batch *b, const char *tag);
 void person_clear(struct person *p);
 
 #endif

@@ -4,6 +4,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <unicode/uloc.h>
 
@@ -134,6 +135,56 @@ void rules_check_record(const struct record *r, struct diag_list *out)
 	check_categories(r, out);
 	check_eligibility(r, out);
 	check_support(r, out);
+}
+
+/* --- the countersignatory ------------------------------------------- */
+
+void rules_check_countersignatory(const struct batch *b, const char *file,
+                                  int line, struct diag_list *out)
+{
+	const struct lang_text *first_default = NULL;
+	int tagged = 0;
+
+	if (b->countersignatory.name == NULL)
+		diag_add(out, file, line, 1, SEV_ERROR, "countersignatory",
+		         "countersignatory needs a <name>");
+	if (b->n_positions == 0)
+		diag_add(out, file, line, 1, SEV_ERROR, "countersignatory",
+		         "countersignatory needs a <position>");
+	for (int i = 0; i < b->n_positions; i++) {
+		const struct lang_text *p = &b->positions[i];
+
+		if (p->lang == NULL) {
+			if (first_default != NULL)
+				diag_add(out, file, p->line, 1, SEV_ERROR,
+				         "position-lang", "countersignatory has a "
+				         "second <position> without xml:lang (the "
+				         "first is on line %d)", first_default->line);
+			else
+				first_default = p;
+			continue;
+		}
+		tagged++;
+		if (!rules_lang_ok(p->lang))
+			diag_add(out, file, p->line, 1, SEV_ERROR, "lang",
+			         "countersignatory position: xml:lang '%s' is not "
+			         "a well-formed BCP 47 tag", p->lang);
+		for (int j = 0; j < i; j++)
+			if (b->positions[j].lang != NULL &&
+			    strcasecmp(b->positions[j].lang, p->lang) == 0) {
+				diag_add(out, file, p->line, 1, SEV_ERROR,
+				         "position-lang", "countersignatory has a "
+				         "second <position> with xml:lang '%s' (the "
+				         "first is on line %d)", p->lang,
+				         b->positions[j].line);
+				break;
+			}
+	}
+	if (tagged > 0 && first_default == NULL)
+		diag_add(out, file, line, 1, SEV_ERROR, "position-lang",
+		         "countersignatory gives positions only with xml:lang; "
+		         "add one <position> without xml:lang, printed in "
+		         "documents of every other language");
 }
 
 /* --- the run's id set: open addressing, FNV-1a ----------------------- */

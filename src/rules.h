@@ -1,5 +1,6 @@
 /* rules.h — the contract rules an XML Schema 1.0 cannot say: ids unique in
- * a run, eligibility required for eligible records, the category allowed
+ * a run, a countersignatory's positions one per language, eligibility
+ * required for eligible records, the category allowed
  * for the role, well-formed BCP 47 tags, assigned country codes, real
  * dates, characters a record may not hold. */
 #ifndef PACTDOC_RULES_H
@@ -11,6 +12,14 @@
 /* Checks one record (already through the schema); appends diagnostics at
  * the record's position to out. */
 void rules_check_record(const struct record *r, struct diag_list *out);
+
+/* Checks the file's <countersignatory> (read into b, its start tag on
+ * `line` of `file`): a name, at least one position, at most one position
+ * per xml:lang (compared case-insensitively) and one without, which is
+ * required as soon as any has a language; tags well-formed. Appends
+ * diagnostics (rules "countersignatory", "position-lang", "lang"). */
+void rules_check_countersignatory(const struct batch *b, const char *file,
+                                  int line, struct diag_list *out);
 
 /* Whether tag is a well-formed BCP 47 language tag (ICU's parser). */
 int rules_lang_ok(const char *tag);

@@ -34,6 +34,50 @@ SEED_OF = {
     "supporter-agreement": ("004_f8cf9da8645c7ba6.txt", "ky", 6, 8),
     "associated-partner-declaration": ("001_4b4ce9867a4134d5.txt", "lv", 2, 3),
 }
+# Role-specific units a kind has besides the common set (the form picks
+# them with roles="...").
+ROLE_UNITS = {
+    "coordinator-declaration": ["clause.suspension.national-coordinator"],
+    "coordinator-agreement": ["clause.suspension.national-coordinator"],
+}
+# Web-page prose that has no place in a signed text, in any language: the
+# seeds' "and last but not least" and their page headings.
+WEB_PROSE = ["last but not least", "why join", "pēdējā, bet ne mazāk",
+             "kādēļ", "sist men inte minst", "slutligen", "varför",
+             "не на последно място", "и накрая", "защо да",
+             "акыркы, бирок", "эмне үчүн"]
+TRANSLATIONS_MD = os.path.join(DATADIR, "docs", "translations.md")
+
+
+def seed_corrections(path=TRANSLATIONS_MD):
+    """The table of corrections to the seed wording in docs/translations.md
+    (between its two marker comments): {(kind, unit): (seed, lang, seed
+    wording, document wording)}."""
+    with open(path, encoding="utf-8") as f:
+        text = f.read()
+    start = text.index("<!-- seed-corrections:start -->")
+    end = text.index("<!-- seed-corrections:end -->")
+    out = {}
+    for line in text[start:end].splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) != 6 or not cells[2].startswith("`"):
+            continue
+        kind, unit = cells[2].strip("`").split("/")
+        assert (kind, unit) not in out, "listed twice: %s/%s" % (kind, unit)
+        out[(kind, unit)] = (cells[0], cells[1], cells[3], cells[4])
+    return out
+
+
+def in_page(page, text):
+    """Where text occurs in the seed page, its first letter in either case
+    (list items start with a capital letter in the documents); -1 if not."""
+    for t in (text, text[:1].lower() + text[1:]):
+        at = page.find(t)
+        if at >= 0:
+            return at
+    return -1
+
+
 COMMON_IDS = (
     ["covenant.name", "doc.declaration", "doc.agreement",
      "role.coordinator", "role.national-coordinator", "role.supporter",
@@ -156,6 +200,7 @@ class CataloguesTest(unittest.TestCase):
             want = ["title", "intro", "clause.suspension", "clause.reporting", "closing"]
             want += ["commitment.%d" % i for i in range(1, n_commit + 1)]
             want += ["benefit.%d" % i for i in range(1, n_benefit + 1)]
+            want += ROLE_UNITS.get(kind, [])
             self.assertEqual(sorted(files[kind]), sorted(want), kind)
             intro = set(PLACEHOLDER_RE.findall(files[kind]["intro"][0]))
             need = {"organisation", "signatory", "position", "role"}
@@ -241,28 +286,66 @@ class CataloguesTest(unittest.TestCase):
                 if kind == "target" and any(c.isalpha() for c in letters):
                     self.assertRegex(letters, "[\u0400-\u04ff]", "%s.xlf %s/%s: no Cyrillic" % (lang, fid, uid))
 
+    def test_declaration_and_agreement_terms_agree(self):
+        """A role's declaration and agreement state one set of terms: their
+        clause units are the same text in every language (docs/forms.md)."""
+        for decl, agr in (("coordinator-declaration", "coordinator-agreement"),
+                          ("supporter-declaration", "supporter-agreement")):
+            for lang, (_, files) in self.cat.items():
+                clauses = sorted(u for u in files[decl] if u.startswith("clause."))
+                self.assertEqual(clauses, sorted(u for u in files[agr] if u.startswith("clause.")))
+                for uid in clauses:
+                    self.assertEqual(files[decl][uid], files[agr][uid],
+                                     "%s.xlf %s and %s differ on %s" % (lang, decl, agr, uid))
+
+    def test_no_web_page_prose(self):
+        """No unit, in any language, carries the seed pages' web prose."""
+        for lang, (_, files) in self.cat.items():
+            for fid, uid, kind, text in texts(files):
+                for phrase in WEB_PROSE:
+                    self.assertNotIn(phrase, text.lower(), "%s.xlf %s/%s %s: web-page "
+                                     "prose %r" % (lang, fid, uid, kind, phrase))
+
     def test_seed_wording_in_seed_language(self):
+        """In each seed's own language, the commitments, benefits and
+        suspension clauses are the seed's words, or exactly the correction
+        listed in docs/translations.md (and every listed correction is
+        made)."""
         if not os.path.isdir(SEEDS):
             self.skipTest("seed pages not found at " + SEEDS)
+        fixes = seed_corrections()
+        used = set()
         for kind, (seed, lang, n_commit, n_benefit) in SEED_OF.items():
             with open(os.path.join(SEEDS, seed), encoding="utf-8") as f:
                 page = squash(unicodedata.normalize("NFC", f.read()).replace("[at]", "@"))
             self.assertTrue(lang in self.cat, "locales/%s.xlf missing or broken" % lang)
             units = self.cat[lang][1][kind]
-            for prefix, n in (("commitment", n_commit), ("benefit", n_benefit)):
+            series = [["%s.%d" % (p, i) for i in range(1, n + 1)]
+                      for p, n in (("commitment", n_commit), ("benefit", n_benefit))]
+            series += [[u] for u in sorted(units) if u.startswith("clause.suspension")]
+            for uids in series:
                 last = -1
-                for i in range(1, n + 1):
-                    uid = "%s.%d" % (prefix, i)
+                for uid in uids:
                     text = squash(units[uid][1])
-                    at = page.find(text)
-                    self.assertGreaterEqual(at, 0, "%s.xlf %s/%s is not the wording of seed %s"
-                                            % (lang, kind, uid, seed))
-                    self.assertGreater(at, last, "%s.xlf %s/%s is out of the seed's order"
-                                       % (lang, kind, uid))
+                    where = "%s.xlf %s/%s" % (lang, kind, uid)
+                    fix = fixes.get((kind, uid))
+                    if fix is not None:
+                        used.add((kind, uid))
+                        self.assertEqual((fix[0], fix[1]), (seed[:3], lang),
+                                         where + ": correction listed for another seed")
+                        self.assertEqual(text, fix[3], where + ": not the listed correction")
+                        at = in_page(page, fix[2])
+                        self.assertGreaterEqual(at, 0, where + ": the listed seed wording "
+                                                "is not in seed " + seed)
+                    else:
+                        at = in_page(page, text)
+                        self.assertGreaterEqual(at, 0, "%s is not the wording of seed %s "
+                                                "nor a correction listed in "
+                                                "docs/translations.md" % (where, seed))
+                    self.assertGreater(at, last, where + " is out of the seed's order")
                     last = at
-            self.assertIn(squash(units["clause.suspension"][1]), page,
-                          "%s.xlf %s/clause.suspension is not the seed's clause" % (lang, kind))
-
+        self.assertEqual(sorted(set(fixes) - used), [],
+                         "corrections listed in docs/translations.md for no seed unit")
 
 if __name__ == "__main__":
     unittest.main()

@@ -223,6 +223,15 @@ static void test_bad_forms_refused(void **state)
 	       27);
 	strcat(buf, "<space points=\"1\"/></body></form>");
 	assert_non_null(load_form_text(buf));
+	/* roles= naming a role the form does not serve. */
+	snprintf(buf, sizeof buf, "%s<paragraph text=\"a\" roles=\"supporter "
+	         "coordinator\"/></body></form>", head);
+	msg = load_form_text(buf);
+	assert_non_null(msg);
+	assert_non_null(strstr(msg, "'coordinator', a role this form does not serve"));
+	snprintf(buf, sizeof buf, "%s<paragraph text=\"a\" roles=\"supporter\"/>"
+	         "</body></form>", head);
+	assert_null(load_form_text(buf));
 	/* A DOCTYPE. */
 	snprintf(buf, sizeof buf, "<!DOCTYPE form SYSTEM \"file:///etc/passwd\">"
 	         "%s<title text=\"title\"/></body></form>", head);
@@ -302,6 +311,31 @@ static void test_countersignatory_named(void **state)
 	assert_string_equal(b->sig.lines[0], "Name: Maria Rossi");
 	doc_clear(&d);
 	batch_clear(&fx->batch);
+}
+
+/* The position printed is the one of the document's language, along the
+ * tag, else the untagged one. */
+static void test_countersignatory_position_by_language(void **state)
+{
+	struct lang_text pos[] = {
+		{ NULL, "Head of Unit", 3 },
+		{ "lv", "Nodaļas vadītāja", 4 },
+		{ "sr-Latn", "Šef jedinice", 5 },
+	};
+	struct batch b = { 0 };
+
+	(void)state;
+	b.countersignatory.position = "Head of Unit";
+	b.positions = pos;
+	b.n_positions = 3;
+	assert_string_equal(batch_position(&b, "lv"), "Nodaļas vadītāja");
+	assert_string_equal(batch_position(&b, "LV"), "Nodaļas vadītāja");
+	assert_string_equal(batch_position(&b, "lv-LV"), "Nodaļas vadītāja");
+	assert_string_equal(batch_position(&b, "sr-Latn-RS"), "Šef jedinice");
+	assert_string_equal(batch_position(&b, "sr"), "Head of Unit");
+	assert_string_equal(batch_position(&b, "sv"), "Head of Unit");
+	assert_string_equal(batch_position(&b, "en"), "Head of Unit");
+	assert_string_equal(batch_position(&b, "l"), "Head of Unit");
 }
 
 static void test_fields_and_empty_ones_omitted(void **state)
@@ -643,6 +677,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_form_model),
 		cmocka_unit_test(test_bad_forms_refused),
+		cmocka_unit_test(test_countersignatory_position_by_language),
 		cmocka_unit_test(test_placeholders_and_nohyph),
 		cmocka_unit_test(test_record_text_is_not_a_template),
 		cmocka_unit_test(test_countersignatory_named),

@@ -59,6 +59,13 @@ static void long_dates_in_languages(void **state)
 	assert_string_equal(buf, "20 november 2026");
 	assert_int_equal(dates_format_long("bg", "2026-11-20", buf, sizeof buf), 0);
 	assert_non_null(strstr(buf, "ноември"));
+	/* ky: genitive year and possessive month, not CLDR's "2026-ж., 17-ноябрь" */
+	assert_int_equal(dates_format_long("ky", "2026-11-17", buf, sizeof buf), 0);
+	assert_string_equal(buf, "2026-жылдын 17-ноябры");
+	assert_int_equal(dates_format_long("ky-KG", "2026-06-01", buf, sizeof buf), 0);
+	assert_string_equal(buf, "2026-жылдын 1-июну");
+	assert_int_equal(dates_format_long("ky", "2026-11-17", buf, 10), -1);
+	assert_int_equal(dates_format_long("ky", "2026-02-30", buf, sizeof buf), -1);
 }
 
 struct order_ctx {

@@ -82,6 +82,63 @@ static void idset_finds_duplicates(void **state)
 	idset_free(s);
 }
 
+/* Counts the diagnostics of rule `rule` in l. */
+static int rule_count(const struct diag_list *l, const char *rule)
+{
+	int n = 0;
+
+	for (int i = 0; i < l->n; i++)
+		n += strcmp(l->items[i].rule, rule) == 0;
+	return n;
+}
+
+static void countersignatory_positions(void **state)
+{
+	struct lang_text ok[] = { { NULL, "Head", 3 }, { "lv", "Vadītāja", 4 },
+	                          { "sv", "Chef", 5 } };
+	struct lang_text dup[] = { { NULL, "Head", 3 }, { "lv", "A", 4 },
+	                           { "LV", "B", 7 } };
+	struct lang_text nodef[] = { { "lv", "A", 4 }, { "sv", "B", 5 } };
+	struct lang_text twodef[] = { { NULL, "A", 4 }, { NULL, "B", 6 } };
+	struct lang_text badtag[] = { { NULL, "A", 4 }, { "lv_LV", "B", 6 } };
+	struct batch b = { 0 };
+	struct diag_list l = { 0 };
+
+	(void)state;
+	b.countersignatory.name = "Maria Rossi";
+	b.positions = ok;
+	b.n_positions = 3;
+	rules_check_countersignatory(&b, "f.xml", 2, &l);
+	assert_int_equal(l.n, 0);
+	b.positions = dup;
+	rules_check_countersignatory(&b, "f.xml", 2, &l);
+	assert_int_equal(rule_count(&l, "position-lang"), 1);
+	assert_int_equal(l.items[0].line, 7);
+	assert_non_null(strstr(l.items[0].message, "'LV'"));
+	assert_non_null(strstr(l.items[0].message, "line 4"));
+	diag_list_clear(&l);
+	b.positions = nodef;
+	b.n_positions = 2;
+	rules_check_countersignatory(&b, "f.xml", 2, &l);
+	assert_int_equal(rule_count(&l, "position-lang"), 1);
+	assert_int_equal(l.items[0].line, 2);
+	diag_list_clear(&l);
+	b.positions = twodef;
+	rules_check_countersignatory(&b, "f.xml", 2, &l);
+	assert_int_equal(rule_count(&l, "position-lang"), 1);
+	assert_int_equal(l.items[0].line, 6);
+	diag_list_clear(&l);
+	b.positions = badtag;
+	rules_check_countersignatory(&b, "f.xml", 2, &l);
+	assert_int_equal(rule_count(&l, "lang"), 1);
+	diag_list_clear(&l);
+	b.n_positions = 0;
+	b.countersignatory.name = NULL;
+	rules_check_countersignatory(&b, "f.xml", 2, &l);
+	assert_int_equal(rule_count(&l, "countersignatory"), 2);
+	diag_list_clear(&l);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -90,6 +147,7 @@ int main(void)
 		cmocka_unit_test(categories_per_role),
 		cmocka_unit_test(eligible_needs_eligibility),
 		cmocka_unit_test(idset_finds_duplicates),
+		cmocka_unit_test(countersignatory_positions),
 	};
 	return cmocka_run_group_tests_name("rules", tests, NULL, NULL);
 }
