@@ -125,11 +125,9 @@ def signature_headings(root):
 
 
 def body_above_signatures(pdf, headings, pages=None):
-    """{field: number of body lines (10.5 pt, six or more words) above the
-    signatures' heading on the page of the field}; the heading is the
-    line reading one of `headings`, or, when the page has none, the top
-    of the page (so every line of the page counts only if it is body
-    text above the blocks, which it cannot be: 0 is then likely)."""
+    """{field: number of lines of body text (10.5 pt) above the signatures'
+    heading on the page of the field}. The heading is the line reading
+    one of `headings`; a page without it counts 0."""
     pages = pages or lines_by_page(pdf)
     result = {}
     for name, (page, rect) in widgets(pdf).items():
@@ -141,7 +139,7 @@ def body_above_signatures(pdf, headings, pages=None):
         n = 0
         for line in lines:
             size = (line[0][3] - line[0][1]) / BOX_PER_SIZE
-            if line[0][1] < top and abs(size - 10.5) < 0.3 and len(line) >= 6:
+            if line[0][1] < top and abs(size - 10.5) < 0.3:
                 n += 1
         result[name] = n
     return result
