@@ -24,10 +24,10 @@
 #define BODY_LEAD   14.0
 #define TITLE_SIZE  17.0
 #define TITLE_LEAD  21.0
-#define SUB_SIZE    12.0
-#define SUB_LEAD    16.0
-#define HEAD_SIZE   12.0
-#define HEAD_LEAD   16.0
+#define SUB_SIZE    13.0
+#define SUB_LEAD    17.0
+#define HEAD_SIZE   11.0            /* bold: a level below the subtitle */
+#define HEAD_LEAD   15.0
 #define CELL_SIZE   9.5
 #define CELL_LEAD   12.0
 #define CELL_PAD    3.0
@@ -214,15 +214,53 @@ static void mark_breaks(struct fblock *fb, int first_row)
 		fb->rows[first_row + i].break_after = n >= 4 && i >= 1 && i <= n - 3;
 }
 
+/* Sets centred text (a title) balanced: when it needs several lines, in
+ * the narrowest measure that keeps their number, so that its lines have
+ * about the same length and no word stands alone on the last one. *out
+ * holds the setting and *measure its width. Returns 0 or -1. */
+static int set_balanced(struct lay *L, const char *text, const struct block *b,
+                        enum face face, double size, struct para *out,
+                        double *measure)
+{
+	double lo = TEXT_W / 2, hi = TEXT_W;
+	int n;
+
+	*measure = TEXT_W;
+	if (set_para(L, text, b, face, size, TEXT_W, ALIGN_CENTER, 0, out))
+		return -1;
+	n = out->n_lines;
+	if (n < 2)
+		return 0;
+	for (int i = 0; i < 8; i++) {     /* the measure to about 1 pt */
+		double mid = (lo + hi) / 2;
+		struct para p = { 0 };
+		if (set_para(L, text, b, face, size, mid, ALIGN_CENTER, 0, &p))
+			return -1;
+		if (p.n_lines == n) {
+			hi = mid;
+			para_clear(out);
+			*out = p;
+			*measure = mid;
+		} else {
+			lo = mid;
+			para_clear(&p);
+		}
+	}
+	return 0;
+}
+
 /* A run of text set as one line per row. */
 static int fmt_text(struct lay *L, struct fblock *fb, const struct block *b,
                     const char *text, enum face face, double size,
                     double lead, enum para_align align, int hyphenate)
 {
 	struct para p = { 0 };
+	double m = TEXT_W;
 	int rc = -1;
 
-	if (set_para(L, text, b, face, size, TEXT_W, align, hyphenate, &p))
+	if (align == ALIGN_CENTER ?
+	    set_balanced(L, text, b, face, size, &p, &m) :
+	    set_para(L, text, b, face, size, TEXT_W, align, hyphenate, &p))
 		return -1;
 	fb->pass = p.pass;
 	for (int i = 0; i < p.n_lines; i++) {
@@ -230,8 +268,8 @@ static int fmt_text(struct lay *L, struct fblock *fb, const struct block *b,
 		if (r == NULL)
 			goto cleanup;
 		r->hyphen = p.lines[i].hyphen;
-		if (put_line(fb, &p.lines[i], MARGIN, baseline(lead, size), size,
-		             L->e))
+		if (put_line(fb, &p.lines[i], MARGIN + (TEXT_W - m) / 2,
+		             baseline(lead, size), size, L->e))
 			goto cleanup;
 		end_row(fb);
 	}
