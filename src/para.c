@@ -1058,8 +1058,10 @@ static int emit_line(struct ctx *c, int s, int b, struct para_line *line)
 	if (c->st->align == ALIGN_JUSTIFY && !last) {
 		if (natural < m && y > 0)
 			ratio = (m - natural) / y;
-		if (ratio > LOOSE_RATIO)
+		if (ratio > LOOSE_RATIO) {
 			ratio = 0;  /* too few spaces to fill: leave it ragged */
+			line->ragged = 1;
+		}
 		else if (natural > m && z > 0)
 			ratio = fmax((m - natural) / z, -1);
 	} else if (natural > m && z > 0) {
@@ -1255,6 +1257,24 @@ static int total_fit(struct ctx *c, int *pass_out)
 	return last;
 }
 
+/* A justified paragraph with a line that could not be filled (its spaces
+ * would stretch beyond twice their width) is set ragged right as a whole
+ * instead: one ragged line among justified ones reads as a mistake.
+ * Replaces *out; returns 0, or -1 with e set. */
+static int set_ragged(const struct fontset *fs, const struct para_style *st,
+                      const char *text, const struct span *nohyph,
+                      int n_nohyph, struct para *out, struct err *e)
+{
+	struct para_style rs = *st;
+
+	rs.align = ALIGN_START;
+	para_clear(out);
+	if (para_set(fs, &rs, text, nohyph, n_nohyph, out, e))
+		return -1;
+	out->ragged = 1;
+	return 0;
+}
+
 int para_set(const struct fontset *fs, const struct para_style *st,
              const char *text, const struct span *nohyph, int n_nohyph,
              struct para *out, struct err *e)
@@ -1284,6 +1304,13 @@ int para_set(const struct fontset *fs, const struct para_style *st,
 	}
 	out->rtl = c.rtl;
 	rc = emit(&c, last, out);
+	if (rc == 0 && st->align == ALIGN_JUSTIFY && !st->greedy) {
+		for (int i = 0; i < out->n_lines; i++)
+			if (out->lines[i].ragged) {
+				rc = set_ragged(fs, st, text, nohyph, n_nohyph, out, e);
+				break;
+			}
+	}
 cleanup:
 	ctx_free(&c);
 	if (rc)
