@@ -1257,6 +1257,16 @@ static int total_fit(struct ctx *c, int *pass_out)
 	return last;
 }
 
+/* 1 when the paragraph holds a token wider than the measure (a long URL):
+ * its pieces make lines that cannot be filled, the rest stays justified. */
+static int has_long_word(const struct ctx *c)
+{
+	for (int i = 0; i < c->n_items; i++)
+		if (c->items[i].long_word)
+			return 1;
+	return 0;
+}
+
 /* A justified paragraph with a line that could not be filled (its spaces
  * would stretch beyond twice their width) is set ragged right as a whole
  * instead: one ragged line among justified ones reads as a mistake.
@@ -1304,7 +1314,8 @@ int para_set(const struct fontset *fs, const struct para_style *st,
 	}
 	out->rtl = c.rtl;
 	rc = emit(&c, last, out);
-	if (rc == 0 && st->align == ALIGN_JUSTIFY && !st->greedy) {
+	if (rc == 0 && st->align == ALIGN_JUSTIFY && !st->greedy &&
+	    !has_long_word(&c)) {
 		for (int i = 0; i < out->n_lines; i++)
 			if (out->lines[i].ragged) {
 				rc = set_ragged(fs, st, text, nohyph, n_nohyph, out, e);

@@ -350,12 +350,22 @@ static void test_auto_direction(void **state)
 /* No space is stretched beyond twice its width (issue 9): every line is
  * justified with a ratio of at most 1.9 (spaces 1.95 times their width,
  * stretch being half a space), or left ragged. */
-static void assert_spaces_at_most_2x(const struct para *p)
+static void assert_spaces_at_most_2x(const struct para *p, double measure)
 {
 	for (int i = 0; i < p->n_lines; i++)
 		if (p->lines[i].ratio > 1.9 + 1e-9)
 			fail_msg("line %d of %d: ratio %.2f", i + 1, p->n_lines,
 			         p->lines[i].ratio);
+	/* and no ragged line among justified ones: the whole paragraph is
+	 * then ragged (para.ragged), no line stretched */
+	for (int i = 0; i + 1 < p->n_lines; i++)
+		if (p->lines[i].ratio == 0 && p->lines[i].right < measure - 1 &&
+		    !p->ragged)
+			fail_msg("line %d of %d ragged in a justified paragraph",
+			         i + 1, p->n_lines);
+		else if (p->ragged && p->lines[i].ratio > 1e-9)
+			fail_msg("line %d of %d stretched in a ragged paragraph",
+			         i + 1, p->n_lines);
 }
 
 /* A paragraph that no break set justifies with spaces stretched less
@@ -380,10 +390,10 @@ static void test_no_ragged_lines(void **state)
 	(void)state;
 	set(&st, ky, NULL, 0, &p);
 	assert_inside(&p, 463.9);
-	assert_spaces_at_most_2x(&p);
+	assert_spaces_at_most_2x(&p, 463.9);
 	para_clear(&p);
 	set(&st, ky2, NULL, 0, &p);
-	assert_spaces_at_most_2x(&p);
+	assert_spaces_at_most_2x(&p, 463.9);
 	para_clear(&p);
 
 	snprintf(en, sizeof en, "The undersigned, %s, %s, as legal representative "
@@ -398,7 +408,7 @@ static void test_no_ragged_lines(void **state)
 	st = style("en", 481.9);
 	set(&st, en, sp, 3, &p);
 	assert_inside(&p, 481.9);
-	assert_spaces_at_most_2x(&p);
+	assert_spaces_at_most_2x(&p, 481.9);
 	para_clear(&p);
 }
 
@@ -422,7 +432,7 @@ static void test_no_short_hyphenated_tail(void **state)
 		const char *end;
 		set(&st, texts[t], NULL, 0, &p);
 		assert_inside(&p, 463.9);
-		assert_spaces_at_most_2x(&p);
+		assert_spaces_at_most_2x(&p, 463.9);
 		assert_true(p.n_lines >= 2);
 		pen = &p.lines[p.n_lines - 2];
 		last = &p.lines[p.n_lines - 1];
@@ -528,7 +538,7 @@ static void test_hyphen_runs(void **state)
 			    p.lines[p.n_lines - 1].n_pieces == 1)
 				fail_msg("%s %.0f pt: last line '%s' is a tail", langs[t], m,
 				         first_word(&p, p.n_lines - 1));
-			assert_spaces_at_most_2x(&p);
+			assert_spaces_at_most_2x(&p, m);
 			para_clear(&p);
 		}
 }
