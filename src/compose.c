@@ -654,8 +654,10 @@ static int add_offers(struct ctx *x, struct doc *d, const struct form_block *fb)
 
 #define BLANK "________________________"
 
-/* One signature line as a new string, or "" when it is omitted. */
-static char *sig_line(struct ctx *x, const struct form_line *l)
+/* One signature line as a new string, or "" when it is omitted. When
+ * the value is empty and the line is a drawn blank (empty="rule"), sets
+ * *rule and returns the label alone, for the layout to draw its rule. */
+static char *sig_line(struct ctx *x, const struct form_line *l, int *rule)
 {
 	int nohyph;
 	char *value = l->field ? field_value(x, l->field, &nohyph) : strdup("");
@@ -667,11 +669,25 @@ static char *sig_line(struct ctx *x, const struct form_line *l)
 			err_set(x->e, "out of memory");
 		return NULL;
 	}
+	*rule = 0;
 	if (value[0] == '\0' && !l->keep_blank && l->field != NULL)
 		return value;
 	if (l->label.file != NULL && (label = fmsg(x, &l->label)) == NULL) {
 		free(value);
 		return NULL;
+	}
+	if (value[0] == '\0' && l->rule && label != NULL) {
+		free(value);
+		*rule = 1;
+		text_adds(&t, label);
+		text_adds(&t, ":");
+		free(t.spans);
+		if (t.oom) {
+			free(t.s);
+			err_set(x->e, "out of memory");
+			return NULL;
+		}
+		return t.s;
 	}
 	if (label != NULL) {
 		text_adds(&t, label);
@@ -704,20 +720,31 @@ static int add_signature(struct ctx *x, struct doc *d,
 		return -1;
 	b->sig.tooltip = strdup(tip);
 	b->sig.field_name = strdup(fb->sig_field);
-	if (fb->n_lines > 0)
+	if (fb->n_lines > 0) {
 		b->sig.lines = calloc((size_t)fb->n_lines, sizeof *b->sig.lines);
+		b->sig.blanks = calloc((size_t)fb->n_lines, sizeof *b->sig.blanks);
+	}
 	if (b->sig.tooltip == NULL || b->sig.field_name == NULL ||
-	    (fb->n_lines > 0 && b->sig.lines == NULL))
+	    (fb->n_lines > 0 && (b->sig.lines == NULL || b->sig.blanks == NULL)))
 		return err_set(x->e, "out of memory");
+	if (fb->caption.file != NULL) {
+		const char *cap = fmsg(x, &fb->caption);
+		if (cap == NULL)
+			return -1;
+		if ((b->sig.caption = strdup(cap)) == NULL)
+			return err_set(x->e, "out of memory");
+	}
 	for (int i = 0; i < fb->n_lines; i++) {
-		char *line = sig_line(x, &fb->lines[i]);
+		int rule;
+		char *line = sig_line(x, &fb->lines[i], &rule);
 		if (line == NULL)
 			return -1;
-		if (line[0] == '\0') {
+		if (line[0] == '\0')
 			free(line);
-			continue;
-		}
-		b->sig.lines[b->sig.n_lines++] = line;
+		else if (rule)
+			b->sig.blanks[b->sig.n_blanks++] = line;
+		else
+			b->sig.lines[b->sig.n_lines++] = line;
 	}
 	return 0;
 }

@@ -34,6 +34,10 @@ static void block_clear(struct block *b)
 	for (int i = 0; i < b->sig.n_lines; i++)
 		free(b->sig.lines[i]);
 	free(b->sig.lines);
+	for (int i = 0; i < b->sig.n_blanks; i++)
+		free(b->sig.blanks[i]);
+	free(b->sig.blanks);
+	free(b->sig.caption);
 	free(b->sig.field_name);
 	free(b->sig.tooltip);
 }

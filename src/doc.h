@@ -27,9 +27,15 @@ struct span {
 };
 
 struct signature {
-	char *heading;      /* "For the applicant" */
-	char **lines;       /* name, position, "Place: …", "Date: …" */
+	char *heading;      /* the party: "For the applicant" */
+	char **lines;       /* organisation, "Name: …", "Position: …",
+	                     * "Place: Cēsis" when the record gives it */
 	int n_lines;
+	char **blanks;      /* labels of the lines the signer fills in by
+	                     * hand ("Place", "Date"): drawn as the label and
+	                     * a rule to write on, after `lines` */
+	int n_blanks;
+	char *caption;      /* under the signing line ("Signature"); may be NULL */
 	char *field_name;   /* PDF field name: applicant_signature, ... */
 	char *tooltip;      /* localised /TU of the field */
 };

@@ -52,6 +52,7 @@ static void block_clear(struct form_block *b)
 	free(b->series);
 	free(b->sig_field);
 	msg_clear(&b->tooltip);
+	msg_clear(&b->caption);
 	for (int i = 0; i < b->n_lines; i++) {
 		msg_clear(&b->lines[i].label);
 		free(b->lines[i].field);
@@ -200,7 +201,9 @@ static int parse_lines(const xmlNode *n, const char *own,
 			return -1;
 		l->field = xmldoc_attr(c, "field");
 		empty = xmldoc_attr(c, "empty");
-		l->keep_blank = empty != NULL && strcmp(empty, "blank") == 0;
+		l->rule = empty != NULL && strcmp(empty, "rule") == 0;
+		l->keep_blank = l->rule ||
+		                (empty != NULL && strcmp(empty, "blank") == 0);
 		free(empty);
 		if (l->field == NULL && l->label.file == NULL)
 			return -1;      /* the schema allows it; nothing to show */
@@ -300,6 +303,7 @@ static int parse_block(const xmlNode *n, const char *own, struct form_block *b)
 	case FB_SIGNATURE:
 		rc |= parse_msg(n, "heading", own, &b->text);
 		rc |= parse_msg(n, "tooltip", own, &b->tooltip);
+		rc |= parse_msg(n, "caption", own, &b->caption);
 		b->sig_field = xmldoc_attr(n, "field");
 		rc |= b->sig_field == NULL ? -1 : 0;
 		rc |= parse_lines(n, own, b);
@@ -572,6 +576,8 @@ int form_check_messages(const struct form *f, const struct catalog *c,
 		rc |= check_msg(f, &b->text, c, e);
 		rc |= rc ? 0 : check_msg(f, &b->label, c, e);
 		rc |= rc ? 0 : check_msg(f, &b->tooltip, c, e);
+		if (rc == 0 && b->caption.file != NULL)
+			rc |= check_msg(f, &b->caption, c, e);
 		for (int j = 0; j < b->n_lines && rc == 0; j++)
 			rc |= check_msg(f, &b->lines[j].label, c, e);
 		if (rc == 0 && b->kind == FB_ITEMS &&

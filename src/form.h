@@ -42,6 +42,8 @@ struct form_line {
 	char *field;            /* record field path; NULL: always a blank */
 	int keep_blank;         /* when the value is empty: a blank to fill in
 	                           by hand instead of omitting the line */
+	int rule;               /* with keep_blank: the blank is a drawn
+	                           line to write on (empty="rule") */
 };
 
 struct form_block {
@@ -55,6 +57,7 @@ struct form_block {
 	int bold;               /* PARAGRAPH */
 	char *sig_field;        /* SIGNATURE: PDF field name */
 	struct form_msg tooltip;/* SIGNATURE */
+	struct form_msg caption;/* SIGNATURE: under the signing line (optional) */
 	struct form_line *lines;/* SIGNATURE */
 	int n_lines;
 	double space;           /* SPACE, points */

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <unicode/uchar.h>
 #include <unicode/ucnv.h>
+#include <unicode/utf8.h>
 
 #define HYPH_DIR "/usr/share/hyphen"
 #define MAX_LANGS 64
@@ -242,6 +243,57 @@ static int encode_word(const struct hyph_lang *l, const UChar *word, int n,
 	return len;
 }
 
+/* Words the patterns break wrongly, reviewed by eye in the samples: a
+ * stem with its only allowed points. A word that starts with the stem
+ * (case aside) is hyphenated inside the stem at those points only; the
+ * patterns' points after the stem stay. Stems are lower case, in the
+ * Basic Multilingual Plane. */
+static const struct hyph_exception {
+	const char *lang;       /* primary subtag */
+	const char *stem;       /* "borg-mäs-tar-av-tal" */
+} exceptions[] = {
+	{ "en", "coor-di-nat" },                /* not "Co-ordinator" */
+	{ "en", "coun-ter-sig-na" },
+	{ "lv", "ener-go-efek-tiv" },           /* not "energoe-fektivitātes" */
+	{ "lv", "līdz-parakst" },               /* not "līdzpa-raksta" */
+	{ "sv", "borg-mäs-tar-av-tal" },        /* not "borgmästa-ravtalets" */
+	{ "sv", "ener-gi-pre-stan-da" },        /* not "energip-restanda" */
+	{ "sv", "ener-gi-använd" },             /* not "energian-vändning" */
+	{ "sv", "ladd-in-fra-struk-tur" },      /* not "lad-dinfrastruktur" */
+};
+
+/* Applies the exception whose stem starts word (n units), if any, to ok. */
+static void apply_exceptions(const char *lang, const UChar *word, int n,
+                             unsigned char *ok)
+{
+	char primary[16];
+
+	primary_subtag(lang, primary, sizeof primary);
+	for (size_t e = 0; e < sizeof exceptions / sizeof exceptions[0]; e++) {
+		const char *s = exceptions[e].stem;
+		int32_t i = 0, len = (int32_t)strlen(s), k = 0;
+		unsigned char pts[MAX_WORD + 1] = { 0 };
+		int same = 1;
+		if (strcmp(exceptions[e].lang, primary) != 0)
+			continue;
+		while (i < len && same) {
+			UChar32 c;
+			U8_NEXT(s, i, len, c);
+			if (c == '-')
+				pts[k] = 1;
+			else if (k < n && u_tolower(word[k]) == c)
+				k++;
+			else
+				same = 0;
+		}
+		if (!same)
+			continue;       /* not this stem */
+		for (int j = 1; j < k; j++)
+			ok[j] = pts[j] && j >= HYPH_MIN_LEFT && n - j >= HYPH_MIN_RIGHT;
+		return;
+	}
+}
+
 int hyph_word(const char *lang, const UChar *word, int n, unsigned char *ok)
 {
 	const struct hyph_lang *l;
@@ -277,8 +329,10 @@ int hyph_word(const char *lang, const UChar *word, int n, unsigned char *ok)
 		if (rep != NULL && rep[i] != NULL)
 			continue;  /* a non-standard change of spelling: skip */
 		ok[i + 1] = 1;
-		count++;
 	}
+	apply_exceptions(lang, word, n, ok);
+	for (int i = 1; i < n; i++)
+		count += ok[i];
 cleanup:
 	if (rep != NULL) {
 		for (int i = 0; i < len; i++)

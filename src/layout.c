@@ -24,10 +24,10 @@
 #define BODY_LEAD   14.0
 #define TITLE_SIZE  17.0
 #define TITLE_LEAD  21.0
-#define SUB_SIZE    12.0
-#define SUB_LEAD    16.0
-#define HEAD_SIZE   12.0
-#define HEAD_LEAD   16.0
+#define SUB_SIZE    13.0
+#define SUB_LEAD    17.0
+#define HEAD_SIZE   11.0            /* bold: a level below the subtitle */
+#define HEAD_LEAD   15.0
 #define CELL_SIZE   9.5
 #define CELL_LEAD   12.0
 #define CELL_PAD    3.0
@@ -40,6 +40,7 @@
 #define SIG_BOX_W     200.0
 #define SIG_BOX_H     60.0
 #define SIG_COL_GAP   20.0
+#define SIG_BLANK_LEAD 20.0         /* a line to fill in by hand */
 
 enum op_kind { OP_RUN, OP_RULE, OP_FIELD };
 
@@ -72,6 +73,9 @@ struct fblock {
 	int table_row, header;
 	int block;                  /* index of its (first) block in the doc */
 	int pass;                   /* breaker pass of its text (para.pass) */
+	int signature;              /* signature blocks (one or a pair) */
+	int keep_tail;              /* the body text before the signatures:
+	                             * its last lines are kept on their page */
 };
 
 struct lay {
@@ -210,15 +214,53 @@ static void mark_breaks(struct fblock *fb, int first_row)
 		fb->rows[first_row + i].break_after = n >= 4 && i >= 1 && i <= n - 3;
 }
 
+/* Sets centred text (a title) balanced: when it needs several lines, in
+ * the narrowest measure that keeps their number, so that its lines have
+ * about the same length and no word stands alone on the last one. *out
+ * holds the setting and *measure its width. Returns 0 or -1. */
+static int set_balanced(struct lay *L, const char *text, const struct block *b,
+                        enum face face, double size, struct para *out,
+                        double *measure)
+{
+	double lo = TEXT_W / 2, hi = TEXT_W;
+	int n;
+
+	*measure = TEXT_W;
+	if (set_para(L, text, b, face, size, TEXT_W, ALIGN_CENTER, 0, out))
+		return -1;
+	n = out->n_lines;
+	if (n < 2)
+		return 0;
+	for (int i = 0; i < 8; i++) {     /* the measure to about 1 pt */
+		double mid = (lo + hi) / 2;
+		struct para p = { 0 };
+		if (set_para(L, text, b, face, size, mid, ALIGN_CENTER, 0, &p))
+			return -1;
+		if (p.n_lines == n) {
+			hi = mid;
+			para_clear(out);
+			*out = p;
+			*measure = mid;
+		} else {
+			lo = mid;
+			para_clear(&p);
+		}
+	}
+	return 0;
+}
+
 /* A run of text set as one line per row. */
 static int fmt_text(struct lay *L, struct fblock *fb, const struct block *b,
                     const char *text, enum face face, double size,
                     double lead, enum para_align align, int hyphenate)
 {
 	struct para p = { 0 };
+	double m = TEXT_W;
 	int rc = -1;
 
-	if (set_para(L, text, b, face, size, TEXT_W, align, hyphenate, &p))
+	if (align == ALIGN_CENTER ?
+	    set_balanced(L, text, b, face, size, &p, &m) :
+	    set_para(L, text, b, face, size, TEXT_W, align, hyphenate, &p))
 		return -1;
 	fb->pass = p.pass;
 	for (int i = 0; i < p.n_lines; i++) {
@@ -226,8 +268,8 @@ static int fmt_text(struct lay *L, struct fblock *fb, const struct block *b,
 		if (r == NULL)
 			goto cleanup;
 		r->hyphen = p.lines[i].hyphen;
-		if (put_line(fb, &p.lines[i], MARGIN, baseline(lead, size), size,
-		             L->e))
+		if (put_line(fb, &p.lines[i], MARGIN + (TEXT_W - m) / 2,
+		             baseline(lead, size), size, L->e))
 			goto cleanup;
 		end_row(fb);
 	}
@@ -401,13 +443,16 @@ static int fmt_table_row(struct lay *L, struct fblock *fb,
 	return 0;
 }
 
-/* The heading and lines of a signature block in a column at x of width
- * w, into the current row. Returns their height, or -1. */
+/* The party, lines and blank lines of a signature block in a column at x
+ * of width w, from y0 below the row top, into the current row. A blank
+ * line is its label and a rule to write on. Returns the y below them, or
+ * -1. */
 static double put_sig_text(struct lay *L, struct fblock *fb,
-                           const struct block *b, double x, double w)
+                           const struct block *b, double x, double w,
+                           double y0)
 {
 	const struct signature *s = &b->sig;
-	double y = 0;
+	double y = y0, rw = fmin(SIG_BOX_W, w);
 	int n;
 
 	n = put_column(L, fb, NULL, s->heading ? s->heading : "", FACE_BOLD,
@@ -423,16 +468,33 @@ static double put_sig_text(struct lay *L, struct fblock *fb,
 			return -1;
 		y += n * BODY_LEAD;
 	}
+	for (int i = 0; i < s->n_blanks; i++) {
+		const char *label = s->blanks[i] ? s->blanks[i] : "";
+		double lw = text_width(L, FACE_REGULAR, BODY_SIZE, label) + 4;
+		double rx = col_x(L, x + lw, rw - lw);
+		y += SIG_BLANK_LEAD - BODY_LEAD;
+		n = put_column(L, fb, NULL, label, FACE_REGULAR, BODY_SIZE,
+		               BODY_LEAD, x, w, y, ALIGN_START);
+		if (n < 0)
+			return -1;
+		if (lw < rw - 20 &&
+		    add_rule(fb, rx, y + baseline(BODY_LEAD, BODY_SIZE) + 2,
+		             rx + rw - lw, 0.5, L->e))
+			return -1;
+		y += n * BODY_LEAD;
+	}
 	return y;
 }
 
-/* The empty signature box of block b, its top at y, with a rule under
- * it and a signature field over it. Returns the height used, or -1. */
+/* The empty signature box of block b, its top at y, with the signing
+ * line (a rule) at its bottom and the caption ("Signature") under it; the
+ * box is the signature field. Returns the y below the caption, or -1. */
 static double put_sig_box(struct lay *L, struct fblock *fb,
                           const struct block *b, double x, double w, double y)
 {
 	double bw = fmin(SIG_BOX_W, w);
 	struct op *op = add_op(fb, L->e);
+	int n;
 
 	if (op == NULL)
 		return -1;
@@ -445,11 +507,17 @@ static double put_sig_box(struct lay *L, struct fblock *fb,
 	op->tooltip = b->sig.tooltip;
 	if (add_rule(fb, op->x, y + SIG_BOX_H, op->x + bw, 0.6, L->e))
 		return -1;
-	return y + SIG_BOX_H + 4;
+	y += SIG_BOX_H + 2;
+	if (b->sig.caption == NULL || b->sig.caption[0] == '\0')
+		return y + 2;
+	n = put_column(L, fb, NULL, b->sig.caption, FACE_REGULAR, FOOT_SIZE,
+	               FOOT_LEAD, x, bw, y, ALIGN_START);
+	return n < 0 ? -1 : y + n * FOOT_LEAD + 2;
 }
 
-/* One or two signature blocks side by side, their boxes level, never
- * split. */
+/* One signature block, or two side by side (two columns, their boxes
+ * level), or stacked when a column would be narrower than the box;
+ * never split. */
 static int fmt_signatures(struct lay *L, struct fblock *fb,
                           const struct block *a, const struct block *b)
 {
@@ -459,17 +527,27 @@ static int fmt_signatures(struct lay *L, struct fblock *fb,
 
 	if (add_row(fb, 0, L->e) == NULL)
 		return -1;
-	h = put_sig_text(L, fb, a, MARGIN, colw);
-	if (h < 0 || (b && (h2 = put_sig_text(L, fb, b, x2, colw)) < 0))
-		return -1;
-	top = fmax(h, h2) + 6;
-	h = put_sig_box(L, fb, a, MARGIN, colw, top);
-	if (h < 0 || (b && put_sig_box(L, fb, b, x2, colw, top) < 0))
-		return -1;
+	if (b != NULL && colw < SIG_BOX_W) {      /* stacked */
+		h = put_sig_text(L, fb, a, MARGIN, TEXT_W, 0);
+		h = h < 0 ? -1 : put_sig_box(L, fb, a, MARGIN, TEXT_W, h + 6);
+		h = h < 0 ? -1 : put_sig_text(L, fb, b, MARGIN, TEXT_W, h + 14);
+		h = h < 0 ? -1 : put_sig_box(L, fb, b, MARGIN, TEXT_W, h + 6);
+		if (h < 0)
+			return -1;
+	} else {
+		h = put_sig_text(L, fb, a, MARGIN, colw, 0);
+		if (h < 0 || (b && (h2 = put_sig_text(L, fb, b, x2, colw, 0)) < 0))
+			return -1;
+		top = fmax(h, h2) + 6;
+		h = put_sig_box(L, fb, a, MARGIN, colw, top);
+		if (h < 0 || (b && put_sig_box(L, fb, b, x2, colw, top) < 0))
+			return -1;
+	}
 	fb->rows[fb->n_rows - 1].height = h;
 	end_row(fb);
 	fb->space_before = 14;
 	fb->space_after = 8;
+	fb->signature = 1;
 	return 0;
 }
 
@@ -521,6 +599,31 @@ static int fmt_block(struct lay *L, int k, struct fblock *fb)
 }
 
 /* ---- pagination ------------------------------------------------------- */
+
+/* Marks the body text (paragraph or list item) that comes before each
+ * signature block, across spaces and headings, as keep_tail: its last
+ * lines always share the page of the signatures. A one-line paragraph
+ * there is kept whole with them, like a heading, and the text before it
+ * keeps its tail too: at least two lines of text precede the blocks. */
+static void mark_tails(struct fblock *fbs, int n)
+{
+	for (int k = 0; k < n; k++) {
+		int i = k - 1;
+		if (!fbs[k].signature)
+			continue;
+		while (i >= 0 && (fbs[i].n_rows == 0 || fbs[i].keep_with_next ||
+		                  fbs[i].signature))
+			i--;
+		if (i >= 0 && !fbs[i].table_row && fbs[i].n_rows == 1) {
+			fbs[i].keep_with_next = 1;
+			while (--i >= 0 && (fbs[i].n_rows == 0 ||
+			                    fbs[i].keep_with_next))
+				;
+		}
+		if (i >= 0 && !fbs[i].table_row)
+			fbs[i].keep_tail = 1;
+	}
+}
 
 static int new_page(struct lay *L)
 {
@@ -646,6 +749,16 @@ static int reset_without_hyphen(struct lay *L, struct fblock *fb, int line)
 	return 1;
 }
 
+/* The last row index j > i after which fb may break (its last lines
+ * then start the next page), or -1 when none. */
+static int tail_break(const struct fblock *fb, int i)
+{
+	for (int j = fb->n_rows - 1; j > i; j--)
+		if (fb->rows[j - 1].break_after)
+			return j;
+	return -1;
+}
+
 static int place(struct lay *L, struct fblock *fbs, int n, int k,
                  const struct fblock *header)
 {
@@ -674,6 +787,19 @@ static int place(struct lay *L, struct fblock *fbs, int n, int k,
 		}
 		if (i + fit == fb->n_rows) {
 			j = fb->n_rows;
+			/* the text before the signatures: when they must go to
+			 * the next page, its last lines go with them */
+			if (fb->keep_tail && L->y + h + fb->space_after +
+			    kept_height(fbs, n, k) > L->body_h + 1e-6) {
+				j = tail_break(fb, i);
+				if (j < 0 && L->y > 0) {
+					if (new_page(L))
+						return -1;
+					continue;
+				}
+				if (j < 0)
+					j = fb->n_rows;
+			}
 		} else {
 			for (int k = i + fit; k > i; k--)
 				if (fb->rows[k - 1].break_after) {
@@ -938,6 +1064,7 @@ int layout_doc(const struct doc *d, const struct fontset *fs,
 		fbs[n].block = k;
 		k += used;
 	}
+	mark_tails(fbs, n);
 	if (new_page(&L))
 		goto cleanup;
 	for (int k = 0; k < n; k++) {

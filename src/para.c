@@ -12,6 +12,7 @@
 #include <unicode/ubrk.h>
 #include <unicode/uchar.h>
 #include <unicode/ustring.h>
+#include <unicode/utf8.h>
 #include <unicode/utf16.h>
 #include <unicode/utf8.h>
 
@@ -27,13 +28,17 @@
 #define CHAR_PENALTY  1000.0  /* a break between two characters: last resort */
 #define FLAGGED_DEMERITS 3000.0
 #define FITNESS_DEMERITS 100.0
-#define MAX_JUSTIFY_RATIO 4.0  /* spaces stretched at most 1 + 4/2 = 3 times */
-#define LOOSE_RATIO   6.0      /* last resort: spaces stretched 4 times */
+#define MAX_JUSTIFY_RATIO 1.6  /* spaces stretched at most 1 + 1.6/2 = 1.8 times */
+#define LOOSE_RATIO   1.9      /* last resort: spaces 1.95 times; a line that
+                                * needs more is left ragged (issue 9: no
+                                * word gap over twice a space) */
 #define LOOSE_DEMERITS 1e8     /* per unit of ratio beyond MAX_JUSTIFY_RATIO */
 #define RAGGED_DEMERITS 1e9    /* a line left ragged inside a justified one */
 #define FINAL_HYPHEN_DEMERITS 5000.0  /* a hyphen before the last line */
 #define SHORT_TAIL    0.15     /* ... which is shorter than this of the measure */
-#define SHORT_TAIL_DEMERITS 1e7
+#define SHORT_TAIL_DEMERITS 1e10 /* ... or only the tail of that word */
+#define HYPHEN_RUN    2        /* at most two hyphenated line ends in a row */
+#define HYPHEN_RUN_DEMERITS 1e10 /* for each one more */
 
 /* ---- per-thread cache of ICU line-break iterators --------------------- */
 
@@ -113,6 +118,11 @@ static UBreakIterator *line_breaker(const char *lang)
 
 enum item_type { ITEM_BOX, ITEM_GLUE, ITEM_PENALTY };
 
+/* Protected text is never hyphenated. A name breaks only at its spaces
+ * (never at the hyphen of "Ozoliņa-Liepiņa" or "01223-000"); an e-mail
+ * address or URL also after / . @ - _ ? */
+enum { PROTECT_NAME = 1, PROTECT_ADDRESS = 2 };
+
 struct item {
 	enum item_type type;
 	int32_t start, end;     /* units of the text: box and glue */
@@ -128,6 +138,7 @@ struct node {
 	int pos;                /* item index of the break */
 	int line;
 	int fitness;
+	int hrun;               /* hyphenated line ends in a row up to it */
 	double tw, ty, tz;      /* totals after the break */
 	int tf;
 	double demerits;
@@ -143,7 +154,9 @@ struct ctx {
 	int32_t n;
 	int *font;              /* per unit; -1: not drawn */
 	double *cum;            /* cum[i]: advance of u[0..i) */
-	unsigned char *protect; /* per unit: in a name, address or URL */
+	unsigned char *protect; /* per unit: PROTECT_NAME in a nohyph span (a
+	                         * name, place, address, id), PROTECT_ADDRESS in
+	                         * an e-mail address or URL; 0 free text */
 	UBiDiLevel *levels;
 	int rtl;
 	struct item *items;
@@ -346,7 +359,7 @@ static void detect_addresses(struct ctx *c)
 		if (has_prefix(c->u + a, b - a, "www."))
 			url = 1;
 		if (url || dot_after_at)
-			memset(c->protect + a, 1, (size_t)(b - a));
+			memset(c->protect + a, PROTECT_ADDRESS, (size_t)(b - a));
 	}
 }
 
@@ -423,7 +436,8 @@ static int add_word(struct ctx *c, int32_t a, int32_t b)
 	if (c->st->hyphenate)
 		hyphen_points(c, a, b, cand);
 	for (int32_t i = a + 1; i < b; i++) {
-		if (c->protect[i - 1] && is_safe_break_char(c->u[i - 1]) &&
+		if (c->protect[i - 1] == PROTECT_ADDRESS &&
+		    is_safe_break_char(c->u[i - 1]) &&
 		    !is_safe_break_char(c->u[i]))
 			cand[i - a] = 2;
 	}
@@ -464,7 +478,69 @@ static int break_allowed(const struct ctx *c, int32_t p)
 
 	if (!c->protect[p - 1] || !c->protect[p])
 		return 1;
-	return u_isWhitespace(prev) || is_safe_break_char(prev);
+	return u_isWhitespace(prev) ||
+	       (c->protect[p - 1] == PROTECT_ADDRESS && is_safe_break_char(prev));
+}
+
+/* One-letter prepositions and conjunctions that may not end a line, by
+ * language (the typographic rule of Czech, Slovak, Polish, Slovene,
+ * Croatian, Serbian, Bulgarian, Russian, Ukrainian): lower case. */
+static const struct {
+	const char *lang;       /* primary subtag */
+	const char *letters;    /* UTF-8 */
+} single_letter_words[] = {
+	{ "bg", "авиосу" },
+	{ "cs", "aiksouvz" },
+	{ "hr", "aiksouvz" },
+	{ "pl", "aiouwz" },
+	{ "ru", "авиксоуя" },
+	{ "sk", "aiksouvz" },
+	{ "sl", "aiksouvz" },
+	{ "sr", "aiksouvzаиксоув" },
+	{ "uk", "авзійоу" },
+};
+
+/* 1 when the text [a, b) is a one-letter word that the language keeps
+ * with the next word. */
+static int single_letter_word(const struct ctx *c, int32_t a, int32_t b)
+{
+	const char *lang = c->st->lang ? c->st->lang : "";
+	size_t n = strcspn(lang, "-_");
+	UChar ch;
+
+	if (b - a != 1 || !u_isalpha(c->u[a]))
+		return 0;
+	ch = (UChar)u_tolower(c->u[a]);
+	for (size_t i = 0; i < sizeof single_letter_words /
+	     sizeof single_letter_words[0]; i++) {
+		const char *s = single_letter_words[i].letters;
+		int32_t k = 0, len = (int32_t)strlen(s);
+		if (strlen(single_letter_words[i].lang) != n ||
+		    strncmp(single_letter_words[i].lang, lang, n) != 0)
+			continue;
+		while (k < len) {
+			UChar32 x;
+			U8_NEXT(s, k, len, x);
+			if (x == ch)
+				return 1;
+		}
+		return 0;
+	}
+	return 0;
+}
+
+/* 1 when a space between q (after the word) and p (the next word) must
+ * not break: inside a number or amount written with spaces ("50 000",
+ * "631 04"), or after a one-letter word that the language keeps with the
+ * next. */
+static int space_binds(const struct ctx *c, int32_t start, int32_t q,
+                       int32_t p)
+{
+	if (q <= start || p >= c->n)
+		return 0;
+	if (u_isdigit(c->u[q - 1]) && u_isdigit(c->u[p]))
+		return 1;
+	return single_letter_word(c, start, q);
 }
 
 static int build_items(struct ctx *c)
@@ -487,6 +563,8 @@ static int build_items(struct ctx *c)
 		while (q > start && (u_isWhitespace(c->u[q - 1]) ||
 		                     c->u[q - 1] == 0x2028 || c->u[q - 1] == 0x2029))
 			q--;
+		if (!hard && q < p && space_binds(c, start, q, p))
+			continue;
 		if (add_word(c, start, q))
 			return -1;
 		if (hard) {
@@ -654,10 +732,20 @@ static double fill_demerits(const struct ctx *c, int s, int b, double r,
 	return d + RAGGED_DEMERITS * (1 + 4 * gap);
 }
 
+/* 1 when the items [s, b) hold no space: the line is one word (or the
+ * tail of one). */
+static int one_word(const struct ctx *c, int s, int b)
+{
+	for (int i = s; i < b; i++)
+		if (c->items[i].type == ITEM_GLUE && !c->items[i].fil)
+			return 0;
+	return 1;
+}
+
 /* Demerits of a line (fill_demerits), plus TeX's \finalhyphendemerits
  * when the line before the last of a paragraph (or of a hard line) ends
- * with a hyphen, and much more when the last line is then only a short
- * tail of the hyphenated word ("jiem"). */
+ * with a hyphen, and much more when the last line is then only the tail
+ * of the hyphenated word ("jiem", "tat.") or shorter than SHORT_TAIL. */
 static double line_demerits(const struct ctx *c, int s, int b, double r,
                             const struct item *prev_brk, int *fitness)
 {
@@ -670,7 +758,8 @@ static double line_demerits(const struct ctx *c, int s, int b, double r,
 	    prev_brk->flagged) {
 		d += FINAL_HYPHEN_DEMERITS;
 		line_ratio(c, s, b, 0, &natural);
-		if (natural < SHORT_TAIL * c->st->measure)
+		if (natural < SHORT_TAIL * c->st->measure ||
+		    (prev_brk->width > 0 && one_word(c, s, b)))
 			d += SHORT_TAIL_DEMERITS;
 	}
 	return d;
@@ -690,14 +779,19 @@ static int knuth_plass(struct ctx *c, double tol)
 	if (head < 0)
 		return -2;
 	for (int b = 0; b < c->n_items; b++) {
-		int best[4] = { -1, -1, -1, -1 };
-		double best_d[4] = { INFINITY, INFINITY, INFINITY, INFINITY };
+		/* the best node per fitness class and hyphen run (0..2) */
+		int best[12];
+		double best_d[12];
 		int prev = -1, a;
 		const struct item *brk = &c->items[b];
 		int forced = brk->type == ITEM_PENALTY && brk->penalty <= -INF_PENALTY;
 
 		if (!legal_break(c, b))
 			continue;
+		for (int f = 0; f < 12; f++) {
+			best[f] = -1;
+			best_d[f] = INFINITY;
+		}
 		for (a = head; a >= 0;) {
 			struct node *nd = &c->nodes[a];
 			int next = nd->next_active;
@@ -706,15 +800,19 @@ static int knuth_plass(struct ctx *c, double tol)
 			if (s <= b && r >= -1 && r <= tol &&
 			    !(brk->flagged && brk->width > 0 &&
 			      nd->line + 1 == c->st->no_hyphen_line)) {
-				int fit;
+				int fit, run = brk->flagged ? nd->hrun + 1 : 0;
 				const struct item *pb = nd->pos >= 0 ? &c->items[nd->pos] : NULL;
 				double d = line_demerits(c, s, b, r, pb, &fit);
 				if (abs(fit - nd->fitness) > 1)
 					d += FITNESS_DEMERITS;
+				if (run > HYPHEN_RUN) {
+					d += HYPHEN_RUN_DEMERITS;
+					run = HYPHEN_RUN;
+				}
 				d += nd->demerits;
-				if (d < best_d[fit]) {
-					best_d[fit] = d;
-					best[fit] = a;
+				if (d < best_d[fit * 3 + run]) {
+					best_d[fit * 3 + run] = d;
+					best[fit * 3 + run] = a;
 				}
 			}
 			if (r < -1 || forced) {
@@ -728,14 +826,15 @@ static int knuth_plass(struct ctx *c, double tol)
 			}
 			a = next;
 		}
-		for (int f = 0; f < 4; f++) {
+		for (int f = 0; f < 12; f++) {
 			struct node nd;
 			int id;
 			if (best[f] < 0)
 				continue;
 			nd.pos = b;
 			nd.line = c->nodes[best[f]].line + 1;
-			nd.fitness = f;
+			nd.fitness = f / 3;
+			nd.hrun = f % 3;
 			nd.tw = nd.ty = nd.tz = 0;
 			nd.tf = 0;
 			nd.demerits = best_d[f];
@@ -959,8 +1058,10 @@ static int emit_line(struct ctx *c, int s, int b, struct para_line *line)
 	if (c->st->align == ALIGN_JUSTIFY && !last) {
 		if (natural < m && y > 0)
 			ratio = (m - natural) / y;
-		if (ratio > LOOSE_RATIO)
+		if (ratio > LOOSE_RATIO) {
 			ratio = 0;  /* too few spaces to fill: leave it ragged */
+			line->ragged = 1;
+		}
 		else if (natural > m && z > 0)
 			ratio = fmax((m - natural) / z, -1);
 	} else if (natural > m && z > 0) {
@@ -1123,36 +1224,65 @@ cleanup:
 }
 
 /* Knuth–Plass in passes of growing tolerance until one finds breaks; when
- * the best of them leaves a short tail after a hyphen, the next pass is
- * tried too and kept if better. Returns the best last node and sets *pass
+ * the best of them has a loose or ragged line, a tail of a hyphenated
+ * word or a third hyphen in a row, the next passes are tried too and the
+ * cheapest set of breaks is kept. Returns its last node and sets *pass
  * (1-3), or -1 / -2 as knuth_plass. */
 static int total_fit(struct ctx *c, int *pass_out)
 {
 	static const double tolerance[] = { 1.5, 3, HUGE_RATIO * 2 };
-	int last = -1, pass;
+	double best = INFINITY;
+	int last = -1, best_pass = -1, pass;
 
-	for (pass = 0; pass < 3 && last < 0; pass++) {
+	for (pass = 0; pass < 3; pass++) {
 		c->emergency = pass == 2 ? c->st->measure / 2 : 0;
 		last = knuth_plass(c, tolerance[pass]);
 		if (last == -2)
 			return -2;
-		*pass_out = pass + 1;
-	}
-	if (last >= 0 && pass < 3 && c->nodes[last].demerits >=
-	    SHORT_TAIL_DEMERITS) {
-		double best = c->nodes[last].demerits;
-		c->emergency = pass == 2 ? c->st->measure / 2 : 0;
-		last = knuth_plass(c, tolerance[pass]);
 		if (last >= 0 && c->nodes[last].demerits < best) {
-			*pass_out = pass + 1;
-		} else if (last != -2) {
-			/* not better: set the nodes of the earlier pass again
-			 * (it was pass 1 or 2, without emergency stretch) */
-			c->emergency = 0;
-			last = knuth_plass(c, tolerance[pass - 1]);
+			best = c->nodes[last].demerits;
+			best_pass = pass;
 		}
+		if (best < LOOSE_DEMERITS)
+			break;
 	}
+	if (best_pass < 0)
+		return -1;
+	if (best_pass != (pass < 3 ? pass : 2)) {
+		/* set the nodes of the best pass again */
+		c->emergency = best_pass == 2 ? c->st->measure / 2 : 0;
+		last = knuth_plass(c, tolerance[best_pass]);
+	}
+	*pass_out = best_pass + 1;
 	return last;
+}
+
+/* 1 when the paragraph holds a token wider than the measure (a long URL):
+ * its pieces make lines that cannot be filled, the rest stays justified. */
+static int has_long_word(const struct ctx *c)
+{
+	for (int i = 0; i < c->n_items; i++)
+		if (c->items[i].long_word)
+			return 1;
+	return 0;
+}
+
+/* A justified paragraph with a line that could not be filled (its spaces
+ * would stretch beyond twice their width) is set ragged right as a whole
+ * instead: one ragged line among justified ones reads as a mistake.
+ * Replaces *out; returns 0, or -1 with e set. */
+static int set_ragged(const struct fontset *fs, const struct para_style *st,
+                      const char *text, const struct span *nohyph,
+                      int n_nohyph, struct para *out, struct err *e)
+{
+	struct para_style rs = *st;
+
+	rs.align = ALIGN_START;
+	para_clear(out);
+	if (para_set(fs, &rs, text, nohyph, n_nohyph, out, e))
+		return -1;
+	out->ragged = 1;
+	return 0;
 }
 
 int para_set(const struct fontset *fs, const struct para_style *st,
@@ -1184,6 +1314,14 @@ int para_set(const struct fontset *fs, const struct para_style *st,
 	}
 	out->rtl = c.rtl;
 	rc = emit(&c, last, out);
+	if (rc == 0 && st->align == ALIGN_JUSTIFY && !st->greedy &&
+	    !has_long_word(&c)) {
+		for (int i = 0; i < out->n_lines; i++)
+			if (out->lines[i].ragged) {
+				rc = set_ragged(fs, st, text, nohyph, n_nohyph, out, e);
+				break;
+			}
+	}
 cleanup:
 	ctx_free(&c);
 	if (rc)

@@ -46,6 +46,8 @@ struct para_line {
 	double left, right;   /* extent of the ink: 0 <= left, right <= measure */
 	double ratio;         /* adjustment ratio of its spaces */
 	int hyphen;           /* 1: it ends with an added hyphen */
+	int ragged;           /* 1: a justified line left ragged, its spaces
+	                       * would have to stretch beyond twice a space */
 };
 
 struct para {
@@ -55,6 +57,8 @@ struct para {
 	double demerits;      /* total demerits of the chosen breaks */
 	int pass;             /* 1 normal, 2 loose, 3 emergency */
 	int hyphens;          /* lines ending in a hyphen */
+	int ragged;           /* 1: a justified paragraph set ragged right
+	                       * because a line could not be filled */
 };
 
 /* Breaks `text` (UTF-8, logical order) into lines of style st. `nohyph`

@@ -92,13 +92,14 @@ COMMON_IDS = (
     + ["label." + l for l in (
         "organisation", "acronym", "category", "country", "address",
         "website", "signatory", "position", "email", "contact", "phone",
-        "eligibility", "reference", "name", "place", "date", "signature")]
+        "eligibility", "reference", "name", "place", "date", "signature",
+        "email.signatory", "email.contact")]
     + ["heading." + h for h in (
         "applicant", "commitments", "benefits", "support", "terms",
         "signatures")]
     + ["sig.applicant", "sig.commission", "sig.applicant.tooltip",
        "sig.commission.tooltip", "commission.representative",
-       "footer.page", "footer.reference"])
+       "footer.page", "footer.reference", "issued"])
 
 
 def load(lang):
