@@ -32,3 +32,25 @@ def write(path, text, encoding="utf-8"):
     with open(path, "wb") as f:
         f.write(text.encode(encoding) if isinstance(text, str) else text)
     return path
+
+
+def catalogue_languages():
+    """The language tags that have a catalogue (locales/<tag>.xlf)."""
+    locales = os.path.join(ROOT, "locales")
+    return sorted(f[:-4] for f in os.listdir(locales) if f.endswith(".xlf"))
+
+
+def catalogue_for(tag):
+    """The catalogue a record in `tag` is written in, as the records
+    contract says: the tag, then its shorter prefixes (RFC 4647 lookup),
+    then English. Written from the contract, not from pactdoc's code."""
+    have = {t.lower(): t for t in catalogue_languages()}
+    parts = tag.split("-")
+    while parts:
+        t = "-".join(parts).lower()
+        if t in have:
+            return have[t]
+        parts.pop()
+        if len(parts) > 1 and len(parts[-1]) == 1:
+            parts.pop()
+    return "en"

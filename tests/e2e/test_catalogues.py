@@ -16,7 +16,8 @@ DATADIR = os.environ.get("PACTDOC_DATADIR", harness.ROOT)
 LOCALES = os.path.join(DATADIR, "locales")
 SEEDS = os.path.join(harness.SHARED, "seeds")
 
-COMPLETE = ["en", "lv", "sv", "bg", "ky"]
+# Every catalogue shipped must be complete (issue 10): each one listed here.
+COMPLETE = harness.catalogue_languages()
 PLACEHOLDERS = {"organisation", "signatory", "position", "role",
                 "countersignatory", "page", "pages", "id", "reference",
                 "date", "country"}
