@@ -1,16 +1,29 @@
 /* rules.h — the contract rules an XML Schema 1.0 cannot say: ids unique in
  * a run, eligibility required for eligible records, the category allowed
  * for the role, well-formed BCP 47 tags, assigned country codes, real
- * dates, characters a record may not hold. */
+ * dates, characters a record may not hold, characters no shipped font
+ * can draw, a bound on the length of the support offers. */
 #ifndef PACTDOC_RULES_H
 #define PACTDOC_RULES_H
 
 #include "diag.h"
+#include "fontset.h"
 #include "record.h"
+
+/* The most characters all support offers of one record may have
+ * together (one offer: the schema's maxLength, 100,000). Bounds one
+ * document's pages, time and memory (README, "Checking records"). */
+#define RULES_OFFERS_MAX_CHARS 200000
 
 /* Checks one record (already through the schema); appends diagnostics at
  * the record's position to out. */
 void rules_check_record(const struct record *r, struct diag_list *out);
+
+/* The glyph rule: appends a diagnostic for each text of the record, and
+ * of its batch b (may be NULL), that holds a character no font of fs can
+ * draw in the regular or the bold face. */
+void rules_check_glyphs(const struct fontset *fs, const struct record *r,
+                        const struct batch *b, struct diag_list *out);
 
 /* Whether tag is a well-formed BCP 47 language tag (ICU's parser). */
 int rules_lang_ok(const char *tag);
