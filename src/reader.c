@@ -601,26 +601,55 @@ static const struct length_rule *find_length_rule(const char *element,
 	return NULL;
 }
 
+/* Characters of the value a schema error is about: the attribute's, or
+ * the element's text. -1 when it cannot be had. */
+static long value_chars(xmlErrorPtr error, const char *attribute)
+{
+	xmlNodePtr n = error->node;
+	xmlChar *v;
+	long len;
+
+	if (n == NULL || n->type != XML_ELEMENT_NODE)
+		return -1;
+	v = attribute[0] ? xmlGetNoNsProp(n, BAD_CAST attribute) :
+	    xmlNodeGetContent(n);
+	len = v ? xmlUTF8Strlen(v) : -1;
+	xmlFree(v);
+	return len;
+}
+
 /* A maxLength error of a bounded field as one readable line; returns 0
- * when msg is not one. */
+ * when the error is not one. libxml2 cuts messages at about 64,000
+ * bytes, and quotes an attribute's value before the lengths: the length
+ * is then counted from the node itself. */
 static int length_error(struct file_state *st, int line, int col,
-                        const char *msg, const char *element,
+                        xmlErrorPtr error, const char *element,
                         const char *attribute)
 {
 	const struct length_rule *l = find_length_rule(element, attribute);
-	const char *p = strstr(msg, "[facet 'maxLength'] The value has a "
-	                       "length of '");
-	long has, max;
+	const char *msg = error->message;
+	const char *has_at = strstr(msg, "has a length of '");
+	const char *max_at = strstr(msg, "maximum length of '");
+	long has = -1, max = -1;
 
-	if (l == NULL || p == NULL ||
-	    sscanf(strchr(p, '\'') + 1, "%*[^']'%ld'; this exceeds the "
-	           "allowed maximum length of '%ld'", &has, &max) != 2)
+	if (l == NULL || strstr(msg, "[facet 'maxLength']") == NULL)
 		return 0;
-	diag_add(st->sink, st->path, line, col, SEV_ERROR, l->rule,
-	         "%s%s%s%s has %ld characters; at most %ld are allowed",
-	         st->record_id ? "record " : "",
-	         st->record_id ? st->record_id : "",
-	         st->record_id ? ": " : "", l->field, has, max);
+	if (has_at == NULL || sscanf(has_at, "has a length of '%ld'", &has) != 1)
+		has = value_chars(error, attribute);
+	if (max_at != NULL)
+		sscanf(max_at, "maximum length of '%ld'", &max);
+	if (max >= 0)
+		diag_add(st->sink, st->path, line, col, SEV_ERROR, l->rule,
+		         "%s%s%s%s has %ld characters; at most %ld are allowed",
+		         st->record_id ? "record " : "",
+		         st->record_id ? st->record_id : "",
+		         st->record_id ? ": " : "", l->field, has, max);
+	else
+		diag_add(st->sink, st->path, line, col, SEV_ERROR, l->rule,
+		         "%s%s%s%s has %ld characters, more than are allowed",
+		         st->record_id ? "record " : "",
+		         st->record_id ? st->record_id : "",
+		         st->record_id ? ": " : "", l->field, has);
 	return 1;
 }
 
@@ -679,8 +708,8 @@ static void on_schema_error(void *ctx, xmlErrorPtr error)
 		         f->explain);
 		return;
 	}
-	if (element[0] != '\0' &&
-	    length_error(st, line, col, msg, element, attribute))
+	if (element[0] != '\0' && error->message != NULL &&
+	    length_error(st, line, col, error, element, attribute))
 		return;
 	diag_add(st->sink, st->path, line, col, SEV_ERROR,
 	         "schema", "%s%s%s%s", prefix, id, colon, msg);

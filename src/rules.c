@@ -138,13 +138,17 @@ static size_t count_chars(const char *s)
 	return n;
 }
 
-/* One offer's length is the schema's (maxLength); all of a record's
- * offers together are bounded here, so one document stays a bounded
- * number of pages and of memory. */
+/* One offer's length is the schema's (maxLength); the number of offers
+ * and their length together are bounded here, so one document stays a
+ * bounded number of pages and of memory. */
 static void check_offers_total(const struct record *r, struct diag_list *out)
 {
 	size_t total = 0;
 
+	if (r->n_offers > RULES_OFFERS_MAX)
+		diag_add(out, r->file, r->line, r->col, SEV_ERROR, "offers-count",
+		         "record %s: it has %d support offers; a record may "
+		         "have at most %d", r->id, r->n_offers, RULES_OFFERS_MAX);
 	for (int i = 0; i < r->n_offers; i++)
 		total += count_chars(r->offers[i].text);
 	if (total > RULES_OFFERS_MAX_CHARS)

@@ -11,9 +11,13 @@
 #include "record.h"
 
 /* The most characters all support offers of one record may have
- * together (one offer: the schema's maxLength, 100,000). Bounds one
- * document's pages, time and memory (README, "Checking records"). */
+ * together (one offer: the schema's maxLength, 100,000). With
+ * RULES_OFFERS_MAX, this bounds one document's pages, time and memory
+ * (README, "Checking records"). */
 #define RULES_OFFERS_MAX_CHARS 200000
+
+/* The most support offers one record may make. */
+#define RULES_OFFERS_MAX 100
 
 /* Checks one record (already through the schema); appends diagnostics at
  * the record's position to out. */
