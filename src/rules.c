@@ -54,7 +54,7 @@ int rules_lang_ok(const char *tag)
 	int32_t parsed = 0;
 	size_t len = strlen(tag);
 
-	if (len == 0 || len > 64)
+	if (len == 0 || len > RULES_LANG_MAX)
 		return 0;
 	uloc_forLanguageTag(tag, locale, sizeof locale, &parsed, &status);
 	return U_SUCCESS(status) && (size_t)parsed == len;
@@ -108,7 +108,12 @@ static void check_eligibility(const struct record *r, struct diag_list *out)
 
 static void check_codes(const struct record *r, struct diag_list *out)
 {
-	if (r->lang != NULL && !rules_lang_ok(r->lang))
+	if (r->lang != NULL && strlen(r->lang) > RULES_LANG_MAX)
+		diag_add(out, r->file, r->line, r->col, SEV_ERROR, "lang",
+		         "record %s: lang has %zu characters; a language tag "
+		         "may have at most %d", r->id, strlen(r->lang),
+		         RULES_LANG_MAX);
+	else if (r->lang != NULL && !rules_lang_ok(r->lang))
 		diag_add(out, r->file, r->line, r->col, SEV_ERROR, "lang",
 		         "record %s: lang '%s' is not a well-formed BCP 47 tag",
 		         r->id, r->lang);

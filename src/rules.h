@@ -29,7 +29,12 @@ void rules_check_record(const struct record *r, struct diag_list *out);
 void rules_check_glyphs(const struct fontset *fs, const struct record *r,
                         const struct batch *b, struct diag_list *out);
 
-/* Whether tag is a well-formed BCP 47 language tag (ICU's parser). */
+/* The longest language tag a record may have (RFC 5646 sets no bound;
+ * the longest registered tags have about 30 characters). */
+#define RULES_LANG_MAX 64
+
+/* Whether tag is a well-formed BCP 47 language tag (ICU's parser) of at
+ * most RULES_LANG_MAX characters. */
 int rules_lang_ok(const char *tag);
 
 /* Whether cc is an assigned ISO 3166-1 alpha-2 code. */
