@@ -126,6 +126,13 @@ static int is_blank_byte(unsigned char c)
 	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\0';
 }
 
+static void guarded_close(struct guarded *g)
+{
+	if (g->fd >= 0)
+		close(g->fd);
+	g->fd = -1;
+}
+
 /* Opens path for reading. Returns 0, or -1 with a message in msg (the
  * system's reason, or what kind of file it is). */
 static int guarded_open(struct guarded *g, const char *path, char *msg,
@@ -139,23 +146,20 @@ static int guarded_open(struct guarded *g, const char *path, char *msg,
 		snprintf(msg, size, "cannot open the file: %s", strerror(errno));
 		return -1;
 	}
-	if (fstat(g->fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
+	if (fstat(g->fd, &sb) != 0) {
+		snprintf(msg, size, "cannot read the file: %s", strerror(errno));
+		guarded_close(g);
+		return -1;
+	}
+	if (!S_ISREG(sb.st_mode)) {
 		snprintf(msg, size, "not a regular file%s",
 		         S_ISFIFO(sb.st_mode) ? " (a FIFO)" : "");
-		close(g->fd);
-		g->fd = -1;
+		guarded_close(g);
 		return -1;
 	}
 	/* Regular files never block; reads go back to plain ones. */
 	fcntl(g->fd, F_SETFL, fcntl(g->fd, F_GETFL) & ~O_NONBLOCK);
 	return 0;
-}
-
-static void guarded_close(struct guarded *g)
-{
-	if (g->fd >= 0)
-		close(g->fd);
-	g->fd = -1;
 }
 
 /* libxml2's read callback: only the blanks at both ends of a chunk are
@@ -218,11 +222,13 @@ static void guarded_position(struct guarded *g, off_t at, int *line,
 		if (n <= 0)
 			break;
 		for (ssize_t i = 0; i < n; i++) {
-			if (buf[i] == '\n') {
+			unsigned char c = (unsigned char)buf[i];
+			if (c == '\n') {
 				(*line)++;
 				*col = 1;
-			} else if (((unsigned char)buf[i] & 0xC0) != 0x80) {
-				(*col)++;
+			} else if ((c & 0xC0) != 0x80 &&
+			           !(pos + i == 0 && c == 0xEF)) {
+				(*col)++;       /* a character; not the BOM */
 			}
 		}
 		pos += n;
@@ -243,8 +249,9 @@ static void guarded_report(struct guarded *g, const char *path,
 
 /* --- pass 1: well-formedness ----------------------------------------- */
 
-/* A SAX parse with no content handlers: nothing is kept, memory is flat.
- * It stops at the first fatal error or at a DOCTYPE. */
+/* A SAX parse that keeps nothing (memory is flat): it notes where each
+ * record begins and how long the current text is, and stops at the
+ * first fatal error, at a DOCTYPE or at a text past READER_MAX_TEXT. */
 struct wf_state {
 	const char *path;
 	struct diag_list *diags;
@@ -306,12 +313,13 @@ static void tag_start(xmlParserCtxtPtr ctxt, int *line, int *col)
 
 /* A new text node may begin where the parser stands: just after a tag,
  * a comment, a processing instruction or a CDATA section (libxml2 joins
- * only adjacent character data into one node). */
+ * only adjacent character data into one node). The parser calls these
+ * handlers past what they report, except the start tag's (on its '>'). */
 static void text_starts(struct wf_state *st)
 {
 	st->text = 0;
 	st->text_line = st->ctxt->input->line;
-	st->text_col = st->ctxt->input->col + 1;
+	st->text_col = st->ctxt->input->col;
 }
 
 static void on_end_element(void *ctx, const xmlChar *name,
@@ -375,6 +383,7 @@ static void on_start_element(void *ctx, const xmlChar *name,
 	(void)n_defaulted;
 	(void)attrs;
 	text_starts(st);
+	st->text_col++;     /* the parser stands on the tag's '>' */
 	/* Records are the root or its children (the parser pushes an
 	 * element's name after this callback). */
 	if (st->ctxt->nameNr > 1 || uri == NULL ||

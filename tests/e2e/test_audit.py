@@ -177,6 +177,21 @@ class RecordsNeverLost(unittest.TestCase):
         self.check_rejected_whole(path, line, col)
 
 
+    def test_huge_text_after_an_end_tag_and_after_a_comment(self):
+        d = harness.tempdir(self)
+        for name, lead in (("end.xml", "<signing/>"), ("comment.xml",
+                                                       "<!-- note -->")):
+            with self.subTest(name):
+                rec = record("R-1").replace(
+                    "</application>",
+                    "  " + lead + "y" * (11 * 1000 * 1000) + "</application>")
+                path = harness.write(os.path.join(d, name), HEAD % ""
+                                     + record("R-0") + rec + record("R-2")
+                                     + "</applications>\n")
+                line = 2 + 2 * record("R-0").count("\n")
+                self.check_rejected_whole(path, line, 3 + len(lead))
+
+
 class SameRuleInBothCommands(unittest.TestCase):
     """validate rejects what generate would reject for a record's own
     content or its file's."""
