@@ -286,6 +286,42 @@ class SameRuleInBothCommands(unittest.TestCase):
                          r"\[glyph\]")
 
 
+class LongestValidFields(unittest.TestCase):
+    """A valid record whose organisation name is 1,000 characters made
+    the cover sheet's table row taller than a page: the layout looped,
+    adding pages, until the machine ran out of memory (22 GB). The row
+    now splits between its lines. Run on the release binary under a 2 GB
+    address-space limit, so a regression fails instead of eating RAM."""
+
+    def test_cover_sheet_row_taller_than_a_page(self):
+        import resource
+        self.assertTrue(os.access(RELEASE, os.X_OK))
+        d = harness.tempdir(self)
+        name = "Ā" * 999 + "."
+        path = harness.write(os.path.join(d, "in.xml"), batch_file(
+            [record("LONG-1", name=name)], ' batch="B-1"'))
+        res = run("validate", path)
+        self.assertEqual(res.rc, 0, res.err)
+
+        def limit():
+            resource.setrlimit(resource.RLIMIT_AS, (2 << 30, 2 << 30))
+        out = os.path.join(d, "out")
+        proc = subprocess.run([RELEASE, "generate", "-q", "-o", out,
+                               "--date", "2026-11-23", path],
+                              capture_output=True, text=True, timeout=120,
+                              preexec_fn=limit)
+        self.assertEqual(proc.returncode, 0, proc.stderr[-2000:])
+        d2 = os.path.join(d, "unzipped")
+        subprocess.run(["unzip", "-q", "-d", d2, os.path.join(
+            out, "packages", "countersign-B-1.zip")], check=True)
+        cover = glob.glob(os.path.join(d2, "*", "cover-sheet.pdf"))[0]
+        text = subprocess.run(["pdftotext", cover, "-"], capture_output=True,
+                              text=True).stdout
+        # Every letter of the name is on the sheet, over several pages.
+        self.assertEqual(text.count("Ā"), 999)
+        self.assertGreater(text.count("\f"), 2)
+
+
 class LongFormKind(unittest.TestCase):
     """kind[32] cut form kinds that form.xsd allows up to 64 characters."""
 
