@@ -345,6 +345,18 @@ static const struct lang *find_lang(const struct catalog *c, const char *tag)
 	return NULL;
 }
 
+/* The catalogue whose tag is the first n bytes of tag (case-insensitive),
+ * or NULL. */
+static const struct lang *find_lang_n(const struct catalog *c,
+                                      const char *tag, size_t n)
+{
+	for (int i = 0; i < c->n_langs; i++)
+		if (strlen(c->langs[i].tag) == n &&
+		    strncasecmp(c->langs[i].tag, tag, n) == 0)
+			return &c->langs[i];
+	return NULL;
+}
+
 struct catalog *catalog_load(const char *dir, struct err *e)
 {
 	struct catalog *c = NULL;
@@ -389,17 +401,25 @@ fail:
 
 /* Shortens a tag by one step of RFC 4647 lookup ("sr-Latn-RS" ->
  * "sr-Latn", "de-x-foo" -> "de"). Returns 0, or -1 when nothing is left. */
-static int tag_shorten(char *tag)
+/* The length of the next prefix of tag[0..n) along the RFC 4647 lookup
+ * chain: the last subtag goes, and a singleton left before it goes with
+ * it ("en-x-ab" -> "en"). 0 when there is none. Works on lengths, so a
+ * tag of any length is walked without a copy. */
+static size_t tag_shorter(const char *tag, size_t n)
 {
-	char *dash = strrchr(tag, '-');
+	size_t i = n;
 
-	if (dash == NULL)
-		return -1;
-	*dash = '\0';
-	dash = strrchr(tag, '-');
-	if (dash != NULL && strlen(dash + 1) == 1)  /* a singleton left over */
-		*dash = '\0';
-	return 0;
+	while (i > 0 && tag[i - 1] != '-')
+		i--;
+	if (i == 0)
+		return 0;
+	n = i - 1;
+	i = n;
+	while (i > 0 && tag[i - 1] != '-')
+		i--;
+	if (i > 0 && n - i == 1)
+		n = i - 1;
+	return n;
 }
 
 static const struct cfile *find_file(const struct lang *l, const char *id)
@@ -434,36 +454,52 @@ const char *catalog_get(const struct catalog *c, const char *lang,
 
 const char *catalog_resolve(const struct catalog *c, const char *tag)
 {
-	char buf[TAG_MAX];
+	size_t n = tag ? strlen(tag) : 0;
 
-	if (tag != NULL && strlen(tag) < sizeof buf) {
-		strcpy(buf, tag);
-		do {
-			const struct lang *l = find_lang(c, buf);
-			if (l != NULL)
-				return l->tag;
-		} while (tag_shorten(buf) == 0);
+	for (; n > 0; n = tag_shorter(tag, n)) {
+		const struct lang *l = find_lang_n(c, tag, n);
+		if (l != NULL)
+			return l->tag;
 	}
 	return c->base->tag;
+}
+
+char *catalog_chain(const struct catalog *c, const char *tag)
+{
+	const char *used = catalog_resolve(c, tag);
+	size_t n = tag ? strlen(tag) : 0, size = strlen(used) + 1, len = 0;
+	char *chain;
+
+	/* Each prefix is tried once: the chain is at most the sum of their
+	 * lengths and arrows, then the base. */
+	for (size_t k = n; k > 0; k = tag_shorter(tag, k))
+		size += k + 4;
+	if ((chain = malloc(size)) == NULL)
+		return NULL;
+	for (; n > 0; n = tag_shorter(tag, n)) {
+		len += (size_t)snprintf(chain + len, size - len, "%s%.*s",
+		                        len ? " -> " : "", (int)n, tag);
+		if (find_lang_n(c, tag, n) != NULL)
+			return chain;
+	}
+	snprintf(chain + len, size - len, "%s%s", len ? " -> " : "", used);
+	return chain;
 }
 
 const char *catalog_lookup(const struct catalog *c, const char *tag,
                            const char *file, const char *unit,
                            const char **from)
 {
-	char buf[TAG_MAX];
+	size_t n = tag ? strlen(tag) : 0;
 	const char *text;
 
-	if (tag != NULL && strlen(tag) < sizeof buf) {
-		strcpy(buf, tag);
-		do {
-			const struct lang *l = find_lang(c, buf);
-			if (l != NULL && (text = lang_get(l, file, unit)) != NULL) {
-				if (from != NULL)
-					*from = l->tag;
-				return text;
-			}
-		} while (tag_shorten(buf) == 0);
+	for (; n > 0; n = tag_shorter(tag, n)) {
+		const struct lang *l = find_lang_n(c, tag, n);
+		if (l != NULL && (text = lang_get(l, file, unit)) != NULL) {
+			if (from != NULL)
+				*from = l->tag;
+			return text;
+		}
 	}
 	text = lang_get(c->base, file, unit);
 	if (from != NULL)

@@ -27,6 +27,13 @@ void catalog_free(struct catalog *c);
  * "sr-Latn"), never NULL for a loaded set. Thread-safe. */
 const char *catalog_resolve(const struct catalog *c, const char *tag);
 
+/* The tags a lookup of `tag` tries, up to and including the one
+ * catalog_resolve picks, joined by " -> " ("sr-Latn-RS -> sr-Latn -> sr
+ * -> en"), for reports. Sized from the tag: any length, any number of
+ * subtags. Returns a new string (the caller frees it), or NULL when out
+ * of memory. Thread-safe. */
+char *catalog_chain(const struct catalog *c, const char *tag);
+
 /* The text of unit `unit` of file `file` for language `tag`, trying each
  * language of the chain in turn. When `from` is not NULL it receives the
  * tag of the catalogue the text came from (static in c). Returns the text

@@ -76,15 +76,11 @@ static void work(void *ctx, void *arg)
 {
 	struct generate_run *run = ctx;
 	struct job *job = arg;
-	int rc;
 
 	if (job->kind != JOB_PRODUCE)
 		return;
-	rc = produce_record(&run->producer, &job->rec, &job->batch, &job->prod,
-	                    &job->diags, &job->err);
-	if (rc == 1)
-		job->kind = JOB_REJECTED;
-	else if (rc < 0)
+	if (produce_record(&run->producer, &job->rec, &job->batch, &job->prod,
+	                   &job->err) != 0)
 		job->failed = 1;
 }
 
@@ -301,8 +297,11 @@ static int load_resources(const char *datadir, struct resources *res,
 {
 	char path[4096], schema[4096];
 
+	snprintf(path, sizeof path, "%s/fonts", datadir);
+	if ((res->fonts = fontset_load(path, e)) == NULL)
+		return -1;
 	snprintf(schema, sizeof schema, "%s/schema/records.xsd", datadir);
-	if ((res->reader = reader_new(schema, e)) == NULL)
+	if ((res->reader = reader_new(schema, res->fonts, e)) == NULL)
 		return -1;
 	snprintf(path, sizeof path, "%s/locales", datadir);
 	if ((res->catalog = catalog_load(path, e)) == NULL)
@@ -315,9 +314,6 @@ static int load_resources(const char *datadir, struct resources *res,
 		if (form_check_messages(form_set_get(res->forms, i),
 		                        res->catalog, e) != 0)
 			return -1;
-	snprintf(path, sizeof path, "%s/fonts", datadir);
-	if ((res->fonts = fontset_load(path, e)) == NULL)
-		return -1;
 	return 0;
 }
 

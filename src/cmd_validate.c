@@ -6,6 +6,7 @@
 
 #include "cli.h"
 #include "diag.h"
+#include "fontset.h"
 #include "inputs.h"
 #include "reader.h"
 #include "report.h"
@@ -94,20 +95,24 @@ int cmd_validate(const struct config *cfg)
 	struct input_list inputs = { 0 };
 	struct diag_list problems = { 0 };
 	struct reader *rd = NULL;
-	char schema[4096];
+	struct fontset *fonts = NULL;
+	char schema[4096], path[4096];
 	struct err e;
 	int status;
 
 	run.cfg = cfg;
+	snprintf(path, sizeof path, "%s/fonts", cfg->datadir);
 	snprintf(schema, sizeof schema, "%s/schema/records.xsd", cfg->datadir);
-	rd = reader_new(schema, &e);
-	if (rd == NULL) {
+	if ((fonts = fontset_load(path, &e)) == NULL ||
+	    (rd = reader_new(schema, fonts, &e)) == NULL) {
 		fprintf(stderr, "pactdoc: %s\n", e.msg);
+		fontset_free(fonts);
 		return PD_EXIT_FAILURE;
 	}
 	if (inputs_expand(cfg->inputs, cfg->n_inputs, &inputs, &problems) != 0) {
 		fprintf(stderr, "pactdoc: out of memory\n");
 		reader_free(rd);
+		fontset_free(fonts);
 		return PD_EXIT_FAILURE;
 	}
 	diag_print_list(stderr, &problems);
@@ -134,5 +139,6 @@ int cmd_validate(const struct config *cfg)
 	diag_list_clear(&problems);
 	inputs_clear(&inputs);
 	reader_free(rd);
+	fontset_free(fonts);
 	return status;
 }

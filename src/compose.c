@@ -858,8 +858,7 @@ int compose_doc(const struct form *f, const struct catalog *c,
 	memset(out, 0, sizeof *out);
 	if (info != NULL) {
 		memset(info, 0, sizeof *info);
-		snprintf(info->requested, sizeof info->requested, "%s",
-		         r->lang ? r->lang : "");
+		info->requested = r->lang ? r->lang : "";
 	}
 	if (run_date == NULL || dates_parse_iso(run_date, (char[11]){ 0 }) != 0) {
 		err_set(e, "invalid run date");

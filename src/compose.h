@@ -20,7 +20,8 @@ struct compose_fallback {
 
 /* What compose_doc reports about languages, for the run report. */
 struct compose_info {
-	char requested[64];     /* the record's lang (truncated if longer) */
+	const char *requested;  /* the record's lang, whole (borrowed from
+	                           the record; "" when it has none) */
 	const char *lang;       /* the catalogue language used (owned by the
 	                           catalog); also in doc->lang */
 	int lang_fallback;      /* lang is not the requested tag */

@@ -37,6 +37,9 @@ struct fontset {
 	int n_fonts;
 	int chain[FACE_COUNT][CHAIN_MAX];
 	int chain_len[FACE_COUNT];
+	/* Whether each ASCII character can be drawn in each face: the
+	 * glyph rule checks every record's text, mostly ASCII. */
+	unsigned char ascii_ok[FACE_COUNT][128];
 };
 
 /* ---- big-endian readers, bounds checked by the callers ----------------- */
@@ -442,6 +445,10 @@ struct fontset *fontset_load(const char *dir, struct err *e)
 			        face == FACE_BOLD ? "bold" : "regular");
 			goto fail;
 		}
+	for (face = 0; face < FACE_COUNT; face++)
+		for (uint32_t cp = 0; cp < 128; cp++)
+			fs->ascii_ok[face][cp] = fontset_is_invisible(cp) ||
+			                         fontset_pick(fs, face, cp) >= 0;
 	free(text);
 	return fs;
 fail:
@@ -631,8 +638,13 @@ uint32_t fontset_missing(const struct fontset *fs, enum face face,
 		return 0;
 	len = strlen(utf8);
 	while (i < len) {
-		uint32_t cp;
-		int n = fontset_utf8_next(utf8 + i, len - i, &cp);
+		uint32_t cp = (unsigned char)utf8[i];
+		int n;
+		if (cp < 128 && fs->ascii_ok[face][cp]) {
+			i++;
+			continue;
+		}
+		n = fontset_utf8_next(utf8 + i, len - i, &cp);
 		if (n < 0)
 			return 0xFFFD;
 		i += (size_t)n;

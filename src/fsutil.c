@@ -218,8 +218,21 @@ static int has_suffix(const char *name, const char *suffix)
 	return n >= s && strcmp(name + n - s, suffix) == 0;
 }
 
-int fs_list_dir(const char *dir, const char *suffix, char ***out,
-                struct err *e)
+/* "dir/name", allocated at its size; NULL when out of memory. */
+static char *dir_join(const char *dir, const char *name)
+{
+	size_t n = strlen(dir) + strlen(name) + 2;
+	char *path = malloc(n);
+
+	if (path != NULL)
+		snprintf(path, n, "%s/%s", dir, name);
+	return path;
+}
+
+/* The names in dir ending in suffix (not hidden), as "dir/name", sorted;
+ * with regular_only, only those that stat as regular files. */
+static int list_dir(const char *dir, const char *suffix, int regular_only,
+                    char ***out, struct err *e)
 {
 	DIR *d = opendir(dir);
 	struct dirent *de;
@@ -230,27 +243,29 @@ int fs_list_dir(const char *dir, const char *suffix, char ***out,
 	if (d == NULL)
 		return err_sys(e, "%s", dir);
 	while ((de = readdir(d)) != NULL) {
-		char path[4096];
 		struct stat st;
+		char *path;
 
 		if (de->d_name[0] == '.' || !has_suffix(de->d_name, suffix))
 			continue;
-		if ((size_t)snprintf(path, sizeof path, "%s/%s", dir,
-		                     de->d_name) >= sizeof path)
+		if ((path = dir_join(dir, de->d_name)) == NULL)
+			goto oom;
+		if (regular_only &&
+		    (stat(path, &st) != 0 || !S_ISREG(st.st_mode))) {
+			free(path);
 			continue;
-		if (stat(path, &st) != 0 || !S_ISREG(st.st_mode))
-			continue;
+		}
 		if (n == cap) {
 			char **nl;
 			cap = cap ? cap * 2 : 64;
 			nl = realloc(list, (size_t)cap * sizeof *nl);
-			if (nl == NULL)
+			if (nl == NULL) {
+				free(path);
 				goto oom;
+			}
 			list = nl;
 		}
-		if ((list[n] = strdup(path)) == NULL)
-			goto oom;
-		n++;
+		list[n++] = path;
 	}
 	closedir(d);
 	if (n > 0)
@@ -261,6 +276,18 @@ oom:
 	closedir(d);
 	fs_free_list(list, n);
 	return err_set(e, "%s: out of memory", dir);
+}
+
+int fs_list_dir(const char *dir, const char *suffix, char ***out,
+                struct err *e)
+{
+	return list_dir(dir, suffix, 1, out, e);
+}
+
+int fs_list_names(const char *dir, const char *suffix, char ***out,
+                  struct err *e)
+{
+	return list_dir(dir, suffix, 0, out, e);
 }
 
 void fs_free_list(char **list, int n)

@@ -41,6 +41,11 @@ char *fs_read_file(const char *path, size_t max, size_t *len, struct err *e);
  * frees with fs_free_list. Returns the count, or -1 with e set. */
 int fs_list_dir(const char *dir, const char *suffix, char ***out,
                 struct err *e);
+/* Like fs_list_dir, but every name ending in suffix, whatever it is (a
+ * FIFO, a directory, a dangling link): for callers that report what they
+ * cannot read instead of skipping it. */
+int fs_list_names(const char *dir, const char *suffix, char ***out,
+                  struct err *e);
 void fs_free_list(char **list, int n);
 
 #endif

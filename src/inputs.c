@@ -1,6 +1,7 @@
 /* inputs.c — expanding INPUT arguments into record files (see inputs.h). */
 #include "inputs.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -23,20 +24,65 @@ static int push(struct input_list *list, const char *path)
 	return 0;
 }
 
+/* What kind of file st is, for a message. */
+static const char *kind_of(const struct stat *st)
+{
+	if (S_ISFIFO(st->st_mode))
+		return "a FIFO (named pipe)";
+	if (S_ISSOCK(st->st_mode))
+		return "a socket";
+	if (S_ISCHR(st->st_mode) || S_ISBLK(st->st_mode))
+		return "a device";
+	if (S_ISDIR(st->st_mode))
+		return "a directory";
+	return "not a regular file";
+}
+
+/* Says why path cannot be read, from stat's errno: a link loop and a
+ * dangling link are named as such. */
+static void report_stat_error(const char *path, int err,
+                              struct diag_list *problems)
+{
+	struct stat lst;
+
+	if (err == ENOENT && lstat(path, &lst) == 0 && S_ISLNK(lst.st_mode))
+		diag_add(problems, path, 0, 0, SEV_ERROR, "input",
+		         "a symbolic link to nothing (dangling link)");
+	else if (err == ELOOP)
+		diag_add(problems, path, 0, 0, SEV_ERROR, "input",
+		         "too many levels of symbolic links (a link loop)");
+	else
+		diag_add(problems, path, 0, 0, SEV_ERROR, "input", "%s",
+		         strerror(err));
+}
+
+/* Every *.xml name of dir is a record file: one that is not a regular
+ * file is reported, never skipped silently. Only stat is used, so a
+ * FIFO is never opened. */
 static int expand_dir(const char *dir, struct input_list *list,
                       struct diag_list *problems)
 {
 	struct err e;
 	char **names = NULL;
-	int n = fs_list_dir(dir, ".xml", &names, &e);
+	int n = fs_list_names(dir, ".xml", &names, &e);
 	int rc = 0;
 
 	if (n < 0) {
 		diag_add(problems, dir, 0, 0, SEV_ERROR, "input", "%s", e.msg);
 		return 0;
 	}
-	for (int i = 0; i < n && rc == 0; i++)
-		rc = push(list, names[i]);
+	for (int i = 0; i < n && rc == 0; i++) {
+		struct stat st;
+
+		if (stat(names[i], &st) != 0)
+			report_stat_error(names[i], errno, problems);
+		else if (!S_ISREG(st.st_mode))
+			diag_add(problems, names[i], 0, 0, SEV_ERROR, "input",
+			         "%s, not a record file: only regular files "
+			         "are read", kind_of(&st));
+		else
+			rc = push(list, names[i]);
+	}
 	fs_free_list(names, n);
 	return rc;
 }
@@ -48,8 +94,7 @@ int inputs_expand(char *const *args, int n_args, struct input_list *list,
 		struct stat st;
 
 		if (stat(args[i], &st) != 0) {
-			diag_add(problems, args[i], 0, 0, SEV_ERROR, "input",
-			         "no such file or directory");
+			report_stat_error(args[i], errno, problems);
 			continue;
 		}
 		if (S_ISDIR(st.st_mode)) {
@@ -60,7 +105,8 @@ int inputs_expand(char *const *args, int n_args, struct input_list *list,
 				return -1;
 		} else {
 			diag_add(problems, args[i], 0, 0, SEV_ERROR, "input",
-			         "not a regular file or directory");
+			         "%s, not a regular file or directory",
+			         kind_of(&st));
 		}
 	}
 	return 0;

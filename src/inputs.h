@@ -12,9 +12,11 @@ struct input_list {
 	int cap;
 };
 
-/* Expands args into list. An argument that does not exist or cannot be
- * read gets an "input" error in problems and is skipped. Returns 0, or -1
- * when out of memory. */
+/* Expands args into list. An argument, or a *.xml name in a directory
+ * argument, that does not exist or is not a regular file (a FIFO, a
+ * device, a directory, a dangling link, a link loop) gets an "input"
+ * error in problems saying what it is, and is not read; nothing is
+ * opened, so nothing blocks. Returns 0, or -1 when out of memory. */
 int inputs_expand(char *const *args, int n_args, struct input_list *list,
                   struct diag_list *problems);
 

@@ -397,50 +397,88 @@ static int add_rule(struct fblock *fb, double x0, double y, double x1,
 	return 0;
 }
 
-/* A row of the cover-sheet table; header rows are bold and ruled. */
+/* The lines of row l of a table row of `lines` lines: each cell's line
+ * l, placed as in one tall row whose top is the table row's, and the
+ * rules of the first (header) and last rows. */
+static int table_line_row(struct lay *L, struct fblock *fb,
+                          const struct block *b, struct para *cells,
+                          const double *xs, const double *ws, int l,
+                          int lines)
+{
+	double top = l == 0 ? 0 : CELL_PAD + l * CELL_LEAD;
+	double h = (l == 0 ? CELL_PAD : 0) + CELL_LEAD +
+	           (l == lines - 1 ? CELL_PAD : 0);
+
+	if (add_row(fb, h, L->e) == NULL)
+		return -1;
+	if (l == 0 && b->header &&
+	    add_rule(fb, MARGIN, 0, MARGIN + TEXT_W, 0.8, L->e))
+		return -1;
+	for (int i = 0; i < b->n_cells; i++)
+		if (l < cells[i].n_lines &&
+		    put_line(fb, &cells[i].lines[l],
+		             col_x(L, xs[i] + CELL_PAD, ws[i] - 2 * CELL_PAD),
+		             CELL_PAD + l * CELL_LEAD +
+		             baseline(CELL_LEAD, CELL_SIZE) - top, CELL_SIZE,
+		             L->e))
+			return -1;
+	if (l == lines - 1 &&
+	    add_rule(fb, MARGIN, h, MARGIN + TEXT_W, b->header ? 0.8 : 0.3,
+	             L->e))
+		return -1;
+	end_row(fb);
+	return 0;
+}
+
+/* A row of the cover-sheet table; header rows are bold and ruled. It is
+ * kept whole, but made of one row per line, so that a row taller than a
+ * page (a long name in a narrow column) splits between lines instead of
+ * never fitting. */
 static int fmt_table_row(struct lay *L, struct fblock *fb,
                          const struct block *b)
 {
 	enum face face = b->header ? FACE_BOLD : FACE_REGULAR;
+	struct para *cells = calloc((size_t)b->n_cells + 1, sizeof *cells);
+	double *xs = calloc((size_t)b->n_cells + 1, sizeof *xs);
+	double *ws = calloc((size_t)b->n_cells + 1, sizeof *ws);
 	double x = MARGIN, total = 0;
-	int lines = 1;
+	int lines = 1, rc = -1;
 
-	if (add_row(fb, 0, L->e) == NULL)
-		return -1;
+	if (cells == NULL || xs == NULL || ws == NULL) {
+		err_set(L->e, "out of memory");
+		goto cleanup;
+	}
 	for (int i = 0; i < b->n_cells; i++)
 		total += b->col_widths ? b->col_widths[i] : 1;
 	if (total <= 0)
 		total = 1;
 	for (int i = 0; i < b->n_cells; i++) {
 		double frac = (b->col_widths ? b->col_widths[i] : 1) / total;
-		double w = TEXT_W * frac;
-		int n;
-		if (w <= 2 * CELL_PAD + 4) {
-			x += w;
+		xs[i] = x;
+		ws[i] = TEXT_W * frac;
+		x += ws[i];
+		if (ws[i] <= 2 * CELL_PAD + 4)
 			continue;
-		}
-		n = put_column(L, fb, NULL, b->cells[i], face, CELL_SIZE, CELL_LEAD,
-		               x + CELL_PAD, w - 2 * CELL_PAD, CELL_PAD, ALIGN_START);
-		if (n < 0)
-			return -1;
-		if (n > lines)
-			lines = n;
-		x += w;
+		if (set_para(L, b->cells[i], NULL, face, CELL_SIZE,
+		             ws[i] - 2 * CELL_PAD, ALIGN_START, 0, &cells[i]))
+			goto cleanup;
+		if (cells[i].n_lines > lines)
+			lines = cells[i].n_lines;
 	}
-	{
-		double h = lines * CELL_LEAD + 2 * CELL_PAD;
-		fb->rows[fb->n_rows - 1].height = h;
-		if (b->header && add_rule(fb, MARGIN, 0, MARGIN + TEXT_W, 0.8, L->e))
-			return -1;
-		if (add_rule(fb, MARGIN, h, MARGIN + TEXT_W, b->header ? 0.8 : 0.3,
-		             L->e))
-			return -1;
-	}
-	end_row(fb);
+	for (int l = 0; l < lines; l++)
+		if (table_line_row(L, fb, b, cells, xs, ws, l, lines))
+			goto cleanup;
 	fb->table_row = 1;
 	fb->header = b->header;
 	fb->keep_with_next = b->header;
-	return 0;
+	rc = 0;
+cleanup:
+	for (int i = 0; cells != NULL && i < b->n_cells; i++)
+		para_clear(&cells[i]);
+	free(cells);
+	free(xs);
+	free(ws);
+	return rc;
 }
 
 /* The party, lines and blank lines of a signature block in a column at x
@@ -759,11 +797,23 @@ static int tail_break(const struct fblock *fb, int i)
 	return -1;
 }
 
+/* A new page for fb; a table row's repeats the table's header. */
+static int new_page_for(struct lay *L, const struct fblock *fb,
+                        const struct fblock *header)
+{
+	if (new_page(L))
+		return -1;
+	if (fb->table_row && !fb->header && header && place_header(L, header))
+		return -1;
+	return 0;
+}
+
 static int place(struct lay *L, struct fblock *fbs, int n, int k,
                  const struct fblock *header)
 {
 	struct fblock *fb = &fbs[k];
 	int i = 0, reset = 0;
+	int fresh = 0;      /* the page holds only a repeated table header */
 
 	if (fb->n_rows == 0) {
 		if (L->y > 0)
@@ -825,22 +875,24 @@ static int place(struct lay *L, struct fblock *fbs, int n, int k,
 				if (rc > 0)
 					continue;
 			}
-			if (j < 0 && L->y > 0) {
-				if (new_page(L))
+			if (j < 0 && L->y > 0 && !fresh) {
+				if (new_page_for(L, fb, header))
 					return -1;
-				if (fb->table_row && !fb->header && header &&
-				    place_header(L, header))
-					return -1;
+				fresh = 1;
 				continue;
 			}
-			if (j < 0)
+			if (j < 0)      /* not even a fresh page holds it: split */
 				j = i + (fit > 0 ? fit : 1);
 		}
 		for (; i < j; i++)
 			if (place_row(L, fb, i))
 				return -1;
-		if (i < fb->n_rows && new_page(L))
-			return -1;
+		fresh = 0;
+		if (i < fb->n_rows) {
+			if (new_page_for(L, fb, header))
+				return -1;
+			fresh = 1;
+		}
 	}
 	L->y += fb->space_after;
 	return 0;

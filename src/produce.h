@@ -5,7 +5,6 @@
 #define PACTDOC_PRODUCE_H
 
 #include "catalog.h"
-#include "diag.h"
 #include "err.h"
 #include "fontset.h"
 #include "form.h"
@@ -24,8 +23,10 @@ struct producer {
 #define PRODUCE_MAX_FILES 4
 
 struct produced_file {
-	char kind[32];             /* "declaration", "agreement" */
-	char lang[64];             /* the catalogue language used */
+	const char *kind;          /* the form's kind ("declaration",
+	                              "agreement"; owned by the form set) */
+	const char *lang;          /* the catalogue language used (owned by
+	                              the catalogue) */
 	char *path;                /* outdir/<id>/<id>-<kind>-<lang>.pdf */
 	char *relpath;             /* <id>/<id>-<kind>-<lang>.pdf */
 	struct pdf_result pdf;
@@ -39,13 +40,13 @@ struct production {
 	int n_files;
 };
 
-/* Writes the documents of record r (valid, eligible). Returns 0 when all
- * were written; 1 when the record is rejected (a character the fonts
- * cannot draw: a diagnostic is added, nothing is written); -1 on a system
- * error (e set; documents already written stay complete). */
+/* Writes the documents of record r (valid, eligible: the validation
+ * stage has checked its content, glyphs included). Returns 0 when all
+ * were written; -1 on a system error (e set; documents already written
+ * stay complete). */
 int produce_record(const struct producer *p, const struct record *r,
                    const struct batch *b, struct production *out,
-                   struct diag_list *diags, struct err *e);
+                   struct err *e);
 
 /* Frees what out owns and zeroes it. */
 void production_clear(struct production *out);

@@ -4,10 +4,13 @@
  * against the schema, fills a struct record and applies src/rules.c. */
 #include "reader.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <libxml/parser.h>
 #include <libxml/parserInternals.h>
@@ -24,10 +27,16 @@
 
 #define READER_OPTIONS XMLSAFE_OPTIONS
 
+/* The longest text (or run of whitespace) one node may hold: libxml2's
+ * own limit for a text node, applied by pass 1 so that a file past it is
+ * rejected whole, with its place, before any of its records is used. */
+#define READER_MAX_TEXT XML_MAX_TEXT_LENGTH
+
 struct reader {
 	xmlSchemaPtr schema;
 	xmlSchemaValidCtxtPtr valid;
 	struct idset *ids;
+	const struct fontset *fonts;    /* for the glyph rule; may be NULL */
 };
 
 /* State of reading one file. */
@@ -45,10 +54,12 @@ struct file_state {
 	struct diag_list *sink;     /* where schema errors go right now */
 	const char *record_id;      /* for messages, while validating */
 	int last_facet_line;        /* to drop libxml2's repeated type errors */
+	int fixed_line;             /* > 0: the line of every schema error */
 	struct batch batch;
 };
 
-struct reader *reader_new(const char *schema_path, struct err *e)
+struct reader *reader_new(const char *schema_path,
+                          const struct fontset *fonts, struct err *e)
 {
 	struct reader *rd = calloc(1, sizeof *rd);
 	xmlSchemaParserCtxtPtr pctxt = NULL;
@@ -57,6 +68,7 @@ struct reader *reader_new(const char *schema_path, struct err *e)
 		err_set(e, "out of memory");
 		return NULL;
 	}
+	rd->fonts = fonts;
 	xmlsafe_init();
 	pctxt = xmlSchemaNewParserCtxt(schema_path);
 	if (pctxt != NULL) {
@@ -92,16 +104,163 @@ void reader_free(struct reader *rd)
 	free(rd);
 }
 
+/* --- opening a record file ------------------------------------------- */
+
+/* A record file as libxml2 reads it: opened without blocking and refused
+ * unless it is a regular file (a FIFO would hang the run), and read
+ * through a guard that stops at a run of whitespace longer than a text
+ * may be: libxml2 keeps whitespace before and after the root element in
+ * memory, so a file of 1 GiB of blanks would cost 1 GB. */
+struct guarded {
+	int fd;
+	off_t offset;           /* bytes read so far */
+	off_t run_start;        /* where the current run of blanks began */
+	off_t run;              /* its length so far */
+	int too_long;           /* the run passed READER_MAX_TEXT */
+};
+
+/* Bytes of a run of blanks: XML's white space, and NUL for UTF-16 (a
+ * UTF-8 file holding NUL is refused by the parser anyway). */
+static int is_blank_byte(unsigned char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\0';
+}
+
+static void guarded_close(struct guarded *g)
+{
+	if (g->fd >= 0)
+		close(g->fd);
+	g->fd = -1;
+}
+
+/* Opens path for reading. Returns 0, or -1 with a message in msg (the
+ * system's reason, or what kind of file it is). */
+static int guarded_open(struct guarded *g, const char *path, char *msg,
+                        size_t size)
+{
+	struct stat sb;
+
+	memset(g, 0, sizeof *g);
+	g->fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	if (g->fd < 0) {
+		snprintf(msg, size, "cannot open the file: %s", strerror(errno));
+		return -1;
+	}
+	if (fstat(g->fd, &sb) != 0) {
+		snprintf(msg, size, "cannot read the file: %s", strerror(errno));
+		guarded_close(g);
+		return -1;
+	}
+	if (!S_ISREG(sb.st_mode)) {
+		snprintf(msg, size, "not a regular file%s",
+		         S_ISFIFO(sb.st_mode) ? " (a FIFO)" : "");
+		guarded_close(g);
+		return -1;
+	}
+	/* Regular files never block; reads go back to plain ones. */
+	fcntl(g->fd, F_SETFL, fcntl(g->fd, F_GETFL) & ~O_NONBLOCK);
+	return 0;
+}
+
+/* libxml2's read callback: only the blanks at both ends of a chunk are
+ * looked at, so the guard costs nothing on ordinary files. */
+static int guarded_read(void *ctx, char *buf, int len)
+{
+	struct guarded *g = ctx;
+	ssize_t n;
+	off_t lead = 0, tail;
+
+	if (g->too_long)
+		return -1;
+	do
+		n = read(g->fd, buf, (size_t)len);
+	while (n < 0 && errno == EINTR);
+	if (n <= 0)
+		return (int)n;
+	while (lead < n && is_blank_byte((unsigned char)buf[lead]))
+		lead++;
+	if (g->run == 0)
+		g->run_start = g->offset;
+	g->run += lead;
+	if (lead < n) {
+		if (g->run <= READER_MAX_TEXT) {
+			for (tail = n; is_blank_byte((unsigned char)buf[tail - 1]);)
+				tail--;
+			g->run = n - tail;
+			g->run_start = g->offset + tail;
+		}
+	}
+	g->offset += n;
+	if (g->run > READER_MAX_TEXT) {
+		g->too_long = 1;
+		return -1;
+	}
+	return (int)n;
+}
+
+/* The file is closed by guarded_close, once libxml2 is done with it. */
+static int guarded_keep_open(void *ctx)
+{
+	(void)ctx;
+	return 0;
+}
+
+/* Line and column (in characters) of byte offset `at` of the open file:
+ * read again, only after an error. */
+static void guarded_position(struct guarded *g, off_t at, int *line,
+                             int *col)
+{
+	char buf[65536];
+	off_t pos = 0;
+
+	*line = 1;
+	*col = 1;
+	while (pos < at) {
+		size_t want = at - pos < (off_t)sizeof buf ? (size_t)(at - pos) :
+		              sizeof buf;
+		ssize_t n = pread(g->fd, buf, want, pos);
+		if (n <= 0)
+			break;
+		for (ssize_t i = 0; i < n; i++) {
+			unsigned char c = (unsigned char)buf[i];
+			if (c == '\n') {
+				(*line)++;
+				*col = 1;
+			} else if ((c & 0xC0) != 0x80 &&
+			           !(pos + i == 0 && c == 0xEF)) {
+				(*col)++;       /* a character; not the BOM */
+			}
+		}
+		pos += n;
+	}
+}
+
+/* Adds the diagnostic of a run of blanks past the limit. */
+static void guarded_report(struct guarded *g, const char *path,
+                           struct diag_list *diags)
+{
+	int line, col;
+
+	guarded_position(g, g->run_start, &line, &col);
+	diag_add(diags, path, line, col, SEV_ERROR, "text-size",
+	         "a run of more than %d bytes of white space starts here; "
+	         "no text of a record file may be longer", READER_MAX_TEXT);
+}
+
 /* --- pass 1: well-formedness ----------------------------------------- */
 
-/* A SAX parse with no content handlers: nothing is kept, memory is flat.
- * It stops at the first fatal error or at a DOCTYPE. */
+/* A SAX parse that keeps nothing (memory is flat): it notes where each
+ * record begins and how long the current text is, and stops at the
+ * first fatal error, at a DOCTYPE or at a text past READER_MAX_TEXT. */
 struct wf_state {
 	const char *path;
 	struct diag_list *diags;
 	xmlParserCtxtPtr ctxt;
 	struct positions *starts;
+	struct guarded *input;
 	int fatal;
+	long text;              /* bytes of the text node being read */
+	int text_line, text_col;  /* where it begins */
 };
 
 static int positions_add(struct positions *p, int line, int col)
@@ -152,6 +311,63 @@ static void tag_start(xmlParserCtxtPtr ctxt, int *line, int *col)
 			(*col)++;
 }
 
+/* A new text node may begin where the parser stands: just after a tag,
+ * a comment, a processing instruction or a CDATA section (libxml2 joins
+ * only adjacent character data into one node). The parser calls these
+ * handlers past what they report, except the start tag's (on its '>'). */
+static void text_starts(struct wf_state *st)
+{
+	st->text = 0;
+	st->text_line = st->ctxt->input->line;
+	st->text_col = st->ctxt->input->col;
+}
+
+static void on_end_element(void *ctx, const xmlChar *name,
+                           const xmlChar *prefix, const xmlChar *uri)
+{
+	(void)name;
+	(void)prefix;
+	(void)uri;
+	text_starts(ctx);
+}
+
+static void on_comment(void *ctx, const xmlChar *text)
+{
+	(void)text;
+	text_starts(ctx);
+}
+
+static void on_pi(void *ctx, const xmlChar *target, const xmlChar *data)
+{
+	(void)target;
+	(void)data;
+	text_starts(ctx);
+}
+
+static void on_cdata(void *ctx, const xmlChar *text, int len)
+{
+	(void)text;
+	(void)len;
+	text_starts(ctx);
+}
+
+/* Counts the bytes of the text node being read: one longer than libxml2
+ * lets pass 2 build rejects the file here, at the text's start. */
+static void on_characters(void *ctx, const xmlChar *text, int len)
+{
+	struct wf_state *st = ctx;
+
+	(void)text;
+	st->text += len;
+	if (st->text <= READER_MAX_TEXT || st->fatal)
+		return;
+	diag_add(st->diags, st->path, st->text_line, st->text_col, SEV_ERROR,
+	         "text-size", "a text of more than %d bytes starts here; no "
+	         "text of a record file may be longer", READER_MAX_TEXT);
+	st->fatal = 1;
+	xmlStopParser(st->ctxt);
+}
+
 static void on_start_element(void *ctx, const xmlChar *name,
                              const xmlChar *prefix, const xmlChar *uri,
                              int n_ns, const xmlChar **ns, int n_attrs,
@@ -166,6 +382,8 @@ static void on_start_element(void *ctx, const xmlChar *name,
 	(void)n_attrs;
 	(void)n_defaulted;
 	(void)attrs;
+	text_starts(st);
+	st->text_col++;     /* the parser stands on the tag's '>' */
 	/* Records are the root or its children (the parser pushes an
 	 * element's name after this callback). */
 	if (st->ctxt->nameNr > 1 || uri == NULL ||
@@ -200,6 +418,11 @@ static void on_parse_error(void *ctx, xmlErrorPtr error)
 
 	if (error->level == XML_ERR_WARNING || st->fatal)
 		return;
+	if (st->input->too_long) {      /* the guard stopped the read */
+		guarded_report(st->input, st->path, st->diags);
+		st->fatal = 1;
+		return;
+	}
 	clean_message(error->message, msg, sizeof msg);
 	diag_add(st->diags, st->path, error->line, error->int2, SEV_ERROR,
 	         "not-well-formed", "not well-formed XML: %s", msg);
@@ -222,41 +445,73 @@ static void on_doctype(void *ctx, const xmlChar *name, const xmlChar *ext,
 	xmlStopParser(st->ctxt);
 }
 
-/* Returns 0 when the file is well-formed and has no DTD; otherwise the
- * problem is in diags. */
+/* Returns 0 when the file is well-formed, has no DTD and no text longer
+ * than READER_MAX_TEXT; otherwise the problem is in diags. */
 static int check_well_formed(const char *path, struct diag_list *diags,
                              struct positions *starts)
 {
-	struct wf_state st = { path, diags, NULL, starts, 0 };
+	struct wf_state st = { 0 };
+	struct guarded in;
 	xmlSAXHandler sax;
-	struct stat sb;
+	char msg[256];
+	int ok;
 
-	if (stat(path, &sb) == 0 && sb.st_size == 0) {
-		diag_add(diags, path, 1, 1, SEV_ERROR, "not-well-formed",
-		         "not well-formed XML: the file is empty");
+	st.path = path;
+	st.diags = diags;
+	st.starts = starts;
+	st.input = &in;
+	if (guarded_open(&in, path, msg, sizeof msg) != 0) {
+		diag_add(diags, path, 0, 0, SEV_ERROR, "io", "%s", msg);
 		return -1;
 	}
+	if (lseek(in.fd, 0, SEEK_END) == 0) {
+		diag_add(diags, path, 1, 1, SEV_ERROR, "not-well-formed",
+		         "not well-formed XML: the file is empty");
+		guarded_close(&in);
+		return -1;
+	}
+	lseek(in.fd, 0, SEEK_SET);
 	memset(&sax, 0, sizeof sax);
 	sax.initialized = XML_SAX2_MAGIC;
 	sax.internalSubset = on_doctype;
 	sax.startElementNs = on_start_element;
+	sax.endElementNs = on_end_element;
+	sax.characters = on_characters;
+	sax.ignorableWhitespace = on_characters;
+	sax.comment = on_comment;
+	sax.processingInstruction = on_pi;
+	sax.cdataBlock = on_cdata;
 	sax.serror = on_parse_error;
-	st.ctxt = xmlCreateFileParserCtxt(path);
+	st.ctxt = xmlCreateIOParserCtxt(&sax, &st, guarded_read,
+	                                guarded_keep_open, &in,
+	                                XML_CHAR_ENCODING_NONE);
 	if (st.ctxt == NULL) {
-		diag_add(diags, path, 0, 0, SEV_ERROR, "io",
-		         "cannot open or read the file");
+		diag_add(diags, path, 0, 0, SEV_ERROR, "memory",
+		         "out of memory reading the file");
+		guarded_close(&in);
 		return -1;
 	}
-	memcpy(st.ctxt->sax, &sax, sizeof sax);
 	st.ctxt->userData = &st;
 	xmlCtxtUseOptions(st.ctxt, READER_OPTIONS);
+	text_starts(&st);
 	xmlParseDocument(st.ctxt);
+	if (!st.fatal && in.too_long) {
+		guarded_report(&in, path, diags);
+		st.fatal = 1;
+	}
 	if (!st.fatal && !st.ctxt->wellFormed)
 		diag_add(diags, path, st.ctxt->input ? st.ctxt->input->line : 0,
 		         st.ctxt->input ? st.ctxt->input->col : 0, SEV_ERROR,
 		         "not-well-formed", "not well-formed XML");
-	int ok = !st.fatal && st.ctxt->wellFormed;
+	ok = !st.fatal && st.ctxt->wellFormed;
+	/* A broken DOCTYPE can make the parser start a document of its own
+	 * (for the entities it declares): ours to free. */
+	if (st.ctxt->myDoc != NULL) {
+		xmlFreeDoc(st.ctxt->myDoc);
+		st.ctxt->myDoc = NULL;
+	}
 	xmlFreeParserCtxt(st.ctxt);
+	guarded_close(&in);
 	return ok ? 0 : -1;
 }
 
@@ -282,6 +537,8 @@ static const struct friendly_rule friendly_rules[] = {
 	{ "offer", "kind", "offer-kind",
 	  "must be technical, financial, strategic, capacity-building or other" },
 	{ "eligibility", "confirmed", "date", "is not a date YYYY-MM-DD" },
+	{ "applications", "batch", "batch",
+	  "must be 1 to 1000 characters, not only white space" },
 	{ "category", NULL, "category", "is not a known category" },
 	{ "country", NULL, "country",
 	  "is not an ISO 3166-1 alpha-2 code (two capital letters)" },
@@ -326,6 +583,85 @@ static char *quoted_after(const char *msg, const char *prefix, char *buf,
 	return buf;
 }
 
+/* Lengths the schema bounds (maxLength), said in the record's terms. */
+struct length_rule {
+	const char *element;    /* local name */
+	const char *attribute;  /* NULL for the element's own value */
+	const char *rule;
+	const char *field;      /* as the other messages name it */
+};
+
+static const struct length_rule length_rules[] = {
+	{ "offer", NULL, "offer-length", "support/offer" },
+	{ "applications", "batch", "batch", "applications batch" },
+};
+
+static const struct length_rule *find_length_rule(const char *element,
+                                                  const char *attribute)
+{
+	for (size_t i = 0; i < sizeof length_rules / sizeof length_rules[0];
+	     i++) {
+		const struct length_rule *l = &length_rules[i];
+		if (strcmp(l->element, element) == 0 &&
+		    (l->attribute == NULL ? attribute[0] == '\0' :
+		     strcmp(l->attribute, attribute) == 0))
+			return l;
+	}
+	return NULL;
+}
+
+/* Characters of the value a schema error is about: the attribute's, or
+ * the element's text. -1 when it cannot be had. */
+static long value_chars(xmlErrorPtr error, const char *attribute)
+{
+	xmlNodePtr n = error->node;
+	xmlChar *v;
+	long len;
+
+	if (n == NULL || n->type != XML_ELEMENT_NODE)
+		return -1;
+	v = attribute[0] ? xmlGetNoNsProp(n, BAD_CAST attribute) :
+	    xmlNodeGetContent(n);
+	len = v ? xmlUTF8Strlen(v) : -1;
+	xmlFree(v);
+	return len;
+}
+
+/* A maxLength error of a bounded field as one readable line; returns 0
+ * when the error is not one. libxml2 cuts messages at about 64,000
+ * bytes, and quotes an attribute's value before the lengths: the length
+ * is then counted from the node itself. */
+static int length_error(struct file_state *st, int line, int col,
+                        xmlErrorPtr error, const char *element,
+                        const char *attribute)
+{
+	const struct length_rule *l = find_length_rule(element, attribute);
+	const char *msg = error->message;
+	const char *has_at = strstr(msg, "has a length of '");
+	const char *max_at = strstr(msg, "maximum length of '");
+	long has = -1, max = -1;
+
+	if (l == NULL || strstr(msg, "[facet 'maxLength']") == NULL)
+		return 0;
+	if (has_at == NULL || sscanf(has_at, "has a length of '%ld'", &has) != 1)
+		has = value_chars(error, attribute);
+	if (max_at != NULL)
+		sscanf(max_at, "maximum length of '%ld'", &max);
+	if (max >= 0)
+		diag_add(st->sink, st->path, line, col, SEV_ERROR, l->rule,
+		         "%s%s%s%s has %ld characters; at most %ld are allowed",
+		         st->record_id ? "record " : "",
+		         st->record_id ? st->record_id : "",
+		         st->record_id ? ": " : "", l->field, has, max);
+	else
+		diag_add(st->sink, st->path, line, col, SEV_ERROR, l->rule,
+		         "%s%s%s%s has %ld characters, more than are allowed",
+		         st->record_id ? "record " : "",
+		         st->record_id ? st->record_id : "",
+		         st->record_id ? ": " : "", l->field, has);
+	return 1;
+}
+
 static const struct friendly_rule *find_friendly(const char *element,
                                                  const char *attribute)
 {
@@ -347,19 +683,26 @@ static void on_schema_error(void *ctx, xmlErrorPtr error)
 	struct file_state *st = ctx;
 	char msg[1024], element[128] = "", attribute[128] = "", value[512];
 	const struct friendly_rule *f = NULL;
-	const char *id = st->record_id ? st->record_id : "(no id)";
-	int is_facet;
+	/* A record's problem names the record; the file's own do not. */
+	const char *prefix = st->record_id ? "record " : "";
+	const char *id = st->record_id ? st->record_id : "";
+	const char *colon = st->record_id ? ": " : "";
+	int is_facet, line = error->line, col = error->int2;
 
 	if (error->level == XML_ERR_WARNING)
 		return;
+	if (st->fixed_line > 0) {      /* a synthetic element: its place */
+		line = st->fixed_line;
+		col = 1;
+	}
 	clean_message(error->message, msg, sizeof msg);
 	strip_namespaces(msg);
 	is_facet = strstr(msg, "[facet '") != NULL;
 	if (!is_facet && strstr(msg, "is not a valid value of the") != NULL &&
-	    st->last_facet_line == error->line)
+	    st->last_facet_line == line)
 		return;     /* libxml2 repeats a facet error as a type error */
 	if (is_facet)
-		st->last_facet_line = error->line;
+		st->last_facet_line = line;
 	if (sscanf(msg, "Element '%127[^']', attribute '%127[^']'", element,
 	           attribute) < 1)
 		element[0] = '\0';
@@ -368,13 +711,17 @@ static void on_schema_error(void *ctx, xmlErrorPtr error)
 	if (element[0] != '\0')
 		f = find_friendly(element, attribute);
 	if (f != NULL && quoted_after(msg, "The value '", value, sizeof value)) {
-		diag_add(st->sink, st->path, error->line, error->int2, SEV_ERROR,
-		         f->rule, "record %s: %s%s%s '%s' %s", id, element,
-		         attribute[0] ? " " : "", attribute, value, f->explain);
+		diag_add(st->sink, st->path, line, col, SEV_ERROR,
+		         f->rule, "%s%s%s%s%s%s '%s' %s", prefix, id, colon,
+		         element, attribute[0] ? " " : "", attribute, value,
+		         f->explain);
 		return;
 	}
-	diag_add(st->sink, st->path, error->line, error->int2, SEV_ERROR,
-	         "schema", "record %s: %s", id, msg);
+	if (element[0] != '\0' && error->message != NULL &&
+	    length_error(st, line, col, error, element, attribute))
+		return;
+	diag_add(st->sink, st->path, line, col, SEV_ERROR,
+	         "schema", "%s%s%s%s", prefix, id, colon, msg);
 }
 
 /* --- pass 2: filling the model ---------------------------------------- */
@@ -604,11 +951,14 @@ static int has_rule(const struct diag_list *diags, const char *rule)
 
 /* Applies the rules beyond the schema, leaving out any rule the schema
  * already reported for this record (a bad lang is said once). */
-static void add_rule_diags(const struct record *r, struct diag_list *diags)
+static void add_rule_diags(const struct reader *rd, const struct record *r,
+                           const struct batch *b, struct diag_list *diags)
 {
 	struct diag_list extra = { 0 };
 
 	rules_check_record(r, &extra);
+	if (rd->fonts != NULL)
+		rules_check_glyphs(rd->fonts, r, b, &extra);
 	for (int i = 0; i < extra.n; i++) {
 		struct diag *d = &extra.items[i];
 		if (has_rule(diags, d->rule))
@@ -671,7 +1021,7 @@ static int process_application(struct reader *rd, xmlNodePtr app,
 		diag_add(&diags, st->path, r.line, 1, SEV_ERROR, "schema",
 		         "record %s: the schema validator failed", r.id);
 	read_application(app, &r, st);
-	add_rule_diags(&r, &diags);
+	add_rule_diags(rd, &r, &st->batch, &diags);
 	check_unique_id(rd, &r, &diags);
 	st->sink = &st->file_diags;
 	st->record_id = NULL;
@@ -808,9 +1158,51 @@ static int is_datetime(const char *s)
 	return *s == '\0';
 }
 
+/* Applies the schema's own rule for the batch attribute (its type, Line:
+ * length and pattern) to value, on a bare <applications batch="..."/>,
+ * so validate, generate and xmllint agree. A problem goes to the file's
+ * diagnostics at `line`. Returns 1 when the value is valid. */
+static int batch_valid(struct reader *rd, struct file_state *st,
+                       const char *value, int line)
+{
+	xmlDocPtr doc = xmlNewDoc(BAD_CAST "1.0");
+	xmlNodePtr root = NULL;
+	xmlNsPtr ns = NULL;
+	int before = st->file_diags.errors;
+
+	if (doc != NULL)
+		root = xmlNewDocNode(doc, NULL, BAD_CAST "applications", NULL);
+	if (root != NULL) {
+		xmlDocSetRootElement(doc, root);
+		ns = xmlNewNs(root, BAD_CAST NS_APPLICATIONS, NULL);
+	}
+	if (ns == NULL || xmlSetProp(root, BAD_CAST "batch",
+	                             BAD_CAST value) == NULL) {
+		diag_add(&st->file_diags, st->path, line, 1, SEV_ERROR, "memory",
+		         "out of memory checking the batch attribute");
+		goto cleanup;
+	}
+	xmlSetNs(root, ns);
+	st->sink = &st->file_diags;
+	st->record_id = NULL;
+	st->fixed_line = line;
+	st->last_facet_line = -1;
+	xmlSchemaSetValidStructuredErrors(rd->valid, on_schema_error, st);
+	if (xmlSchemaValidateOneElement(rd->valid, root) < 0)
+		diag_add(&st->file_diags, st->path, line, 1, SEV_ERROR, "schema",
+		         "the schema validator failed on the batch attribute");
+	st->fixed_line = 0;
+cleanup:
+	xmlFreeDoc(doc);
+	return st->file_diags.errors == before;
+}
+
 /* The <applications> attributes: batch (a line) and exported (a
- * dateTime); anything else is refused as the schema would. */
-static void read_batch_attributes(xmlTextReaderPtr r, struct file_state *st)
+ * dateTime); anything else is refused as the schema would. A batch that
+ * breaks its rule is reported and not used (packages are then named
+ * after the date). */
+static void read_batch_attributes(struct reader *rd, xmlTextReaderPtr r,
+                                  struct file_state *st)
 {
 	int line = node_line(r);
 
@@ -824,10 +1216,12 @@ static void read_batch_attributes(xmlTextReaderPtr r, struct file_state *st)
 		if (xmlTextReaderIsNamespaceDecl(r) ||
 		    (ns != NULL && strcmp(ns, XSI_NAMESPACE) == 0))
 			continue;
-		if (ns == NULL && strcmp(name, "batch") == 0)
-			st->batch.name = clean_field(value, TEXT_LINE, "batch",
-			                             line, "(batch)", st);
-		else if (ns == NULL && strcmp(name, "exported") == 0 &&
+		if (ns == NULL && strcmp(name, "batch") == 0) {
+			if (batch_valid(rd, st, value, line))
+				st->batch.name = clean_field(value, TEXT_LINE,
+				                             "batch", line,
+				                             "(batch)", st);
+		} else if (ns == NULL && strcmp(name, "exported") == 0 &&
 		         is_datetime(value))
 			st->batch.exported = clean_field(value, TEXT_LINE,
 			                                 "exported", line,
@@ -842,10 +1236,6 @@ static void read_batch_attributes(xmlTextReaderPtr r, struct file_state *st)
 			         "<applications>", name);
 	}
 	xmlTextReaderMoveToElement(r);
-	if (st->batch.name != NULL && st->batch.name[0] == '\0') {
-		diag_add(&st->file_diags, st->path, line, 1, SEV_ERROR, "schema",
-		         "applications batch is empty");
-	}
 }
 
 /* Handles one child of <applications>; the reader is on its start. */
@@ -875,17 +1265,65 @@ static int process_child(struct reader *rd, xmlTextReaderPtr r,
 	return 0;
 }
 
+/* The first error the parser of pass 2 met, for the file's message. */
+struct read_error {
+	int seen;
+	int line, col;
+	char msg[512];
+};
+
+static void on_read_error(void *ctx, xmlErrorPtr error)
+{
+	struct read_error *re = ctx;
+
+	if (error->level == XML_ERR_WARNING || re->seen)
+		return;
+	re->seen = 1;
+	re->line = error->line;
+	re->col = error->int2;
+	clean_message(error->message, re->msg, sizeof re->msg);
+}
+
+/* Rejects the file where pass 2 stopped: the records before were
+ * reported one by one, the rest are not read. */
+static void read_failed(struct file_state *st, xmlTextReaderPtr r,
+                        const struct read_error *re)
+{
+	int line = re->seen ? re->line : xmlTextReaderGetParserLineNumber(r);
+	int col = re->seen ? re->col : xmlTextReaderGetParserColumnNumber(r);
+
+	diag_add(&st->file_diags, st->path, line > 0 ? line : 1,
+	         col > 0 ? col : 1, SEV_ERROR, "read",
+	         "reading stopped here (%s); no record after this point was "
+	         "read", re->seen ? re->msg : "the parser failed");
+}
+
 /* Pass 2 over a well-formed file. After a child of <applications> is
  * handled, Next() skips its subtree and leaves the reader positioned on
- * the following sibling, so the loop does not Read() again then. */
+ * the following sibling, so the loop does not Read() again then. A read
+ * that fails (pass 1 makes that rare: memory, a file changed meanwhile)
+ * rejects the file at that place, so no record is lost unsaid. */
 static int read_records(struct reader *rd, struct file_state *st,
                         const struct reader_events *ev, struct err *e)
 {
-	xmlTextReaderPtr r = xmlReaderForFile(st->path, NULL, READER_OPTIONS);
+	struct read_error re = { 0 };
+	struct guarded in;
+	xmlTextReaderPtr r;
+	char msg[256];
 	int ret, seen_application = 0, rc = 0;
 
-	if (r == NULL)
-		return err_set(e, "%s: cannot open", st->path);
+	if (guarded_open(&in, st->path, msg, sizeof msg) != 0) {
+		diag_add(&st->file_diags, st->path, 0, 0, SEV_ERROR, "io", "%s",
+		         msg);
+		return 0;
+	}
+	r = xmlReaderForIO(guarded_read, guarded_keep_open, &in, st->path,
+	                   NULL, READER_OPTIONS);
+	if (r == NULL) {
+		guarded_close(&in);
+		return err_set(e, "%s: out of memory", st->path);
+	}
+	xmlTextReaderSetStructuredErrorHandler(r, on_read_error, &re);
 	ret = xmlTextReaderRead(r);
 	while (ret == 1 && rc == 0) {
 		int type = xmlTextReaderNodeType(r);
@@ -897,10 +1335,12 @@ static int read_records(struct reader *rd, struct file_state *st,
 				xmlNodePtr n = xmlTextReaderExpand(r);
 				if (n != NULL)
 					rc = process_application(rd, n, st, ev);
+				else
+					ret = -1;
 			}
 			if (root != 1)
 				break;
-			read_batch_attributes(r, st);
+			read_batch_attributes(rd, r, st);
 		} else if (type == XML_READER_TYPE_ELEMENT && depth == 1) {
 			rc = process_child(rd, r, st, ev, &seen_application);
 			ret = xmlTextReaderNext(r);
@@ -913,7 +1353,10 @@ static int read_records(struct reader *rd, struct file_state *st,
 		}
 		ret = xmlTextReaderRead(r);
 	}
+	if (rc == 0 && (ret < 0 || re.seen))
+		read_failed(st, r, &re);
 	xmlFreeTextReader(r);
+	guarded_close(&in);
 	return rc;
 }
 
@@ -943,11 +1386,19 @@ static void ignore_error(void *ctx, xmlErrorPtr error)
 
 long reader_count(const char *path)
 {
-	xmlTextReaderPtr r = xmlReaderForFile(path, NULL, READER_OPTIONS);
+	struct guarded in;
+	xmlTextReaderPtr r;
+	char msg[256];
 	long n = 0;
 
-	if (r == NULL)
+	if (guarded_open(&in, path, msg, sizeof msg) != 0)
 		return -1;
+	r = xmlReaderForIO(guarded_read, guarded_keep_open, &in, path, NULL,
+	                   READER_OPTIONS);
+	if (r == NULL) {
+		guarded_close(&in);
+		return -1;
+	}
 	xmlTextReaderSetStructuredErrorHandler(r, ignore_error, NULL);
 	while (xmlTextReaderRead(r) == 1) {
 		if (xmlTextReaderNodeType(r) == XML_READER_TYPE_ELEMENT &&
@@ -957,5 +1408,6 @@ long reader_count(const char *path)
 			n++;
 	}
 	xmlFreeTextReader(r);
+	guarded_close(&in);
 	return n;
 }

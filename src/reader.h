@@ -8,6 +8,7 @@
 
 #include "diag.h"
 #include "err.h"
+#include "fontset.h"
 #include "record.h"
 
 struct reader;
@@ -27,8 +28,12 @@ struct reader_events {
 	int (*on_file)(void *ctx, const char *path, struct diag_list *diags);
 };
 
-/* Compiles the schema at schema_path. NULL with e set on failure. */
-struct reader *reader_new(const char *schema_path, struct err *e);
+/* Compiles the schema at schema_path. fonts (may be NULL: no glyph
+ * rule) is borrowed for the glyph rule: a record holding a character no
+ * shipped font can draw is rejected here, by validate and generate
+ * alike. NULL with e set on failure. */
+struct reader *reader_new(const char *schema_path,
+                          const struct fontset *fonts, struct err *e);
 void reader_free(struct reader *rd);
 
 /* Reads one file. Ids are checked for uniqueness across every file read by

@@ -55,7 +55,7 @@ int rules_lang_ok(const char *tag)
 	int32_t parsed = 0;
 	size_t len = strlen(tag);
 
-	if (len == 0 || len > 64)
+	if (len == 0 || len > RULES_LANG_MAX)
 		return 0;
 	uloc_forLanguageTag(tag, locale, sizeof locale, &parsed, &status);
 	return U_SUCCESS(status) && (size_t)parsed == len;
@@ -109,7 +109,12 @@ static void check_eligibility(const struct record *r, struct diag_list *out)
 
 static void check_codes(const struct record *r, struct diag_list *out)
 {
-	if (r->lang != NULL && !rules_lang_ok(r->lang))
+	if (r->lang != NULL && strlen(r->lang) > RULES_LANG_MAX)
+		diag_add(out, r->file, r->line, r->col, SEV_ERROR, "lang",
+		         "record %s: lang has %zu characters; a language tag "
+		         "may have at most %d", r->id, strlen(r->lang),
+		         RULES_LANG_MAX);
+	else if (r->lang != NULL && !rules_lang_ok(r->lang))
 		diag_add(out, r->file, r->line, r->col, SEV_ERROR, "lang",
 		         "record %s: lang '%s' is not a well-formed BCP 47 tag",
 		         r->id, r->lang);
@@ -129,12 +134,97 @@ static void check_support(const struct record *r, struct diag_list *out)
 		         "associated partner", r->id);
 }
 
+/* Characters (code points) of UTF-8 text. */
+static size_t count_chars(const char *s)
+{
+	size_t n = 0;
+
+	for (; *s != '\0'; s++)
+		n += ((unsigned char)*s & 0xC0) != 0x80;
+	return n;
+}
+
+/* One offer's length is the schema's (maxLength); the number of offers
+ * and their length together are bounded here, so one document stays a
+ * bounded number of pages and of memory. */
+static void check_offers_total(const struct record *r, struct diag_list *out)
+{
+	size_t total = 0;
+
+	if (r->n_offers > RULES_OFFERS_MAX)
+		diag_add(out, r->file, r->line, r->col, SEV_ERROR, "offers-count",
+		         "record %s: it has %d support offers; a record may "
+		         "have at most %d", r->id, r->n_offers, RULES_OFFERS_MAX);
+	for (int i = 0; i < r->n_offers; i++)
+		total += count_chars(r->offers[i].text);
+	if (total > RULES_OFFERS_MAX_CHARS)
+		diag_add(out, r->file, r->line, r->col, SEV_ERROR, "offers-total",
+		         "record %s: its support offers have %zu characters "
+		         "together; a record's offers may have at most %d",
+		         r->id, total, RULES_OFFERS_MAX_CHARS);
+}
+
 void rules_check_record(const struct record *r, struct diag_list *out)
 {
 	check_codes(r, out);
 	check_categories(r, out);
 	check_eligibility(r, out);
 	check_support(r, out);
+	check_offers_total(r, out);
+}
+
+/* --- glyphs: every character a document prints can be drawn ----------- */
+
+/* Reports field `name` when text holds a character that neither the
+ * regular nor the bold face can draw. */
+static void check_glyph(const struct fontset *fs, const struct record *r,
+                        const char *name, const char *text,
+                        struct diag_list *out)
+{
+	uint32_t cp;
+
+	if (text == NULL)
+		return;
+	cp = fontset_missing(fs, FACE_REGULAR, text);
+	if (cp == 0)
+		cp = fontset_missing(fs, FACE_BOLD, text);
+	if (cp != 0)
+		diag_add(out, r->file, r->line, r->col, SEV_ERROR, "glyph",
+		         "record %s: %s has U+%04X, which no shipped font can "
+		         "draw", r->id, name, (unsigned)cp);
+}
+
+void rules_check_glyphs(const struct fontset *fs, const struct record *r,
+                        const struct batch *b, struct diag_list *out)
+{
+	check_glyph(fs, r, "organisation/name", r->org_name, out);
+	check_glyph(fs, r, "organisation/acronym", r->org_acronym, out);
+	for (int i = 0; i < r->n_address; i++)
+		check_glyph(fs, r, "organisation/address/line", r->address[i],
+		            out);
+	check_glyph(fs, r, "organisation/address/postcode", r->postcode, out);
+	check_glyph(fs, r, "organisation/address/city", r->city, out);
+	check_glyph(fs, r, "organisation/website", r->website, out);
+	check_glyph(fs, r, "signatory/name", r->signatory.name, out);
+	check_glyph(fs, r, "signatory/position", r->signatory.position, out);
+	check_glyph(fs, r, "signatory/email", r->signatory.email, out);
+	check_glyph(fs, r, "contact/name", r->contact.name, out);
+	check_glyph(fs, r, "contact/email", r->contact.email, out);
+	check_glyph(fs, r, "contact/phone", r->contact.phone, out);
+	check_glyph(fs, r, "eligibility/reference", r->eligibility_reference,
+	            out);
+	check_glyph(fs, r, "signing/place", r->signing_place, out);
+	for (int i = 0; i < r->n_offers; i++)
+		check_glyph(fs, r, "support/offer", r->offers[i].text, out);
+	if (b == NULL)
+		return;
+	check_glyph(fs, r, "countersignatory/name", b->countersignatory.name,
+	            out);
+	check_glyph(fs, r, "countersignatory/position",
+	            b->countersignatory.position, out);
+	for (int i = 0; i < b->n_positions; i++)
+		check_glyph(fs, r, "countersignatory/position",
+		            b->positions[i].text, out);
 }
 
 /* --- the countersignatory ------------------------------------------- */

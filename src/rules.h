@@ -2,12 +2,23 @@
  * a run, a countersignatory's positions one per language, eligibility
  * required for eligible records, the category allowed
  * for the role, well-formed BCP 47 tags, assigned country codes, real
- * dates, characters a record may not hold. */
+ * dates, characters a record may not hold, characters no shipped font
+ * can draw, a bound on the length of the support offers. */
 #ifndef PACTDOC_RULES_H
 #define PACTDOC_RULES_H
 
 #include "diag.h"
+#include "fontset.h"
 #include "record.h"
+
+/* The most characters all support offers of one record may have
+ * together (one offer: the schema's maxLength, 100,000). With
+ * RULES_OFFERS_MAX, this bounds one document's pages, time and memory
+ * (README, "Checking records"). */
+#define RULES_OFFERS_MAX_CHARS 200000
+
+/* The most support offers one record may make. */
+#define RULES_OFFERS_MAX 100
 
 /* Checks one record (already through the schema); appends diagnostics at
  * the record's position to out. */
@@ -21,7 +32,18 @@ void rules_check_record(const struct record *r, struct diag_list *out);
 void rules_check_countersignatory(const struct batch *b, const char *file,
                                   int line, struct diag_list *out);
 
-/* Whether tag is a well-formed BCP 47 language tag (ICU's parser). */
+/* The glyph rule: appends a diagnostic for each text of the record, and
+ * of its batch b (may be NULL), that holds a character no font of fs can
+ * draw in the regular or the bold face. */
+void rules_check_glyphs(const struct fontset *fs, const struct record *r,
+                        const struct batch *b, struct diag_list *out);
+
+/* The longest language tag a record may have (RFC 5646 sets no bound;
+ * the longest registered tags have about 30 characters). */
+#define RULES_LANG_MAX 64
+
+/* Whether tag is a well-formed BCP 47 language tag (ICU's parser) of at
+ * most RULES_LANG_MAX characters. */
 int rules_lang_ok(const char *tag);
 
 /* Whether cc is an assigned ISO 3166-1 alpha-2 code. */

@@ -60,6 +60,39 @@ static void test_resolve_walks_the_tag(void **state)
 	catalog_free(c);
 }
 
+/* The chain is sized from the tag: a tag of any length and any number of
+ * subtags is walked (a fixed buffer once overflowed, and tags of 64
+ * characters or more skipped the chain). */
+static void test_chain_of_any_tag(void **state)
+{
+	struct catalog *c = load_fixtures();
+	char tag[4096], *chain;
+	size_t n;
+
+	(void)state;
+	chain = catalog_chain(c, "sr-Latn-RS");
+	assert_string_equal(chain, "sr-Latn-RS -> sr-Latn");
+	free(chain);
+	chain = catalog_chain(c, "pt-BR");
+	assert_string_equal(chain, "pt-BR -> pt -> en");
+	free(chain);
+	chain = catalog_chain(c, "en-x-ab-ab-ab");
+	assert_string_equal(chain, "en-x-ab-ab-ab -> en-x-ab-ab -> en-x-ab -> "
+	                    "en");
+	free(chain);
+	/* 1,000 subtags after lv: the walk reaches lv, not en. */
+	n = (size_t)snprintf(tag, sizeof tag, "lv");
+	for (int i = 0; i < 1000; i++)
+		n += (size_t)snprintf(tag + n, sizeof tag - n, "-a%d", i % 10);
+	assert_string_equal(catalog_resolve(c, tag), "lv");
+	chain = catalog_chain(c, tag);
+	assert_non_null(chain);
+	assert_int_equal(strncmp(chain, tag, n), 0);
+	assert_string_equal(chain + strlen(chain) - 8, "a0 -> lv");
+	free(chain);
+	catalog_free(c);
+}
+
 static void test_lookup_reports_origin(void **state)
 {
 	struct catalog *c = load_fixtures();
@@ -282,6 +315,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_languages_listed_sorted),
 		cmocka_unit_test(test_resolve_walks_the_tag),
+		cmocka_unit_test(test_chain_of_any_tag),
 		cmocka_unit_test(test_lookup_reports_origin),
 		cmocka_unit_test(test_text_is_nfc_and_collapsed),
 		cmocka_unit_test(test_series_and_completeness),

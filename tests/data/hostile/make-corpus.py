@@ -280,7 +280,7 @@ def build():
                     ok(prefix, 2, role="supporter", lang="el",
                        org="Ένωση Περιφερειών Ελλάδος", country="GR",
                        signer="Όλγα Οικονόμου",
-                       offers=[("other", "Κείμενο με 𠀋 (εκτός BMP).")])],
+                       offers=[("other", "Κείμενο στα ελληνικά.")])],
                    encoding=encname)
     for name, codec, bom, test in [
         ("utf16le-bom.xml", "utf-16-le", b"\xff\xfe", "UTF-16 LE with BOM"),
@@ -298,6 +298,21 @@ def build():
                 ok("UTF16-LONE", 2)], encoding="UTF-16")
     CASES["utf16-lone-surrogate.xml"] = b"\xff\xfe" + lone.encode(
         "utf-16-le").replace(RAW.encode("utf-16-le"), b"\x00\xd8a\x00")
+    # A character outside the BMP (a surrogate pair in UTF-16) is decoded
+    # exactly: the glyph rule names its code point. No shipped font draws
+    # it, so validate rejects the record as generate would.
+    for name, codec, bom in [("utf16le-non-bmp.xml", "utf-16-le", b"\xff\xfe"),
+                             ("utf8-non-bmp.xml", "utf-8", b"")]:
+        pre = name[:-4].upper().replace("-", "")
+        CASES[name] = bom + doc(
+            "a character outside the BMP is decoded exactly and, as no "
+            "shipped font draws it, rejects its record [glyph]", "exit=1",
+            [ok(pre, 1),
+             rec(pre + "-GLYPH", r"rejected U\+2000B glyph", role="supporter",
+                 lang="el", org="Ένωση Περιφερειών Ελλάδος", country="GR",
+                 offers=[("other", "Κείμενο με 𠀋 (εκτός BMP).")]),
+             ok(pre, 2)],
+            encoding="UTF-16" if codec != "utf-8" else "UTF-8").encode(codec)
     CASES["utf8-bom.xml"] = b"\xef\xbb\xbf" + enc_doc(
         "UTF8-BOM", "UTF-8 with a byte order mark is valid input",
         "UTF-8").encode("utf-8")
