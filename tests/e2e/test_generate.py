@@ -337,16 +337,16 @@ class GenerateBehaviour(unittest.TestCase):
 
     def test_fallback_is_reported(self):
         tmp = tempdir(self)
-        write(os.path.join(tmp, "in.xml"), self.one_record(lang="sr-Latn-RS"))
+        write(os.path.join(tmp, "in.xml"), self.one_record(lang="eu-Latn-ES"))
         out = os.path.join(tmp, "out")
         rep = os.path.join(tmp, "r.json")
         r = run("generate", "-o", out, "--report", rep, os.path.join(tmp, "in.xml"))
         self.assertEqual(r.returncode, 0, r.stderr)
-        self.assertIn("sr-Latn-RS -> sr-Latn -> sr -> en", r.stdout)
+        self.assertIn("eu-Latn-ES -> eu-Latn -> eu -> en", r.stdout)
         with open(rep, encoding="utf-8") as f:
             docs = json.load(f)["records"][0]["documents"]
         self.assertEqual({d["lang"] for d in docs}, {"en"})
-        self.assertTrue(all(d["fallback"] == "sr-Latn-RS -> sr-Latn -> sr -> en"
+        self.assertTrue(all(d["fallback"] == "eu-Latn-ES -> eu-Latn -> eu -> en"
                             for d in docs), docs)
         self.assertTrue(glob.glob(os.path.join(out, "T-1", "T-1-declaration-en.pdf")))
 

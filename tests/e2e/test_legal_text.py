@@ -241,11 +241,11 @@ class LegalText(unittest.TestCase):
 class CountersignatoryPositions(unittest.TestCase):
 
     def test_position_follows_the_tag(self):
-        """lv-LV takes the lv position, sr-Latn-RS (an English document)
+        """lv-LV takes the lv position, eu-Latn-ES (an English document)
         the untagged one."""
         d = tempdir(self)
         src = write(os.path.join(d, "in.xml"), records(
-            [application(1, "supporter", "lv-LV"), application(2, "supporter", "sr-Latn-RS")]))
+            [application(1, "supporter", "lv-LV"), application(2, "supporter", "eu-Latn-ES")]))
         p = run("generate", "-q", "-o", os.path.join(d, "out"), "--date", "2026-11-17", src)
         self.assertEqual(p.returncode, 0, p.stderr)
         lv = pdftext(os.path.join(d, "out", "T-001", "T-001-agreement-lv.pdf"))

@@ -38,7 +38,12 @@ def catalogue_texts(unit):
 
 
 def doc_lang(pdf):
-    return os.path.basename(pdf)[:-4].rsplit("-", 1)[1]
+    """The catalogue language of ID-KIND-LANG.pdf (LANG may hold '-')."""
+    name = os.path.basename(pdf)[:-4]
+    for kind in ("-declaration-", "-agreement-", "-cover-sheet-"):
+        if kind in name:
+            return name.rsplit(kind, 1)[1]
+    return name.rsplit("-", 1)[1]
 
 
 def hyphenated_names():
