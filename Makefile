@@ -19,6 +19,11 @@ SRCS      = $(sort $(wildcard src/*.c))
 LIB_SRCS  = $(filter-out src/main.c,$(SRCS))
 UNIT_SRCS = $(sort $(wildcard tests/unit/test_*.c))
 
+# The sRGB ICC profile of the PDF/A output intent, from Debian's
+# icc-profiles-free, compiled into the binary (src/icc.h).
+ICC_PROFILE ?= /usr/share/color/icc/sRGB.icc
+GEN_SRC   = build/gen/srgb_icc.c
+
 REL_DIR   = build/release
 SAN_DIR   = build/asan
 SAN_FLAGS = -O1 -fsanitize=address,undefined -fno-omit-frame-pointer \
@@ -35,22 +40,39 @@ deps:
 $(REL_DIR)/%.o: src/%.c $(wildcard src/*.h) | $(REL_DIR)
 	$(CC) $(CFLAGS_BASE) -O2 -c $< -o $@
 
-build/pactdoc: $(SRCS:src/%.c=$(REL_DIR)/%.o)
+$(REL_DIR)/srgb_icc.o: $(GEN_SRC) src/icc.h | $(REL_DIR)
+	$(CC) $(CFLAGS_BASE) -Isrc -O2 -c $< -o $@
+
+build/pactdoc: $(SRCS:src/%.c=$(REL_DIR)/%.o) $(REL_DIR)/srgb_icc.o
 	$(CC) -o $@ $^ $(LIBS)
 
 # --- sanitized build, used by every test ---------------------------------
 $(SAN_DIR)/%.o: src/%.c $(wildcard src/*.h) | $(SAN_DIR)
 	$(CC) $(CFLAGS_BASE) $(SAN_FLAGS) -c $< -o $@
 
-$(SAN_DIR)/pactdoc: $(SRCS:src/%.c=$(SAN_DIR)/%.o)
+$(SAN_DIR)/srgb_icc.o: $(GEN_SRC) src/icc.h | $(SAN_DIR)
+	$(CC) $(CFLAGS_BASE) -Isrc $(SAN_FLAGS) -c $< -o $@
+
+$(SAN_DIR)/pactdoc: $(SRCS:src/%.c=$(SAN_DIR)/%.o) $(SAN_DIR)/srgb_icc.o
 	$(CC) $(SAN_FLAGS) -o $@ $^ $(LIBS)
 
-$(SAN_DIR)/test_%: tests/unit/test_%.c $(wildcard tests/unit/*.h) $(LIB_SRCS:src/%.c=$(SAN_DIR)/%.o)
+$(SAN_DIR)/test_%: tests/unit/test_%.c $(wildcard tests/unit/*.h) $(LIB_SRCS:src/%.c=$(SAN_DIR)/%.o) $(SAN_DIR)/srgb_icc.o
 	$(CC) $(CFLAGS_BASE) $(SAN_FLAGS) -Isrc -o $@ $(filter %.c %.o,$^) $(LIBS) \
 	    $(shell pkg-config --libs cmocka)
 
-$(REL_DIR) $(SAN_DIR):
+$(REL_DIR) $(SAN_DIR) build/gen:
 	mkdir -p $@
+
+# The profile's bytes as a C array (od: no xxd needed).
+$(GEN_SRC): $(ICC_PROFILE) | build/gen
+	{ echo '/* generated from $(ICC_PROFILE) by the Makefile */'; \
+	  echo '#include "icc.h"'; \
+	  echo 'const unsigned char srgb_icc[] = {'; \
+	  od -An -v -tu1 $(ICC_PROFILE) | \
+	    awk '{ for (i = 1; i <= NF; i++) printf "%s,", $$i; print "" }'; \
+	  echo '};'; \
+	  echo 'const size_t srgb_icc_len = sizeof srgb_icc;'; } > $@.tmp
+	mv $@.tmp $@
 
 # --- the two commands ----------------------------------------------------
 demo: deps build/pactdoc

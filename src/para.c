@@ -1052,6 +1052,8 @@ static int emit(struct ctx *c, int last, struct para *out)
 			out->lines[out->n_lines].hyphen = 1;
 			out->hyphens++;
 		}
+		out->lines[out->n_lines].joined = !c->rtl &&
+		    brk->type == ITEM_PENALTY && brk->penalty > -INF_PENALTY;
 		out->n_lines++;
 	}
 	rc = 0;

@@ -46,6 +46,9 @@ struct para_line {
 	double left, right;   /* extent of the ink: 0 <= left, right <= measure */
 	double ratio;         /* adjustment ratio of its spaces */
 	int hyphen;           /* 1: it ends with an added hyphen */
+	int joined;           /* 1: it ends inside a word (an added hyphen, or
+	                       * a break after a hyphen, slash …) that the next
+	                       * line continues */
 };
 
 struct para {
