@@ -29,7 +29,7 @@ SAN_DIR   = build/asan
 SAN_FLAGS = -O1 -fsanitize=address,undefined -fno-omit-frame-pointer \
             -fno-sanitize-recover=undefined
 
-.PHONY: all deps demo test unit e2e bench install clean fonts check-fonts render-refs
+.PHONY: all deps demo test unit e2e bench install clean fonts check-fonts render-refs js-deps
 
 all: build/pactdoc
 
@@ -78,8 +78,15 @@ $(GEN_SRC): $(ICC_PROFILE) | build/gen
 demo: deps build/pactdoc
 	./scripts/demo.sh build/pactdoc
 
-test: deps build/pactdoc $(SAN_DIR)/pactdoc $(UNIT_SRCS:tests/unit/test_%.c=$(SAN_DIR)/test_%)
+test: deps build/pactdoc $(SAN_DIR)/pactdoc $(UNIT_SRCS:tests/unit/test_%.c=$(SAN_DIR)/test_%) js-deps
 	PACTDOC=$(SAN_DIR)/pactdoc PACTDOC_RELEASE=build/pactdoc PYTHON=$(PYTHON) ./tests/run.sh
+
+# Test-only npm packages (pdf.js, @signpdf), exactly as locked.
+js-deps: tests/js/node_modules/.package-lock.json
+
+tests/js/node_modules/.package-lock.json: tests/js/package.json tests/js/package-lock.json
+	cd tests/js && npm ci --omit=optional --no-audit --no-fund
+	touch $@
 
 bench: deps build/pactdoc
 	./scripts/bench.sh build/pactdoc

@@ -767,9 +767,12 @@ static int add_sigfields(struct pdf_ctx *c, const struct pages *pages,
 
 	if (pages->n_fields == 0)
 		return 0;
-	form = new_obj(c);    /* indirect: signers update it in place */
+	/* Indirect, so that signers update it in place; /Type first, where
+	 * @signpdf/placeholder-plain looks for it to keep the fields. */
+	form = new_obj(c);
 	fields = HPDF_Array_New(mm);
-	if (dict_add(c, c->pdf->catalog, "AcroForm", form) < 0 ||
+	if (dict_add(c, form, "Type", HPDF_Name_New(mm, "AcroForm")) < 0 ||
+	    dict_add(c, c->pdf->catalog, "AcroForm", form) < 0 ||
 	    dict_add(c, form, "Fields", fields) < 0 ||
 	    dict_add(c, form, "SigFlags", HPDF_Number_New(mm, 1)) < 0)
 		return -1;
