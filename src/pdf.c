@@ -33,12 +33,19 @@ struct selem {
 	HPDF_Page page;              /* its /Pg */
 };
 
-/* A word broken over lines, as drawn: marked with /ActualText. */
+/* A word broken over lines (pages.h RUN_JOIN). Its pieces are drawn as
+ * glyph outlines (an artifact) and the whole word as invisible text over
+ * the first piece, so that every extractor reads it once and whole; when
+ * the pieces use different fonts, /ActualText marks them instead. */
 struct runx {
-	char *actual;                /* on the first run of the span: the whole
+	char *actual;                /* on the first run of the word: the whole
 	                              * word; NULL elsewhere */
-	unsigned char open, close;   /* a /Span begins before / ends after */
-	unsigned char cont;          /* the rest of a broken word: /ActualText
+	double hscale;               /* on the first run: the invisible word's
+	                              * horizontal scale */
+	unsigned char outline;       /* a piece drawn as outlines */
+	unsigned char open, close;   /* /ActualText: a /Span begins before /
+	                              * ends after this run */
+	unsigned char cont;          /* the rest of the word: /ActualText
 	                              * empty (the word is read before) */
 };
 
@@ -484,6 +491,25 @@ static int same_elem(const struct run *a, const struct run *b)
 	return a->role == b->role && a->block == b->block && a->part == b->part;
 }
 
+/* Marks runs [start, end] of pg (the first piece of a broken word and its
+ * hyphen) to be drawn as outlines, and sets the horizontal scale that
+ * fits the whole word rx[start].actual over them. 0 or -1 with c->e. */
+static int plan_outline(struct pdf_ctx *c, const struct page *pg,
+                        struct runx *rx, int start, int end)
+{
+	const struct run *a = &pg->runs[start], *b = &pg->runs[end];
+	struct pdffont *f = font_for(c, a->font);
+	double natural, target = b->x + b->width - a->x;
+
+	if (f == NULL)
+		return -1;
+	natural = pdffont_width(f, a->size, rx[start].actual);
+	rx[start].hscale = natural > 0 && target > 0 ? target / natural : 1;
+	for (int k = start; k <= end; k++)
+		rx[k].outline = 1;
+	return 0;
+}
+
 /* Finds the words broken over two lines (RUN_JOIN) and plans their
  * /ActualText: the whole word on the part before the break, an empty one
  * on the rest, so that every extractor reads the word once and whole, an
@@ -533,6 +559,13 @@ static int plan_joins(struct pdf_ctx *c, const struct pages *pages,
 			memcpy(word, pg->runs[start].text, la);
 			memcpy(word + la, nx->text, lb + 1);
 			rx[p][start].actual = word;
+			if (pg->runs[start].font == r->font && nx->font == r->font) {
+				if (plan_outline(c, pg, rx[p], start, i) < 0)
+					return -1;
+				rx[np][ni].outline = 1;
+				rx[np][ni].cont = 1;
+				continue;
+			}
 			rx[p][start].open = 1;
 			rx[p][i].close = 1;
 			rx[np][ni].open = rx[np][ni].close = rx[np][ni].cont = 1;
@@ -575,6 +608,8 @@ static int draw_runs(struct pdf_ctx *c, HPDF_Page page,
 		f = font_for(c, r->font);
 		if (f == NULL)
 			return -1;
+		if (rx[i].outline && rx[i].actual == NULL)
+			continue;        /* drawn as outlines, read in the word */
 		if (open == NULL || !same_elem(open, r)) {
 			int el;
 			if (open != NULL && emit(c, page, "EMC\n") < 0)
@@ -596,9 +631,17 @@ static int draw_runs(struct pdf_ctx *c, HPDF_Page page,
 			    emit(c, page, ">> BDC\n") < 0)
 				return -1;
 		}
-		if (pdffont_show(f, page, r->size, r->x, r->y, r->text,
-		                 c->e) < 0)
+		if (rx[i].outline) {
+			/* the whole word, invisible (3 Tr), over its first piece */
+			if (emit(c, page, "3 Tr\n") < 0 ||
+			    pdffont_show_scaled(f, page, r->size, rx[i].hscale, r->x,
+			                        r->y, rx[i].actual, c->e) < 0 ||
+			    emit(c, page, "0 Tr\n") < 0)
+				return -1;
+		} else if (pdffont_show(f, page, r->size, r->x, r->y, r->text,
+		                        c->e) < 0) {
 			return -1;
+		}
 		if (rx[i].close && emit(c, page, "EMC\n") < 0)
 			return -1;
 	}
@@ -606,6 +649,32 @@ static int draw_runs(struct pdf_ctx *c, HPDF_Page page,
 		return -1;
 	if (HPDF_Page_EndText(page) != HPDF_OK)
 		return hpdf_fail(c, "EndText");
+	return 0;
+}
+
+/* Draws the pieces of broken words as glyph outlines: one /Artifact
+ * sequence outside any text object (their text is the invisible word). */
+static int draw_outlines(struct pdf_ctx *c, HPDF_Page page,
+                         const struct page *pg, const struct runx *rx)
+{
+	int any = 0;
+
+	for (int i = 0; i < pg->n_runs; i++) {
+		const struct run *r = &pg->runs[i];
+		struct pdffont *f;
+		if (!rx[i].outline)
+			continue;
+		if (!any && emit(c, page, "/Artifact BMC\n") < 0)
+			return -1;
+		any = 1;
+		f = font_for(c, r->font);
+		if (f == NULL ||
+		    pdffont_outline(f, page, r->size, r->x, r->y, r->text,
+		                    c->e) < 0)
+			return -1;
+	}
+	if (any && emit(c, page, "EMC\n") < 0)
+		return -1;
 	return 0;
 }
 
@@ -858,6 +927,7 @@ static int draw_pages(struct pdf_ctx *c, const struct pages *pages,
 		    HPDF_Array_Add(c->nums, c->page_parents) != HPDF_OK)
 			return hpdf_fail(c, "adding a page");
 		if (draw_rules(c, page, &pages->pages[i]) < 0 ||
+		    draw_outlines(c, page, &pages->pages[i], rx[i]) < 0 ||
 		    draw_runs(c, page, &pages->pages[i], rx[i]) < 0)
 			return -1;
 	}

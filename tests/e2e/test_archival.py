@@ -201,6 +201,57 @@ class Archival(unittest.TestCase):
         r = tool("mutool", "draw", "-F", "txt", "-o", "-", self.agreement)
         self.assertIn(item, r.stdout)
 
+    def _texts(self, path):
+        """The text of path as poppler (default and -raw), mupdf and pdf.js
+        read it, whitespace runs made single spaces."""
+        out = {}
+        for name, args in (("pdftotext", ["pdftotext"]),
+                           ("pdftotext -raw", ["pdftotext", "-raw"])):
+            r = tool(*args, "-enc", "UTF-8", path, "-")
+            self.assertEqual(r.returncode, 0, r.stderr)
+            out[name] = r.stdout
+        r = tool("mutool", "draw", "-F", "txt", "-o", "-", path)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        out["mutool"] = r.stdout
+        reading = archival.pdfjs(path)
+        self.assertIsNotNone(reading, "run: cd tests/js && npm ci")
+        out["pdf.js"] = "".join(p["text"] for p in reading["pages"])
+        return {k: " ".join(v.split()) for k, v in out.items()}
+
+    def test_broken_words_extract_whole(self):
+        """A word pactdoc hyphenates at a line end reads whole, its added
+        hyphen gone, in every extractor ("Administrācijas", not "Admi-
+        nistrācijas")."""
+        doc = archival.Doc(self.agreement)
+        self.assertTrue(any(str(i.operator) == "Tr" and
+                            int(i.operands[0]) == 3
+                            for ops in doc.ops() for i in ops))
+        for name, text in self._texts(self.agreement).items():
+            for word in ("(Administrācijas vadītājs)", "Paktam,",
+                         "līdzparaksta"):
+                self.assertIn(word, text, name)
+            self.assertNotIn("Admi-", text, name)
+            self.assertNotIn("Pak- tam", text, name)
+
+    def test_real_hyphen_at_a_line_end_survives(self):
+        """A name and a postcode broken after their own hyphen keep it in
+        every extractor (poppler's default mode used to drop it:
+        "OzoliņaLiepiņa", "01223000")."""
+        work = os.path.join(self.work, "broken")
+        r = harness.run("generate", "-q", "-o", work, "--date", DATE,
+                        os.path.join(harness.ROOT, "tests", "data",
+                                     "archival", "broken-names.xml"))
+        self.assertEqual(r.returncode, 0, r.stderr)
+        path = glob.glob(os.path.join(work, "*", "*declaration*.pdf"))[0]
+        for rule in archival.CHECKS:
+            self.assertEqual(rule(archival.Doc(path)), [], rule.__name__)
+        for name, text in self._texts(path).items():
+            self.assertIn("pārstāvis Aiga Ozoliņa-Liepiņa (Secretário",
+                          text, name)
+            self.assertIn("Vila Buarque, 01223-000", text, name)
+            self.assertNotIn("OzoliņaLiepiņa", text, name)
+            self.assertNotIn("01223000", text, name)
+
     def _signing_cert(self):
         for t in ("certutil", "pk12util", "openssl", "pdfsig"):
             self.assertIsNotNone(shutil.which(t), t)
