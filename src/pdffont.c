@@ -7,6 +7,7 @@
  * 65,536-code-point scan and 131 KB CIDToGIDMap (docs/fonts.md). */
 #include "pdffont.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -574,7 +575,11 @@ int pdffont_show_scaled(struct pdffont *f, HPDF_Page page, double size,
 	fmt_num(num[0], sizeof num[0], size);
 	fmt_num(num[1], sizeof num[1], x);
 	fmt_num(num[2], sizeof num[2], y);
-	fmt_num(num[3], sizeof num[3], hscale);
+	/* four decimals, rounded down: never wider than the pieces */
+	{
+		long h = (long)floor(hscale * 10000);
+		snprintf(num[3], sizeof num[3], "%ld.%04ld", h / 10000, h % 10000);
+	}
 	snprintf(op, sizeof op, "/%s %s Tf\n%s 0 0 1 %s %s Tm\n<", f->res_name,
 	         num[0], num[3], num[1], num[2]);
 	buf_str(&b, op);
