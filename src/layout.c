@@ -54,6 +54,7 @@ struct op {
 	const char *name, *tooltip; /* field: borrowed from the doc */
 	int block, role, part;      /* run, field: its structure (pages.h) */
 	int flags;                  /* run: RUN_JOIN */
+	int order;                  /* run: rank in its line's logical order */
 };
 
 struct row {
@@ -179,6 +180,7 @@ static int put_line(struct fblock *fb, struct para_line *ln, double x0,
 		op->role = fb->tag_role;
 		op->part = fb->tag_part;
 		op->flags = ln->joined && i == ln->n_pieces - 1 ? RUN_JOIN : 0;
+		op->order = pc->order;
 		op->kind = OP_RUN;
 		op->font = pc->font;
 		op->size = size;
@@ -586,6 +588,7 @@ static int place_row(struct lay *L, const struct fblock *fb, int r)
 				run->role = L->furniture ? TAG_ARTIFACT : op->role;
 				run->part = op->part;
 				run->flags = op->flags;
+				run->order = op->order;
 			}
 			break;
 		case OP_RULE:

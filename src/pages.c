@@ -56,6 +56,7 @@ int page_add_run(struct page *pg, int font, double size, double x, double y,
 	r->role = TAG_ARTIFACT;
 	r->part = 0;
 	r->flags = 0;
+	r->order = 0;
 	return 0;
 }
 

@@ -44,6 +44,9 @@ struct run {
 	int role;          /* enum tag_role */
 	int part;          /* column or line within the block */
 	int flags;         /* RUN_JOIN */
+	int order;         /* rank in its line's logical order: runs are drawn
+	                    * in visual order, the structure lists them in
+	                    * this one */
 };
 
 /* A straight line: signature lines, table rules. */

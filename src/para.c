@@ -1005,6 +1005,7 @@ static int emit_line(struct ctx *c, int s, int b, struct para_line *line)
 			pc->font = g->font;
 			pc->x = x;
 			pc->width = g->width;
+			pc->order = order[v];
 			pc->text = segment_text(c, g);
 			if (pc->text == NULL) {
 				err_set(c->e, "out of memory");

@@ -38,6 +38,8 @@ struct para_piece {
 	double x;             /* from the left edge of the measure */
 	double width;
 	char *text;           /* UTF-8, visual order, shaped; owned */
+	int order;            /* rank in the line's logical order (pieces are
+	                       * in visual order; bidi moves them) */
 };
 
 struct para_line {

@@ -428,14 +428,11 @@ static int run_elem(struct pdf_ctx *c, const struct run *r, HPDF_Page page)
 
 /* Opens a marked-content sequence for element el on page: the next MCID,
  * listed in the element's /K and in the page's ParentTree entry. */
-static int mark_begin(struct pdf_ctx *c, HPDF_Page page, int el)
+/* Lists MCID mcid of page in element el's /K. */
+static int kid_add(struct pdf_ctx *c, HPDF_Page page, int el, int mcid)
 {
 	HPDF_MMgr mm = c->pdf->mmgr;
 	struct selem *e = &c->elems[el];
-	const char *type = HPDF_Name_GetValue(HPDF_Dict_GetItem(e->dict, "S",
-	                                      HPDF_OCLASS_NAME));
-	char op[96];
-	int mcid = c->mcid++;
 
 	if (e->page == page) {
 		if (HPDF_Array_AddNumber(e->kids, mcid) != HPDF_OK)
@@ -448,6 +445,24 @@ static int mark_begin(struct pdf_ctx *c, HPDF_Page page, int el)
 		    HPDF_Array_Add(e->kids, mcr) != HPDF_OK)
 			return hpdf_fail(c, "building the structure tree");
 	}
+	return 0;
+}
+
+/* Opens a marked-content sequence for element el on page: the next MCID,
+ * in the page's ParentTree entry and, unless `later` is given (then it
+ * gets the MCID, for kid_add), in the element's /K. */
+static int mark_begin(struct pdf_ctx *c, HPDF_Page page, int el, int *later)
+{
+	struct selem *e = &c->elems[el];
+	const char *type = HPDF_Name_GetValue(HPDF_Dict_GetItem(e->dict, "S",
+	                                      HPDF_OCLASS_NAME));
+	char op[96];
+	int mcid = c->mcid++;
+
+	if (later != NULL)
+		*later = mcid;
+	else if (kid_add(c, page, el, mcid) < 0)
+		return -1;
 	if (HPDF_Array_Add(c->page_parents, e->dict) != HPDF_OK)
 		return hpdf_fail(c, "building the parent tree");
 	snprintf(op, sizeof op, "/%s <</MCID %d>> BDC\n", type, mcid);
@@ -574,22 +589,84 @@ static int plan_joins(struct pdf_ctx *c, const struct pages *pages,
 	return 0;
 }
 
+/* Marks in own[] the runs of lines whose runs bidi reordered: the runs
+ * of one element on one baseline, drawn (in visual order) out of their
+ * logical order. Each gets its own MCID, and the element lists them in
+ * logical order, so that the structure reads a right-to-left name inside
+ * left-to-right text (or the reverse) in the order it is written. Lines
+ * holding an /ActualText span keep one sequence. own[i] is the index of
+ * the group's first run + 1, or 0. */
+static void find_reordered(const struct page *pg, const struct runx *rx,
+                           int *own)
+{
+	int a = 0;
+
+	while (a < pg->n_runs) {
+		const struct run *r = &pg->runs[a];
+		int b = a + 1, mixed = 0, spans = rx[a].open || rx[a].close;
+		while (b < pg->n_runs && same_elem(&pg->runs[b], r) &&
+		       fabs(pg->runs[b].y - r->y) < 0.01) {
+			mixed |= pg->runs[b].order < pg->runs[b - 1].order;
+			spans |= rx[b].open || rx[b].close;
+			b++;
+		}
+		for (int k = a; k < b; k++)
+			own[k] = r->role != TAG_ARTIFACT && mixed && !spans ? a + 1
+			                                                    : 0;
+		a = b;
+	}
+}
+
+/* Lists the MCIDs of a reordered line (pending, n) in logical order. */
+static int flush_line(struct pdf_ctx *c, HPDF_Page page, int el,
+                      int (*pending)[2], int n)
+{
+	for (int i = 1; i < n; i++)           /* insertion sort by order */
+		for (int k = i; k > 0 && pending[k][0] < pending[k - 1][0]; k--) {
+			int t0 = pending[k][0], t1 = pending[k][1];
+			pending[k][0] = pending[k - 1][0];
+			pending[k][1] = pending[k - 1][1];
+			pending[k - 1][0] = t0;
+			pending[k - 1][1] = t1;
+		}
+	for (int i = 0; i < n; i++)
+		if (kid_add(c, page, el, pending[i][1]) < 0)
+			return -1;
+	return 0;
+}
+
 /* Draws the runs of a page, each run inside the marked-content sequence
  * of its element (or an /Artifact for the footer). */
 static int draw_runs(struct pdf_ctx *c, HPDF_Page page,
                      const struct page *pg, const struct runx *rx)
 {
 	const struct run *open = NULL;
-	int i;
+	int *own = NULL, (*pending)[2] = NULL;
+	int i, n_pending = 0, pending_group = 0, pending_el = -1, rc = -1;
 
 	if (pg->n_runs == 0)
 		return 0;
-	if (HPDF_Page_BeginText(page) != HPDF_OK)
-		return hpdf_fail(c, "BeginText");
+	own = calloc((size_t)pg->n_runs, sizeof *own);
+	pending = calloc((size_t)pg->n_runs, sizeof *pending);
+	if (own == NULL || pending == NULL) {
+		err_set(c->e, "pdf: out of memory");
+		goto cleanup;
+	}
+	find_reordered(pg, rx, own);
+	if (HPDF_Page_BeginText(page) != HPDF_OK) {
+		hpdf_fail(c, "BeginText");
+		goto cleanup;
+	}
 	for (i = 0; i < pg->n_runs; i++) {
 		const struct run *r = &pg->runs[i];
 		struct pdffont *f;
+		int el;
 
+		if (n_pending > 0 && own[i] != pending_group) {
+			if (flush_line(c, page, pending_el, pending, n_pending) < 0)
+				goto cleanup;
+			n_pending = 0;
+		}
 		hash_num(c, r->font);
 		hash_num(c, r->size);
 		hash_num(c, r->x);
@@ -598,30 +675,45 @@ static int draw_runs(struct pdf_ctx *c, HPDF_Page page,
 		hash_num(c, r->role);
 		hash_num(c, r->part);
 		hash_num(c, r->flags);
+		hash_num(c, r->order);
 		hash_str(c, r->text);
 		if (r->text == NULL || r->text[0] == '\0')
 			continue;
-		if (!(r->size > 0 && r->size <= 1000))
-			return err_set(c->e, "pdf: bad font size %g", r->size);
-		if (!sane(r->x) || !sane(r->y))
-			return err_set(c->e, "pdf: bad text position");
+		if (!(r->size > 0 && r->size <= 1000)) {
+			err_set(c->e, "pdf: bad font size %g", r->size);
+			goto cleanup;
+		}
+		if (!sane(r->x) || !sane(r->y)) {
+			err_set(c->e, "pdf: bad text position");
+			goto cleanup;
+		}
 		f = font_for(c, r->font);
 		if (f == NULL)
-			return -1;
+			goto cleanup;
 		if (rx[i].outline && rx[i].actual == NULL)
 			continue;        /* drawn as outlines, read in the word */
-		if (open == NULL || !same_elem(open, r)) {
-			int el;
+		if (own[i]) {
+			/* a run of a reordered line: its own MCID, listed later */
 			if (open != NULL && emit(c, page, "EMC\n") < 0)
-				return -1;
+				goto cleanup;
+			open = NULL;
+			if ((el = run_elem(c, r, page)) < 0 ||
+			    mark_begin(c, page, el, &pending[n_pending][1]) < 0)
+				goto cleanup;
+			pending[n_pending++][0] = r->order;
+			pending_group = own[i];
+			pending_el = el;
+		} else if (open == NULL || !same_elem(open, r)) {
+			if (open != NULL && emit(c, page, "EMC\n") < 0)
+				goto cleanup;
 			open = r;
 			if (r->role == TAG_ARTIFACT) {
 				if (emit(c, page, "/Artifact <</Type /Pagination "
 				         "/Subtype /Footer>> BDC\n") < 0)
-					return -1;
+					goto cleanup;
 			} else if ((el = run_elem(c, r, page)) < 0 ||
-			           mark_begin(c, page, el) < 0) {
-				return -1;
+			           mark_begin(c, page, el, NULL) < 0) {
+				goto cleanup;
 			}
 		}
 		if (rx[i].open) {
@@ -629,7 +721,7 @@ static int draw_runs(struct pdf_ctx *c, HPDF_Page page,
 			    emit_text_string(c, page, rx[i].cont ? "" :
 			                     rx[i].actual) < 0 ||
 			    emit(c, page, ">> BDC\n") < 0)
-				return -1;
+				goto cleanup;
 		}
 		if (rx[i].outline) {
 			/* the whole word, invisible (3 Tr), over its first piece */
@@ -637,19 +729,30 @@ static int draw_runs(struct pdf_ctx *c, HPDF_Page page,
 			    pdffont_show_scaled(f, page, r->size, rx[i].hscale, r->x,
 			                        r->y, rx[i].actual, c->e) < 0 ||
 			    emit(c, page, "0 Tr\n") < 0)
-				return -1;
+				goto cleanup;
 		} else if (pdffont_show(f, page, r->size, r->x, r->y, r->text,
 		                        c->e) < 0) {
-			return -1;
+			goto cleanup;
 		}
 		if (rx[i].close && emit(c, page, "EMC\n") < 0)
-			return -1;
+			goto cleanup;
+		if (own[i] && emit(c, page, "EMC\n") < 0)
+			goto cleanup;
 	}
+	if (n_pending > 0 &&
+	    flush_line(c, page, pending_el, pending, n_pending) < 0)
+		goto cleanup;
 	if (open != NULL && emit(c, page, "EMC\n") < 0)
-		return -1;
-	if (HPDF_Page_EndText(page) != HPDF_OK)
-		return hpdf_fail(c, "EndText");
-	return 0;
+		goto cleanup;
+	if (HPDF_Page_EndText(page) != HPDF_OK) {
+		hpdf_fail(c, "EndText");
+		goto cleanup;
+	}
+	rc = 0;
+cleanup:
+	free(own);
+	free(pending);
+	return rc;
 }
 
 /* Draws the pieces of broken words as glyph outlines: one /Artifact

@@ -189,6 +189,25 @@ class Archival(unittest.TestCase):
         self.assertEqual(" ".join(tree_text.split()), page_text)
         self.assertNotIn(" 1. lappuse no 2", tree_text)   # footer: artifact
 
+    def test_right_to_left_span_in_structure_order(self):
+        """A Hebrew name with digits inside English text: the runs are
+        drawn in visual order, and the structure lists them in the order
+        the name is written (pdf.js's tree, spaces aside)."""
+        path = next(f for f in self.files
+                    if f.endswith("IL-SUP-0001-declaration-en.pdf"))
+        reading = archival.pdfjs(path)
+        self.assertIsNotNone(reading, "run: cd tests/js && npm ci")
+        seq = archival.struct_text(reading)
+        cells = {seq[i][1]: seq[i + 1][1] for i in range(len(seq) - 1)
+                 if seq[i][0] == "TH" and seq[i + 1][0] == "TD"}
+
+        def bare(s):
+            return "".join(s.split())
+        self.assertEqual(bare(cells["Organisation"]),
+                         bare("פורום ה־15 – איגוד הערים העצמאיות"))
+        self.assertEqual(bare(cells["Address"]),
+                         bare("דרך מנחם בגין 125, 6701201 תל אביב-יפו"))
+
     def test_list_marker_before_its_text(self):
         """Every extractor reads "1." before the first words of item 1."""
         item = "1. Veicināt savas teritorijas"
