@@ -63,15 +63,17 @@ $(SAN_DIR)/test_%: tests/unit/test_%.c $(wildcard tests/unit/*.h) $(LIB_SRCS:src
 $(REL_DIR) $(SAN_DIR) build/gen:
 	mkdir -p $@
 
-# The profile's bytes as a C array (od: no xxd needed).
+# The profile's bytes as a C array.
 $(GEN_SRC): $(ICC_PROFILE) | build/gen
-	{ echo '/* generated from $(ICC_PROFILE) by the Makefile */'; \
-	  echo '#include "icc.h"'; \
-	  echo 'const unsigned char srgb_icc[] = {'; \
-	  od -An -v -tu1 $(ICC_PROFILE) | \
-	    awk '{ for (i = 1; i <= NF; i++) printf "%s,", $$i; print "" }'; \
-	  echo '};'; \
-	  echo 'const size_t srgb_icc_len = sizeof srgb_icc;'; } > $@.tmp
+	$(PYTHON) -c 'import sys; \
+	d = open(sys.argv[1], "rb").read(); \
+	print("/* generated from %s by the Makefile */" % sys.argv[1]); \
+	print("#include \"icc.h\""); \
+	print("const unsigned char srgb_icc[] = {"); \
+	[print(",".join(str(b) for b in d[i:i + 20]) + ",") for i in range(0, len(d), 20)]; \
+	print("};"); \
+	print("const size_t srgb_icc_len = sizeof srgb_icc;")' \
+	$(ICC_PROFILE) > $@.tmp
 	mv $@.tmp $@
 
 # --- the two commands ----------------------------------------------------

@@ -281,7 +281,6 @@ static HPDF_Dict new_elem(struct pdf_ctx *c, const char *type,
 	HPDF_Dict d = new_obj(c);
 
 	if (d == NULL ||
-	    HPDF_Dict_AddName(d, "Type", "StructElem") != HPDF_OK ||
 	    HPDF_Dict_AddName(d, "S", type) != HPDF_OK ||
 	    HPDF_Dict_Add(d, "P", parent) != HPDF_OK ||
 	    (page != NULL && HPDF_Dict_Add(d, "Pg", page) != HPDF_OK) ||
@@ -321,8 +320,9 @@ static HPDF_Dict top_container(struct pdf_ctx *c, int kind, HPDF_Page page)
 {
 	if (c->last_top != NULL && c->last_top_kind == kind)
 		return c->last_top;
+	(void)page;
 	if (new_elem(c, kind == TOP_LIST ? "L" : "Table", c->doc, c->doc_kids,
-	             page) == NULL)
+	             NULL) == NULL)
 		return NULL;
 	c->last_top_kind = kind;
 	return c->last_top;
@@ -392,7 +392,9 @@ static int get_elem(struct pdf_ctx *c, int block, int role, int part,
 	kids = HPDF_Dict_GetItem(parent, "K", HPDF_OCLASS_ARRAY);
 	if (kids == NULL)
 		return hpdf_fail(c, "building the structure tree");
-	d = new_elem(c, elem_type(c, role), parent, kids, page);
+	/* /Pg only where marked content is listed (runs, not containers) */
+	d = new_elem(c, elem_type(c, role), parent, kids,
+	             role < KEY_LI ? page : NULL);
 	if (d == NULL)
 		return -1;
 	if (parent == c->doc)
@@ -861,7 +863,7 @@ static int tag_widget(struct pdf_ctx *c, HPDF_Page page, HPDF_Dict w,
 
 	if (div < 0)
 		return -1;
-	form = new_elem(c, "Form", c->elems[div].dict, c->elems[div].kids, page);
+	form = new_elem(c, "Form", c->elems[div].dict, c->elems[div].kids, NULL);
 	if (form == NULL)
 		return -1;
 	kids = HPDF_Dict_GetItem(form, "K", HPDF_OCLASS_ARRAY);

@@ -648,50 +648,64 @@ double pdffont_width(const struct pdffont *f, double size, const char *utf8)
 
 /* ---- glyph outlines as PDF paths ---------------------------------------- */
 
+/* A glyph's path is computed in sixths of a font unit, where every point,
+ * implied midpoint and cubic control point of a TrueType contour is an
+ * integer, and written in whole units (short, compressing well); a "cm"
+ * scales it. */
 struct pen {
 	struct buf *b;
-	double x0, y0, scale;       /* origin of the glyph, points per unit */
-	double cx, cy;              /* current point, font units */
+	long cx, cy;                /* current point, sixths of a unit */
 };
 
-static void pen_op(struct pen *p, const double *v, int n, const char *op)
+/* Writes the points (sixths) rounded to whole font units (half a unit
+ * is 1/4096 em: far below a pixel) and the operator. */
+static void pen_op(struct pen *p, const long *v, int n, const char *op)
 {
-	char num[40];
+	char num[24];
 
 	for (int i = 0; i < n; i++) {
-		fmt_num(num, sizeof num, i % 2 == 0 ? p->x0 + v[i] * p->scale :
-		                                      p->y0 + v[i] * p->scale);
-		buf_str(p->b, num);
-		buf_str(p->b, " ");
+		long u = v[i] >= 0 ? (v[i] + 3) / 6 : -((-v[i] + 3) / 6);
+		unsigned long a = u < 0 ? (unsigned long)-u : (unsigned long)u;
+		int k = (int)sizeof num;
+		num[--k] = ' ';
+		do {
+			num[--k] = (char)('0' + a % 10);
+			a /= 10;
+		} while (a > 0);
+		if (u < 0)
+			num[--k] = '-';
+		buf_add(p->b, num + k, sizeof num - (size_t)k);
 	}
 	buf_str(p->b, op);
 	buf_str(p->b, "\n");
 }
 
-static void pen_move(struct pen *p, double x, double y)
+static void pen_move(struct pen *p, long x, long y)
 {
-	double v[2] = { x, y };
+	long v[2] = { x, y };
 
 	pen_op(p, v, 2, "m");
 	p->cx = x;
 	p->cy = y;
 }
 
-static void pen_line(struct pen *p, double x, double y)
+static void pen_line(struct pen *p, long x, long y)
 {
-	double v[2] = { x, y };
+	long v[2] = { x, y };
 
 	pen_op(p, v, 2, "l");
 	p->cx = x;
 	p->cy = y;
 }
 
-/* A quadratic Bézier (TrueType) as the equal cubic one. */
-static void pen_quad(struct pen *p, double qx, double qy, double x, double y)
+/* A quadratic Bézier (TrueType) as the equal cubic one: the controls are
+ * (P0 + 2Q) / 3 and (P1 + 2Q) / 3, integers in sixths (every point is a
+ * multiple of 3 there). */
+static void pen_quad(struct pen *p, long qx, long qy, long x, long y)
 {
-	double v[6] = {
-		p->cx + 2.0 / 3 * (qx - p->cx), p->cy + 2.0 / 3 * (qy - p->cy),
-		x + 2.0 / 3 * (qx - x), y + 2.0 / 3 * (qy - y), x, y,
+	long v[6] = {
+		(p->cx + 2 * qx) / 3, (p->cy + 2 * qy) / 3,
+		(x + 2 * qx) / 3, (y + 2 * qy) / 3, x, y,
 	};
 
 	pen_op(p, v, 6, "c");
@@ -699,28 +713,29 @@ static void pen_quad(struct pen *p, double qx, double qy, double x, double y)
 	p->cy = y;
 }
 
-/* One contour of points [a, b): on-curve points joined by lines, off-curve
- * points as quadratic controls with implied on-curve midpoints. */
+/* One contour of points [a, b) (font units): on-curve points joined by
+ * lines, off-curve points as quadratic controls with implied on-curve
+ * midpoints. */
 static void contour(struct pen *p, const int *xs, const int *ys,
                     const unsigned char *on, int a, int b)
 {
 	int n = b - a, first, have_ctrl = 0;
-	double sx, sy, qx = 0, qy = 0;
+	long sx, sy, qx = 0, qy = 0;
 
 	if (n < 2)
 		return;
 	if (on[a]) {
-		sx = xs[a];
-		sy = ys[a];
+		sx = 6L * xs[a];
+		sy = 6L * ys[a];
 		first = 1;
 	} else if (on[b - 1]) {
-		sx = xs[b - 1];
-		sy = ys[b - 1];
+		sx = 6L * xs[b - 1];
+		sy = 6L * ys[b - 1];
 		first = 0;
 		n--;
 	} else {
-		sx = (xs[a] + xs[b - 1]) / 2.0;
-		sy = (ys[a] + ys[b - 1]) / 2.0;
+		sx = 3L * (xs[a] + xs[b - 1]);
+		sy = 3L * (ys[a] + ys[b - 1]);
 		first = 0;
 	}
 	pen_move(p, sx, sy);
@@ -728,21 +743,36 @@ static void contour(struct pen *p, const int *xs, const int *ys,
 		int i = a + k;
 		if (on[i]) {
 			if (have_ctrl)
-				pen_quad(p, qx, qy, xs[i], ys[i]);
+				pen_quad(p, qx, qy, 6L * xs[i], 6L * ys[i]);
 			else
-				pen_line(p, xs[i], ys[i]);
+				pen_line(p, 6L * xs[i], 6L * ys[i]);
 			have_ctrl = 0;
 		} else {
 			if (have_ctrl)
-				pen_quad(p, qx, qy, (qx + xs[i]) / 2.0, (qy + ys[i]) / 2.0);
-			qx = xs[i];
-			qy = ys[i];
+				pen_quad(p, qx, qy, (qx + 6L * xs[i]) / 2,
+				         (qy + 6L * ys[i]) / 2);
+			qx = 6L * xs[i];
+			qy = 6L * ys[i];
 			have_ctrl = 1;
 		}
 	}
 	if (have_ctrl)
 		pen_quad(p, qx, qy, sx, sy);
 	buf_str(p->b, "h\n");
+}
+
+/* Writes v (0 <= v < 1000) with nine decimals, trailing zeros dropped:
+ * the tiny scale of a glyph's "cm". */
+static void fmt_fine(char *out, size_t size, double v)
+{
+	long long n = (long long)(v * 1e9 + 0.5);
+	int len = snprintf(out, size, "%lld.%09lld", n / 1000000000LL,
+	                   n % 1000000000LL);
+
+	while (len > 0 && out[len - 1] == '0')
+		out[--len] = '\0';
+	if (len > 0 && out[len - 1] == '.')
+		out[--len] = '\0';
 }
 
 /* Appends the contours of simple glyph g (its glyf bytes) to the pen's
@@ -835,9 +865,12 @@ int pdffont_outline(struct pdffont *f, HPDF_Page page, double size, double x,
 	const unsigned char *data;
 	size_t dlen, len = strlen(utf8), i = 0;
 	struct buf b = { 0 };
-	struct pen p = { .b = &b, .x0 = x, .y0 = y,
-	                 .scale = size / f->info->units_per_em };
+	struct pen p = { .b = &b };
+	double scale = size / f->info->units_per_em, pen_x = x;
+	char k[40], num[2][40], op[200];
 	int long_loca, rc = -1;
+
+	fmt_fine(k, sizeof k, scale);
 
 	data = fontset_data(f->fs, f->font, &dlen);
 	if (data == NULL || dlen < 12 ||
@@ -862,16 +895,30 @@ int pdffont_outline(struct pdffont *f, HPDF_Page page, double size, double x,
 			continue;
 		gid = fontset_glyph(f->fs, f->font, cp);
 		if (gid == 0 || (int)gid >= f->n_glyphs ||
-		    glyph_span(&loca, &glyf, long_loca, (int)gid, &go, &gl) < 0 ||
-		    glyph_path(&p, glyf.p + go, gl) < 0) {
+		    glyph_span(&loca, &glyf, long_loca, (int)gid, &go, &gl) < 0) {
 			err_set(e, "pdf: cannot draw U+%04X of font %s as a path",
 			        (unsigned)cp, f->info->ps_name);
 			goto cleanup;
 		}
-		p.x0 += fontset_glyph_advance(f->fs, f->font, gid) * p.scale;
+		if (gl > 0) {
+			size_t mark = b.len;
+			fmt_num(num[0], sizeof num[0], pen_x);
+			fmt_num(num[1], sizeof num[1], y);
+			snprintf(op, sizeof op, "q %s 0 0 %s %s %s cm\n", k, k, num[0],
+			         num[1]);
+			buf_str(&b, op);
+			if (glyph_path(&p, glyf.p + go, gl) < 0) {
+				err_set(e, "pdf: cannot draw U+%04X of font %s as a path",
+				        (unsigned)cp, f->info->ps_name);
+				goto cleanup;
+			}
+			if (b.len - mark > strlen(op))
+				buf_str(&b, "f\nQ\n");
+			else
+				b.len = mark;        /* no contour: nothing to fill */
+		}
+		pen_x += fontset_glyph_advance(f->fs, f->font, gid) * scale;
 	}
-	if (b.len > 0)
-		buf_str(&b, "f\n");
 	if (b.oom) {
 		err_set(e, "pdf: out of memory");
 		goto cleanup;
