@@ -19,12 +19,17 @@ SRCS      = $(sort $(wildcard src/*.c))
 LIB_SRCS  = $(filter-out src/main.c,$(SRCS))
 UNIT_SRCS = $(sort $(wildcard tests/unit/test_*.c))
 
+# The sRGB ICC profile of the PDF/A output intent, from Debian's
+# icc-profiles-free, compiled into the binary (src/icc.h).
+ICC_PROFILE ?= /usr/share/color/icc/sRGB.icc
+GEN_SRC   = build/gen/srgb_icc.c
+
 REL_DIR   = build/release
 SAN_DIR   = build/asan
 SAN_FLAGS = -O1 -fsanitize=address,undefined -fno-omit-frame-pointer \
             -fno-sanitize-recover=undefined
 
-.PHONY: all deps demo test unit e2e bench install clean fonts check-fonts render-refs
+.PHONY: all deps demo test unit e2e bench install clean fonts check-fonts render-refs js-deps
 
 all: build/pactdoc
 
@@ -35,29 +40,55 @@ deps:
 $(REL_DIR)/%.o: src/%.c $(wildcard src/*.h) | $(REL_DIR)
 	$(CC) $(CFLAGS_BASE) -O2 -c $< -o $@
 
-build/pactdoc: $(SRCS:src/%.c=$(REL_DIR)/%.o)
+$(REL_DIR)/srgb_icc.o: $(GEN_SRC) src/icc.h | $(REL_DIR)
+	$(CC) $(CFLAGS_BASE) -Isrc -O2 -c $< -o $@
+
+build/pactdoc: $(SRCS:src/%.c=$(REL_DIR)/%.o) $(REL_DIR)/srgb_icc.o
 	$(CC) -o $@ $^ $(LIBS)
 
 # --- sanitized build, used by every test ---------------------------------
 $(SAN_DIR)/%.o: src/%.c $(wildcard src/*.h) | $(SAN_DIR)
 	$(CC) $(CFLAGS_BASE) $(SAN_FLAGS) -c $< -o $@
 
-$(SAN_DIR)/pactdoc: $(SRCS:src/%.c=$(SAN_DIR)/%.o)
+$(SAN_DIR)/srgb_icc.o: $(GEN_SRC) src/icc.h | $(SAN_DIR)
+	$(CC) $(CFLAGS_BASE) -Isrc $(SAN_FLAGS) -c $< -o $@
+
+$(SAN_DIR)/pactdoc: $(SRCS:src/%.c=$(SAN_DIR)/%.o) $(SAN_DIR)/srgb_icc.o
 	$(CC) $(SAN_FLAGS) -o $@ $^ $(LIBS)
 
-$(SAN_DIR)/test_%: tests/unit/test_%.c $(wildcard tests/unit/*.h) $(LIB_SRCS:src/%.c=$(SAN_DIR)/%.o)
+$(SAN_DIR)/test_%: tests/unit/test_%.c $(wildcard tests/unit/*.h) $(LIB_SRCS:src/%.c=$(SAN_DIR)/%.o) $(SAN_DIR)/srgb_icc.o
 	$(CC) $(CFLAGS_BASE) $(SAN_FLAGS) -Isrc -o $@ $(filter %.c %.o,$^) $(LIBS) \
 	    $(shell pkg-config --libs cmocka)
 
-$(REL_DIR) $(SAN_DIR):
+$(REL_DIR) $(SAN_DIR) build/gen:
 	mkdir -p $@
+
+# The profile's bytes as a C array.
+$(GEN_SRC): $(ICC_PROFILE) | build/gen
+	$(PYTHON) -c 'import sys; \
+	d = open(sys.argv[1], "rb").read(); \
+	print("/* generated from %s by the Makefile */" % sys.argv[1]); \
+	print("#include \"icc.h\""); \
+	print("const unsigned char srgb_icc[] = {"); \
+	[print(",".join(str(b) for b in d[i:i + 20]) + ",") for i in range(0, len(d), 20)]; \
+	print("};"); \
+	print("const size_t srgb_icc_len = sizeof srgb_icc;")' \
+	$(ICC_PROFILE) > $@.tmp
+	mv $@.tmp $@
 
 # --- the two commands ----------------------------------------------------
 demo: deps build/pactdoc
 	./scripts/demo.sh build/pactdoc
 
-test: deps build/pactdoc $(SAN_DIR)/pactdoc $(UNIT_SRCS:tests/unit/test_%.c=$(SAN_DIR)/test_%)
+test: deps build/pactdoc $(SAN_DIR)/pactdoc $(UNIT_SRCS:tests/unit/test_%.c=$(SAN_DIR)/test_%) js-deps
 	PACTDOC=$(SAN_DIR)/pactdoc PACTDOC_RELEASE=build/pactdoc PYTHON=$(PYTHON) ./tests/run.sh
+
+# Test-only npm packages (pdf.js, @signpdf), exactly as locked.
+js-deps: tests/js/node_modules/.package-lock.json
+
+tests/js/node_modules/.package-lock.json: tests/js/package.json tests/js/package-lock.json
+	cd tests/js && npm ci --omit=optional --no-audit --no-fund
+	touch $@
 
 bench: deps build/pactdoc
 	./scripts/bench.sh build/pactdoc

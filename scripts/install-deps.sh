@@ -31,7 +31,18 @@ openssl            tests make a throwaway signing certificate
 unzip              tests check ZIPs with unzip -t
 hyperfine          make bench times whole runs
 time               make bench and tests read peak RSS (/usr/bin/time -v)
+icc-profiles-free  sRGB.icc: the PDF/A output intent, compiled into the binary
+python3-pikepdf    tests check the PDF/A-2 and PDF/UA-1 rules (tests/e2e/archival.py)
 "
+# node and npm run the test-only pdf.js and @signpdf checks (tests/js,
+# installed by `make test` with npm ci). A node that is already there
+# (for example from another repository) is kept.
+if ! command -v npm >/dev/null 2>&1; then
+	PACKAGES="$PACKAGES
+nodejs             tests read PDFs with pdf.js and sign them with @signpdf
+npm                installs tests/js/package-lock.json (npm ci)
+"
+fi
 
 missing=""
 for pkg in $(printf '%s\n' "$PACKAGES" | awk 'NF { print $1 }'); do

@@ -53,6 +53,9 @@ struct op {
 	double x, y, w, h;          /* run: w = advance; rule: to (x+w, y+h) */
 	char *text;                 /* run: owned */
 	const char *name, *tooltip; /* field: borrowed from the doc */
+	int block, role, part;      /* run, field: its structure (pages.h) */
+	int flags;                  /* run: RUN_JOIN */
+	int order;                  /* run: rank in its line's logical order */
 };
 
 struct row {
@@ -76,6 +79,7 @@ struct fblock {
 	int signature;              /* signature blocks (one or a pair) */
 	int keep_tail;              /* the body text before the signatures:
 	                             * its last lines are kept on their page */
+	int tag_block, tag_role, tag_part; /* structure of the ops added next */
 };
 
 struct lay {
@@ -90,6 +94,8 @@ struct lay {
 	UNumberFormat *nf;          /* page numbers in the language's digits */
 	int no_hyphen_line;         /* set_para: line of the body text that may
 	                             * not end with a hyphen; 0: none */
+	int furniture;              /* place_row: runs are artifacts (a table
+	                             * header repeated on a new page) */
 };
 
 static void fblock_clear(struct fblock *fb)
@@ -155,8 +161,17 @@ static double baseline(double lead, double size)
 	return fmax(lead / 2 + 0.345 * size, size);
 }
 
+/* Sets the structure (pages.h: block, role, part) of the ops added next. */
+static void tag(struct fblock *fb, int block, int role, int part)
+{
+	fb->tag_block = block;
+	fb->tag_role = role;
+	fb->tag_part = part;
+}
+
 /* Adds the pieces of one set line at (x0, y below the row top). Takes
- * ownership of the pieces' text. */
+ * ownership of the pieces' text. A left-to-right line that ends inside a
+ * word flags its last piece RUN_JOIN. */
 static int put_line(struct fblock *fb, struct para_line *ln, double x0,
                     double y, double size, struct err *e)
 {
@@ -172,6 +187,11 @@ static int put_line(struct fblock *fb, struct para_line *ln, double x0,
 		op->y = y;
 		op->w = pc->width;
 		op->text = pc->text;
+		op->block = fb->tag_block;
+		op->role = fb->tag_role;
+		op->part = fb->tag_part;
+		op->flags = ln->joined && i == ln->n_pieces - 1 ? RUN_JOIN : 0;
+		op->order = pc->order;
 		pc->text = NULL;
 	}
 	return 0;
@@ -318,13 +338,16 @@ static int fmt_item(struct lay *L, struct fblock *fb, const struct block *b)
 		if (r == NULL)
 			goto cleanup;
 		r->hyphen = i < text.n_lines && text.lines[i].hyphen;
-		if (i < text.n_lines &&
-		    put_line(fb, &text.lines[i], col_x(L, MARGIN + indent,
-		             TEXT_W - indent), y, BODY_SIZE, L->e))
-			goto cleanup;
+		/* the marker first, so that it reads before its text */
+		tag(fb, fb->tag_block, TAG_ITEM_LABEL, 0);
 		if (i < label.n_lines &&
 		    put_line(fb, &label.lines[i], col_x(L, MARGIN, indent - 4), y,
 		             BODY_SIZE, L->e))
+			goto cleanup;
+		tag(fb, fb->tag_block, TAG_ITEM_BODY, 0);
+		if (i < text.n_lines &&
+		    put_line(fb, &text.lines[i], col_x(L, MARGIN + indent,
+		             TEXT_W - indent), y, BODY_SIZE, L->e))
 			goto cleanup;
 		end_row(fb);
 	}
@@ -368,10 +391,12 @@ static int fmt_field(struct lay *L, struct fblock *fb, const struct block *b)
 
 	if (r == NULL)
 		return -1;
+	tag(fb, fb->tag_block, TAG_FIELD_LABEL, 0);
 	nl = put_column(L, fb, NULL, b->label, FACE_REGULAR, BODY_SIZE,
 	                BODY_LEAD, MARGIN, FIELD_LABEL_W, 0, ALIGN_START);
 	if (nl < 0)
 		return -1;
+	tag(fb, fb->tag_block, TAG_FIELD_VALUE, 0);
 	nv = put_column(L, fb, b, b->text, b->bold ? FACE_BOLD : FACE_REGULAR,
 	                BODY_SIZE, BODY_LEAD, vx, vw, 0, ALIGN_START);
 	if (nv < 0)
@@ -414,7 +439,8 @@ static int table_line_row(struct lay *L, struct fblock *fb,
 	if (l == 0 && b->header &&
 	    add_rule(fb, MARGIN, 0, MARGIN + TEXT_W, 0.8, L->e))
 		return -1;
-	for (int i = 0; i < b->n_cells; i++)
+	for (int i = 0; i < b->n_cells; i++) {
+		tag(fb, fb->tag_block, b->header ? TAG_HEAD_CELL : TAG_CELL, i);
 		if (l < cells[i].n_lines &&
 		    put_line(fb, &cells[i].lines[l],
 		             col_x(L, xs[i] + CELL_PAD, ws[i] - 2 * CELL_PAD),
@@ -422,6 +448,7 @@ static int table_line_row(struct lay *L, struct fblock *fb,
 		             baseline(CELL_LEAD, CELL_SIZE) - top, CELL_SIZE,
 		             L->e))
 			return -1;
+	}
 	if (l == lines - 1 &&
 	    add_rule(fb, MARGIN, h, MARGIN + TEXT_W, b->header ? 0.8 : 0.3,
 	             L->e))
@@ -491,14 +518,16 @@ static double put_sig_text(struct lay *L, struct fblock *fb,
 {
 	const struct signature *s = &b->sig;
 	double y = y0, rw = fmin(SIG_BOX_W, w);
-	int n;
+	int n, k = (int)(b - L->d->blocks);
 
+	tag(fb, k, TAG_SIG_HEADING, 0);
 	n = put_column(L, fb, NULL, s->heading ? s->heading : "", FACE_BOLD,
 	               BODY_SIZE, BODY_LEAD, x, w, y, ALIGN_START);
 	if (n < 0)
 		return -1;
 	y += n * BODY_LEAD + 2;
 	for (int i = 0; i < s->n_lines; i++) {
+		tag(fb, k, TAG_SIG_LINE, i);
 		n = put_column(L, fb, NULL, s->lines[i] ? s->lines[i] : "",
 		               FACE_REGULAR, BODY_SIZE, BODY_LEAD, x, w, y,
 		               ALIGN_START);
@@ -511,6 +540,7 @@ static double put_sig_text(struct lay *L, struct fblock *fb,
 		double lw = text_width(L, FACE_REGULAR, BODY_SIZE, label) + 4;
 		double rx = col_x(L, x + lw, rw - lw);
 		y += SIG_BLANK_LEAD - BODY_LEAD;
+		tag(fb, k, TAG_SIG_LINE, s->n_lines + i);
 		n = put_column(L, fb, NULL, label, FACE_REGULAR, BODY_SIZE,
 		               BODY_LEAD, x, w, y, ALIGN_START);
 		if (n < 0)
@@ -543,11 +573,13 @@ static double put_sig_box(struct lay *L, struct fblock *fb,
 	op->h = SIG_BOX_H;
 	op->name = b->sig.field_name ? b->sig.field_name : "signature";
 	op->tooltip = b->sig.tooltip;
+	op->block = (int)(b - L->d->blocks);
 	if (add_rule(fb, op->x, y + SIG_BOX_H, op->x + bw, 0.6, L->e))
 		return -1;
 	y += SIG_BOX_H + 2;
 	if (b->sig.caption == NULL || b->sig.caption[0] == '\0')
 		return y + 2;
+	tag(fb, op->block, TAG_SIG_LINE, b->sig.n_lines + b->sig.n_blanks);
 	n = put_column(L, fb, NULL, b->sig.caption, FACE_REGULAR, FOOT_SIZE,
 	               FOOT_LEAD, x, bw, y, ALIGN_START);
 	return n < 0 ? -1 : y + n * FOOT_LEAD + 2;
@@ -596,16 +628,20 @@ static int fmt_block(struct lay *L, int k, struct fblock *fb)
 	const struct block *b = &L->d->blocks[k];
 	enum face face = b->bold ? FACE_BOLD : FACE_REGULAR;
 
+	tag(fb, k, TAG_PARA, 0);
 	switch (b->kind) {
 	case BLOCK_TITLE:
+		tag(fb, k, TAG_TITLE, 0);
 		fb->space_after = 10;
 		return fmt_text(L, fb, b, b->text, FACE_BOLD, TITLE_SIZE, TITLE_LEAD,
 		                ALIGN_CENTER, 0) ? -1 : 1;
 	case BLOCK_SUBTITLE:
+		tag(fb, k, TAG_SUBTITLE, 0);
 		fb->space_after = 8;
 		return fmt_text(L, fb, b, b->text, FACE_REGULAR, SUB_SIZE, SUB_LEAD,
 		                ALIGN_CENTER, 0) ? -1 : 1;
 	case BLOCK_HEADING:
+		tag(fb, k, TAG_HEADING, 0);
 		fb->space_before = 10;
 		fb->space_after = 4;
 		fb->keep_with_next = 1;
@@ -690,6 +726,14 @@ static int place_row(struct lay *L, const struct fblock *fb, int r)
 			rc = page_add_run(L->pg, op->font, op->size, op->x,
 			                  page_y(L->y + op->y), op->w, op->text,
 			                  strlen(op->text));
+			if (rc == 0) {
+				struct run *run = &L->pg->runs[L->pg->n_runs - 1];
+				run->block = op->block;
+				run->role = L->furniture ? TAG_ARTIFACT : op->role;
+				run->part = op->part;
+				run->flags = op->flags;
+				run->order = op->order;
+			}
 			break;
 		case OP_RULE:
 			rc = page_add_rule(L->pg, op->x, page_y(L->y + op->y),
@@ -700,6 +744,8 @@ static int place_row(struct lay *L, const struct fblock *fb, int r)
 			rc = pages_add_field(L->out, L->out->n_pages - 1, op->x,
 			                     page_y(L->y + op->y + op->h), op->w, op->h,
 			                     op->name, op->tooltip);
+			if (rc == 0)
+				L->out->fields[L->out->n_fields - 1].block = op->block;
 			break;
 		}
 		if (rc)
@@ -732,10 +778,13 @@ static double first_unit(const struct fblock *fb)
 
 static int place_header(struct lay *L, const struct fblock *hdr)
 {
-	for (int r = 0; r < hdr->n_rows; r++)
-		if (place_row(L, hdr, r))
-			return -1;
-	return 0;
+	int rc = 0;
+
+	L->furniture = 1;
+	for (int r = 0; r < hdr->n_rows && rc == 0; r++)
+		rc = place_row(L, hdr, r);
+	L->furniture = 0;
+	return rc;
 }
 
 /* Height that must fit below a block kept with what follows: the blocks

@@ -52,6 +52,11 @@ int page_add_run(struct page *pg, int font, double size, double x, double y,
 	r->y = y;
 	r->width = width;
 	r->text = copy;
+	r->block = 0;
+	r->role = TAG_ARTIFACT;
+	r->part = 0;
+	r->flags = 0;
+	r->order = 0;
 	return 0;
 }
 
@@ -92,6 +97,7 @@ int pages_add_field(struct pages *p, int page, double x, double y, double w,
 	f->h = h;
 	f->name = n;
 	f->tooltip = t;
+	f->block = 0;
 	return 0;
 }
 

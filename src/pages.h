@@ -6,6 +6,31 @@
 
 #include <stddef.h>
 
+/* What a run is in the document's logical structure: the PDF stage
+ * turns it into the tags of PDF/UA (docs/archival.md). Runs of one doc
+ * block (`block`, its index in the doc) with the same role and part form
+ * one structure element. Zero is page furniture (footers). */
+enum tag_role {
+	TAG_ARTIFACT = 0,  /* footer: /Artifact /Pagination */
+	TAG_TITLE,         /* H1 */
+	TAG_SUBTITLE,      /* P */
+	TAG_HEADING,       /* H2 */
+	TAG_PARA,          /* P */
+	TAG_ITEM_LABEL,    /* L > LI > Lbl */
+	TAG_ITEM_BODY,     /* L > LI > LBody */
+	TAG_FIELD_LABEL,   /* Table > TR > TH (/Scope /Row) */
+	TAG_FIELD_VALUE,   /* Table > TR > TD */
+	TAG_HEAD_CELL,     /* Table > TR > TH (/Scope /Column), part: column */
+	TAG_CELL,          /* Table > TR > TD, part: column */
+	TAG_SIG_HEADING,   /* Div > H3 (H2 when no heading came before) */
+	TAG_SIG_LINE       /* Div > P, part: line */
+};
+
+/* run.flags: the run ends its line inside a word (an added hyphen, or a
+ * break after a real hyphen or slash) that the next run of the same
+ * element continues on the next line. */
+#define RUN_JOIN 1
+
 /* A piece of text drawn with one font at one place. `text` is in visual
  * order, already shaped (Arabic presentation forms), and every character
  * in it is in font `font` of the fontset. */
@@ -15,6 +40,13 @@ struct run {
 	double x, y;       /* start of the baseline */
 	double width;      /* advance width, points */
 	char *text;        /* UTF-8, owned */
+	int block;         /* doc block it belongs to */
+	int role;          /* enum tag_role */
+	int part;          /* column or line within the block */
+	int flags;         /* RUN_JOIN */
+	int order;         /* rank in its line's logical order: runs are drawn
+	                    * in visual order, the structure lists them in
+	                    * this one */
 };
 
 /* A straight line: signature lines, table rules. */
@@ -29,6 +61,7 @@ struct sigfield {
 	double x, y, w, h; /* the box */
 	char *name;        /* applicant_signature, commission_signature */
 	char *tooltip;     /* /TU, localised */
+	int block;         /* its signature block in the doc */
 };
 
 struct page {

@@ -1106,6 +1106,7 @@ static int emit_line(struct ctx *c, int s, int b, struct para_line *line)
 			pc->font = g->font;
 			pc->x = x;
 			pc->width = g->width;
+			pc->order = order[v];
 			pc->text = segment_text(c, g);
 			if (pc->text == NULL) {
 				err_set(c->e, "out of memory");
@@ -1153,6 +1154,8 @@ static int emit(struct ctx *c, int last, struct para *out)
 			out->lines[out->n_lines].hyphen = 1;
 			out->hyphens++;
 		}
+		out->lines[out->n_lines].joined = !c->rtl &&
+		    brk->type == ITEM_PENALTY && brk->penalty > -INF_PENALTY;
 		out->n_lines++;
 	}
 	rc = 0;

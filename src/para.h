@@ -38,6 +38,8 @@ struct para_piece {
 	double x;             /* from the left edge of the measure */
 	double width;
 	char *text;           /* UTF-8, visual order, shaped; owned */
+	int order;            /* rank in the line's logical order (pieces are
+	                       * in visual order; bidi moves them) */
 };
 
 struct para_line {
@@ -48,6 +50,9 @@ struct para_line {
 	int hyphen;           /* 1: it ends with an added hyphen */
 	int ragged;           /* 1: a justified line left ragged, its spaces
 	                       * would have to stretch beyond twice a space */
+	int joined;           /* 1: it ends inside a word (an added hyphen, or
+	                       * a break after a hyphen, slash …) that the next
+	                       * line continues */
 };
 
 struct para {

@@ -7,6 +7,7 @@
  * 65,536-code-point scan and 131 KB CIDToGIDMap (docs/fonts.md). */
 #include "pdffont.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -554,10 +555,17 @@ static int use_on_page(struct pdffont *f, HPDF_Page page)
 int pdffont_show(struct pdffont *f, HPDF_Page page, double size, double x,
                  double y, const char *utf8, struct err *e)
 {
+	return pdffont_show_scaled(f, page, size, 1, x, y, utf8, e);
+}
+
+int pdffont_show_scaled(struct pdffont *f, HPDF_Page page, double size,
+                        double hscale, double x, double y, const char *utf8,
+                        struct err *e)
+{
 	HPDF_PageAttr attr = (HPDF_PageAttr)page->attr;
 	struct buf b = { 0 };
 	size_t len = strlen(utf8), i = 0;
-	char num[3][40], op[160];
+	char num[4][40], op[200];
 	int rc = -1;
 
 	if (use_on_page(f, page) < 0) {
@@ -567,8 +575,13 @@ int pdffont_show(struct pdffont *f, HPDF_Page page, double size, double x,
 	fmt_num(num[0], sizeof num[0], size);
 	fmt_num(num[1], sizeof num[1], x);
 	fmt_num(num[2], sizeof num[2], y);
-	snprintf(op, sizeof op, "/%s %s Tf\n1 0 0 1 %s %s Tm\n<", f->res_name,
-	         num[0], num[1], num[2]);
+	/* four decimals, rounded down: never wider than the pieces */
+	{
+		long h = (long)floor(hscale * 10000);
+		snprintf(num[3], sizeof num[3], "%ld.%04ld", h / 10000, h % 10000);
+	}
+	snprintf(op, sizeof op, "/%s %s Tf\n%s 0 0 1 %s %s Tm\n<", f->res_name,
+	         num[0], num[3], num[1], num[2]);
 	buf_str(&b, op);
 	while (i < len) {
 		uint32_t cp;
@@ -596,6 +609,316 @@ int pdffont_show(struct pdffont *f, HPDF_Page page, double size, double x,
 		buf_add(&b, hex, 4);
 	}
 	buf_str(&b, "> Tj\n");
+	if (b.oom) {
+		err_set(e, "pdf: out of memory");
+		goto cleanup;
+	}
+	if (HPDF_Stream_Write(attr->stream, b.p, (HPDF_UINT)b.len) != HPDF_OK) {
+		err_set(e, "pdf: writing the page failed");
+		goto cleanup;
+	}
+	rc = 0;
+cleanup:
+	free(b.p);
+	return rc;
+}
+
+double pdffont_width(const struct pdffont *f, double size, const char *utf8)
+{
+	size_t len = strlen(utf8), i = 0;
+	double w = 0;
+
+	while (i < len) {
+		uint32_t cp;
+		int n = fontset_utf8_next(utf8 + i, len - i, &cp);
+		unsigned gid;
+		if (n < 0)
+			return -1;
+		i += (size_t)n;
+		if (fontset_is_invisible(cp))
+			continue;
+		gid = fontset_glyph(f->fs, f->font, cp);
+		if (gid == 0)
+			return -1;
+		w += fontset_glyph_advance(f->fs, f->font, gid) * size /
+		     f->info->units_per_em;
+	}
+	return w;
+}
+
+/* ---- glyph outlines as PDF paths ---------------------------------------- */
+
+/* A glyph's path is computed in sixths of a font unit, where every point,
+ * implied midpoint and cubic control point of a TrueType contour is an
+ * integer, and written in whole units (short, compressing well); a "cm"
+ * scales it. */
+struct pen {
+	struct buf *b;
+	long cx, cy;                /* current point, sixths of a unit */
+};
+
+/* Writes the points (sixths) rounded to whole font units (half a unit
+ * is 1/4096 em: far below a pixel) and the operator. */
+static void pen_op(struct pen *p, const long *v, int n, const char *op)
+{
+	char num[24];
+
+	for (int i = 0; i < n; i++) {
+		long u = v[i] >= 0 ? (v[i] + 3) / 6 : -((-v[i] + 3) / 6);
+		unsigned long a = u < 0 ? (unsigned long)-u : (unsigned long)u;
+		int k = (int)sizeof num;
+		num[--k] = ' ';
+		do {
+			num[--k] = (char)('0' + a % 10);
+			a /= 10;
+		} while (a > 0);
+		if (u < 0)
+			num[--k] = '-';
+		buf_add(p->b, num + k, sizeof num - (size_t)k);
+	}
+	buf_str(p->b, op);
+	buf_str(p->b, "\n");
+}
+
+static void pen_move(struct pen *p, long x, long y)
+{
+	long v[2] = { x, y };
+
+	pen_op(p, v, 2, "m");
+	p->cx = x;
+	p->cy = y;
+}
+
+static void pen_line(struct pen *p, long x, long y)
+{
+	long v[2] = { x, y };
+
+	pen_op(p, v, 2, "l");
+	p->cx = x;
+	p->cy = y;
+}
+
+/* A quadratic Bézier (TrueType) as the equal cubic one: the controls are
+ * (P0 + 2Q) / 3 and (P1 + 2Q) / 3, integers in sixths (every point is a
+ * multiple of 3 there). */
+static void pen_quad(struct pen *p, long qx, long qy, long x, long y)
+{
+	long v[6] = {
+		(p->cx + 2 * qx) / 3, (p->cy + 2 * qy) / 3,
+		(x + 2 * qx) / 3, (y + 2 * qy) / 3, x, y,
+	};
+
+	pen_op(p, v, 6, "c");
+	p->cx = x;
+	p->cy = y;
+}
+
+/* One contour of points [a, b) (font units): on-curve points joined by
+ * lines, off-curve points as quadratic controls with implied on-curve
+ * midpoints. */
+static void contour(struct pen *p, const int *xs, const int *ys,
+                    const unsigned char *on, int a, int b)
+{
+	int n = b - a, first, have_ctrl = 0;
+	long sx, sy, qx = 0, qy = 0;
+
+	if (n < 2)
+		return;
+	if (on[a]) {
+		sx = 6L * xs[a];
+		sy = 6L * ys[a];
+		first = 1;
+	} else if (on[b - 1]) {
+		sx = 6L * xs[b - 1];
+		sy = 6L * ys[b - 1];
+		first = 0;
+		n--;
+	} else {
+		sx = 3L * (xs[a] + xs[b - 1]);
+		sy = 3L * (ys[a] + ys[b - 1]);
+		first = 0;
+	}
+	pen_move(p, sx, sy);
+	for (int k = first; k < n; k++) {
+		int i = a + k;
+		if (on[i]) {
+			if (have_ctrl)
+				pen_quad(p, qx, qy, 6L * xs[i], 6L * ys[i]);
+			else
+				pen_line(p, 6L * xs[i], 6L * ys[i]);
+			have_ctrl = 0;
+		} else {
+			if (have_ctrl)
+				pen_quad(p, qx, qy, (qx + 6L * xs[i]) / 2,
+				         (qy + 6L * ys[i]) / 2);
+			qx = 6L * xs[i];
+			qy = 6L * ys[i];
+			have_ctrl = 1;
+		}
+	}
+	if (have_ctrl)
+		pen_quad(p, qx, qy, sx, sy);
+	buf_str(p->b, "h\n");
+}
+
+/* Writes v (0 <= v < 1000) with nine decimals, trailing zeros dropped:
+ * the tiny scale of a glyph's "cm". */
+static void fmt_fine(char *out, size_t size, double v)
+{
+	long long n = (long long)(v * 1e9 + 0.5);
+	int len = snprintf(out, size, "%lld.%09lld", n / 1000000000LL,
+	                   n % 1000000000LL);
+
+	while (len > 0 && out[len - 1] == '0')
+		out[--len] = '\0';
+	if (len > 0 && out[len - 1] == '.')
+		out[--len] = '\0';
+}
+
+/* Appends the contours of simple glyph g (its glyf bytes) to the pen's
+ * path. 0, or -1 for a composite or malformed glyph. */
+static int glyph_path(struct pen *p, const unsigned char *g, size_t len)
+{
+	int nc, npts, rc = -1;
+	size_t at;
+	int *xs = NULL, *ys = NULL, *ends = NULL;
+	unsigned char *on = NULL;
+
+	if (len == 0)
+		return 0;                        /* a blank glyph: a space */
+	if (len < 10)
+		return -1;
+	nc = (int16_t)rd16(g);
+	if (nc < 0 || len < 10 + (size_t)nc * 2 + 2)
+		return -1;                       /* composites are decomposed */
+	if (nc == 0)
+		return 0;
+	ends = malloc((size_t)nc * sizeof *ends);
+	if (ends == NULL)
+		return -1;
+	for (int i = 0; i < nc; i++)
+		ends[i] = (int)rd16(g + 10 + i * 2);
+	npts = ends[nc - 1] + 1;
+	at = 10 + (size_t)nc * 2;
+	at += 2 + rd16(g + at);              /* instructions */
+	xs = calloc((size_t)npts, sizeof *xs);
+	ys = calloc((size_t)npts, sizeof *ys);
+	on = calloc((size_t)npts, 1);
+	unsigned char *fl = calloc((size_t)npts, 1);
+	if (xs == NULL || ys == NULL || on == NULL || fl == NULL)
+		goto cleanup;
+	for (int i = 0; i < npts;) {
+		unsigned char f;
+		int rep = 0;
+		if (at >= len)
+			goto cleanup;
+		f = g[at++];
+		if (f & 8) {
+			if (at >= len)
+				goto cleanup;
+			rep = g[at++];
+		}
+		for (int r = 0; r <= rep && i < npts; r++)
+			fl[i++] = f;
+	}
+	for (int axis = 0; axis < 2; axis++) {
+		int *v = axis ? ys : xs, cur = 0;
+		unsigned char shortb = axis ? 4 : 2, same = axis ? 32 : 16;
+		for (int i = 0; i < npts; i++) {
+			if (fl[i] & shortb) {
+				if (at >= len)
+					goto cleanup;
+				cur += (fl[i] & same) ? g[at] : -(int)g[at];
+				at++;
+			} else if (!(fl[i] & same)) {
+				if (at + 2 > len)
+					goto cleanup;
+				cur += (int16_t)rd16(g + at);
+				at += 2;
+			}
+			v[i] = cur;
+		}
+	}
+	for (int i = 0; i < npts; i++)
+		on[i] = fl[i] & 1;
+	for (int c = 0, a = 0; c < nc; c++) {
+		if (ends[c] < a - 1 || ends[c] >= npts)
+			goto cleanup;
+		contour(p, xs, ys, on, a, ends[c] + 1);
+		a = ends[c] + 1;
+	}
+	rc = 0;
+cleanup:
+	free(fl);
+	free(xs);
+	free(ys);
+	free(on);
+	free(ends);
+	return rc;
+}
+
+int pdffont_outline(struct pdffont *f, HPDF_Page page, double size, double x,
+                    double y, const char *utf8, struct err *e)
+{
+	HPDF_PageAttr attr = (HPDF_PageAttr)page->attr;
+	struct table head, loca, glyf;
+	const unsigned char *data;
+	size_t dlen, len = strlen(utf8), i = 0;
+	struct buf b = { 0 };
+	struct pen p = { .b = &b };
+	double scale = size / f->info->units_per_em, pen_x = x;
+	char k[40], num[2][40], op[200];
+	int long_loca, rc = -1;
+
+	fmt_fine(k, sizeof k, scale);
+
+	data = fontset_data(f->fs, f->font, &dlen);
+	if (data == NULL || dlen < 12 ||
+	    get_table(data, dlen, "head", &head) < 0 || head.len < 54 ||
+	    get_table(data, dlen, "loca", &loca) < 0 ||
+	    get_table(data, dlen, "glyf", &glyf) < 0) {
+		err_set(e, "pdf: font %s has no outlines", f->info->ps_name);
+		return -1;
+	}
+	long_loca = rd16(head.p + 50) != 0;
+	while (i < len) {
+		uint32_t cp;
+		int n = fontset_utf8_next(utf8 + i, len - i, &cp);
+		unsigned gid;
+		size_t go, gl;
+		if (n < 0) {
+			err_set(e, "pdf: invalid UTF-8 in text run");
+			goto cleanup;
+		}
+		i += (size_t)n;
+		if (fontset_is_invisible(cp))
+			continue;
+		gid = fontset_glyph(f->fs, f->font, cp);
+		if (gid == 0 || (int)gid >= f->n_glyphs ||
+		    glyph_span(&loca, &glyf, long_loca, (int)gid, &go, &gl) < 0) {
+			err_set(e, "pdf: cannot draw U+%04X of font %s as a path",
+			        (unsigned)cp, f->info->ps_name);
+			goto cleanup;
+		}
+		if (gl > 0) {
+			size_t mark = b.len;
+			fmt_num(num[0], sizeof num[0], pen_x);
+			fmt_num(num[1], sizeof num[1], y);
+			snprintf(op, sizeof op, "q %s 0 0 %s %s %s cm\n", k, k, num[0],
+			         num[1]);
+			buf_str(&b, op);
+			if (glyph_path(&p, glyf.p + go, gl) < 0) {
+				err_set(e, "pdf: cannot draw U+%04X of font %s as a path",
+				        (unsigned)cp, f->info->ps_name);
+				goto cleanup;
+			}
+			if (b.len - mark > strlen(op))
+				buf_str(&b, "f\nQ\n");
+			else
+				b.len = mark;        /* no contour: nothing to fill */
+		}
+		pen_x += fontset_glyph_advance(f->fs, f->font, gid) * scale;
+	}
 	if (b.oom) {
 		err_set(e, "pdf: out of memory");
 		goto cleanup;

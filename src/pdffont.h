@@ -23,6 +23,24 @@ struct pdffont *pdffont_new(HPDF_Doc pdf, const struct fontset *fs, int font,
 int pdffont_show(struct pdffont *f, HPDF_Page page, double size, double x,
                  double y, const char *utf8, struct err *e);
 
+/* Like pdffont_show, with the glyphs' horizontal scale `hscale` (1: as
+ * designed), in the current text rendering mode. */
+int pdffont_show_scaled(struct pdffont *f, HPDF_Page page, double size,
+                        double hscale, double x, double y, const char *utf8,
+                        struct err *e);
+
+/* The advance width of utf8 in points at `size`, or -1 when a character
+ * is not in the font. */
+double pdffont_width(const struct pdffont *f, double size, const char *utf8);
+
+/* Appends to the page's content stream the glyph outlines of utf8 (as
+ * pdffont_show would draw it) as one filled path, outside any text
+ * object: the picture of text whose characters are given elsewhere.
+ * Returns 0, or -1 with e set (a character not in the font, a malformed
+ * glyph, out of memory). */
+int pdffont_outline(struct pdffont *f, HPDF_Page page, double size, double x,
+                    double y, const char *utf8, struct err *e);
+
 /* Completes the font's objects once every run is drawn. 0 or -1 with e. */
 int pdffont_finish(struct pdffont *f, struct err *e);
 

@@ -98,7 +98,9 @@ class SamplePdf(unittest.TestCase):
         self.assertIn(b"/Lang (lv)", data)
         # libharu 2.3.0 cannot save a 'Z' zone; '+00'00'' is UTC too.
         self.assertEqual(data.count(b"(D:20260131000000+00'00')"), 2)
-        self.assertNotIn(b"pdfaid", data)          # no PDF/A claim
+        # the PDF/A-2a and PDF/UA-1 claims (checked in test_archival)
+        self.assertIn(b"<pdfaid:part>2</pdfaid:part>", data)
+        self.assertIn(b"<pdfuaid:part>1</pdfuaid:part>", data)
         self.assertIsNotNone(re.search(
             rb"/ID \[ ?<[0-9A-F]{32}> <[0-9A-F]{32}> ?\]", data))
 
