@@ -579,7 +579,8 @@ static double put_sig_box(struct lay *L, struct fblock *fb,
 	y += SIG_BOX_H + 2;
 	if (b->sig.caption == NULL || b->sig.caption[0] == '\0')
 		return y + 2;
-	tag(fb, op->block, TAG_SIG_LINE, b->sig.n_lines + b->sig.n_blanks);
+	tag(fb, (int)(b - L->d->blocks), TAG_SIG_LINE,
+	    b->sig.n_lines + b->sig.n_blanks);
 	n = put_column(L, fb, NULL, b->sig.caption, FACE_REGULAR, FOOT_SIZE,
 	               FOOT_LEAD, x, bw, y, ALIGN_START);
 	return n < 0 ? -1 : y + n * FOOT_LEAD + 2;
