@@ -199,7 +199,7 @@ int fs_temp_beside(const char *path, char *tmp, size_t tmp_size,
 	int dir_len = slash ? (int)(slash - path + 1) : 0;
 
 	/* A sweep by another run may take the file between its creation and
-	 * the lock: then it is unlinked, and a new one is made. */
+	 * the lock (flock): then it is unlinked, and a new one is made. */
 	for (int attempt = 0; attempt < 8; attempt++) {
 		struct stat st;
 		int fd;
@@ -213,8 +213,16 @@ int fs_temp_beside(const char *path, char *tmp, size_t tmp_size,
 				return err_set(e, "%s: interrupted", path);
 			return fs_err_write(e, path, "create a temporary file");
 		}
-		if (flock(fd, LOCK_EX) == 0 && fstat(fd, &st) == 0 &&
-		    st.st_nlink > 0)
+		/* A file system without flock only loses the protection
+		 * against another run's sweep. */
+		(void)flock(fd, LOCK_EX);
+		if (fstat(fd, &st) != 0) {
+			fs_err_write(e, path, "create a temporary file");
+			close(fd);
+			temp_done(tmp, 1);
+			return -1;
+		}
+		if (st.st_nlink > 0)
 			return fd;
 		close(fd);
 		temp_done(tmp, 0);
