@@ -29,6 +29,7 @@ mupdf-tools        tests render pages: mutool draw
 libnss3-tools      tests make a throwaway signing certificate (certutil, pk12util)
 openssl            tests make a throwaway signing certificate
 unzip              tests check ZIPs with unzip -t
+strace             tests check that results are flushed (fsync) before their rename
 hyperfine          make bench times whole runs
 time               make bench and tests read peak RSS (/usr/bin/time -v)
 icc-profiles-free  sRGB.icc: the PDF/A output intent, compiled into the binary

@@ -1,4 +1,5 @@
-/* fsutil.h — file-system helpers: atomic writes, directories, listings. */
+/* fsutil.h — file-system helpers: atomic and durable writes, the
+ * temporary files an interrupted run removes, directories, listings. */
 #ifndef PACTDOC_FSUTIL_H
 #define PACTDOC_FSUTIL_H
 
@@ -6,30 +7,64 @@
 
 #include "err.h"
 
-/* Writes len bytes to path atomically: a temporary file beside it,
- * renamed into place (atomic, not fsync'd: durable once the system syncs). On failure nothing is left at path or beside it.
- * Returns 0, or -1 with e set. */
+/* Writing a result. A file is written to a hidden temporary beside its
+ * final name (dir/.NAME.tmp.XXXXXX), flushed to the disk (fsync), renamed
+ * into place, and the directory is flushed too: once a write returns 0,
+ * the file survives a power cut. On failure nothing is left at path or
+ * beside it. A full disk gives a message "PATH: cannot ...: the disk is
+ * full: No space left on device". The environment variable
+ * PACTDOC_NO_FSYNC=1 skips the two flushes; it exists to measure their
+ * cost and makes results not durable. */
+
+/* Fills e for a failed write (errno) of path: "PATH: cannot WHAT: ...",
+ * naming a full disk (ENOSPC, EDQUOT) as such. Returns -1. */
+int fs_err_write(struct err *e, const char *path, const char *what);
+
+/* Writes len bytes to path as above. Returns 0, or -1 with e set. */
 int fs_write_atomic(const char *path, const void *data, size_t len,
                     struct err *e);
 
-/* Creates a temporary file beside `path`, hidden (dir/.name.tmp.XXXXXX),
- * writes its name into tmp (size tmp_size) and registers it for
- * fs_remove_temps. Returns the fd, or -1 with e set. */
+/* Creates a temporary file beside `path`, writes its name into tmp (size
+ * tmp_size), registers it for fs_remove_temps and locks it (flock) so that
+ * no other run takes it for a killed run's leftover. Returns the fd (the
+ * caller closes it after fs_commit or fs_temp_discard), or -1 with e set
+ * (also when the run is being interrupted). */
 int fs_temp_beside(const char *path, char *tmp, size_t tmp_size,
                    struct err *e);
 
-/* Renames tmp to path (unlinks tmp on failure) and forgets it. */
-int fs_commit(const char *tmp, const char *path, struct err *e);
+enum fs_commit_mode {
+	FS_REPLACE,      /* an existing file at path is replaced */
+	FS_NO_REPLACE    /* an existing file at path is kept: returns -2 */
+};
+
+/* Flushes fd (the temporary tmp) to the disk, moves tmp to path and
+ * flushes the directory; forgets tmp. Does not close fd. On failure tmp is
+ * unlinked. Returns 0, -2 (e set) when mode is FS_NO_REPLACE and path
+ * exists, or -1 with e set. */
+int fs_commit(int fd, const char *tmp, const char *path,
+              enum fs_commit_mode mode, struct err *e);
 
 /* Unlinks a temporary file that will not be committed, and forgets it. */
 void fs_temp_discard(const char *tmp);
 
-/* Unlinks every temporary file still registered. Async-signal-safe: the
- * commands call it from their SIGINT/SIGTERM/SIGHUP handler, so that an
- * interrupted run leaves no temporary files behind. */
+/* Registers path (which may not exist yet) as a temporary for
+ * fs_remove_temps, to be dropped later with fs_temp_discard: for a file
+ * written whole under a hidden name and removed after use. Returns 0, or
+ * -1 with e set. */
+int fs_temp_track(const char *path, struct err *e);
+
+/* Unlinks every temporary file still registered, after waiting (at most
+ * 2 s) for threads that are registering one; from then on no temporary
+ * can be created. Async-signal-safe: the commands call it from their
+ * SIGINT/SIGTERM/SIGHUP handler, so that an interrupted run leaves no
+ * temporary files behind. The registry has no size limit. */
 void fs_remove_temps(void);
 
-/* mkdir -p. Returns 0, or -1 with e set. */
+/* mkdir -p, for a directory pactdoc is about to write into. Each directory
+ * made is made durable in its parent. When the last one already existed,
+ * the temporaries that a killed run left in it (".NAME.tmp.XXXXXX" files
+ * that no running pactdoc holds) are removed. Returns 0, or -1 with e
+ * set. */
 int fs_mkdirs(const char *path, struct err *e);
 
 /* Reads a whole file (at most max bytes) into a NUL-terminated buffer the

@@ -531,9 +531,12 @@ static int write_countersign(const struct package_run *run,
 	snprintf(top, sizeof top, "countersign-%s", name);
 	snprintf(cover, sizeof cover, "%s/packages/.%s.cover-sheet.pdf",
 	         run->outdir, top);
-	if (write_cover(run, top, agr, na, cover, &res, e) != 0)
+	/* Registered before it exists: an interrupted run removes it. */
+	if (fs_temp_track(cover, e) != 0)
 		goto cleanup;
 	have_cover = 1;
+	if (write_cover(run, top, agr, na, cover, &res, e) != 0)
+		goto cleanup;
 	if (pkg_start(&k, run, top, e) != 0 ||
 	    pkg_add_file(&k, "cover-sheet.pdf", cover, res.sha256, e) != 0)
 		goto cleanup;
@@ -572,7 +575,7 @@ cleanup:
 	json_object_put(o);
 	pkg_clear(&k);
 	if (have_cover)
-		unlink(cover);
+		fs_temp_discard(cover);
 	free(agr);
 	return rc;
 }

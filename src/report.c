@@ -170,7 +170,7 @@ int report_record(struct report *rep, const struct record *r,
 	json_object_object_add(o, "documents", arr);
 	if (fprintf(rep->out, "%s%s", rep->n_records ? ",\n" : "",
 	            json_text(o)) < 0)
-		rc = err_sys(e, "%s: write", rep->path);
+		rc = fs_err_write(e, rep->path, "write");
 	rep->n_records++;
 	count_outcome(rep, outcome);
 	json_object_put(o);
@@ -207,14 +207,13 @@ int report_close(struct report *rep, struct err *e)
 	fprintf(rep->out, "\n],\"files\":%s,", json_text(rep->files));
 	fprintf(rep->out, "\"summary\":%s}\n", json_text(rep->counts));
 	if (fflush(rep->out) != 0 || ferror(rep->out)) {
-		rc = err_sys(e, "%s: write", rep->path);
+		rc = fs_err_write(e, rep->path, "write");
 		fclose(rep->out);
 		fs_temp_discard(rep->tmp);
-	} else if (fclose(rep->out) != 0) {
-		rc = err_sys(e, "%s: close", rep->path);
-		fs_temp_discard(rep->tmp);
 	} else {
-		rc = fs_commit(rep->tmp, rep->path, e);
+		rc = fs_commit(fileno(rep->out), rep->tmp, rep->path,
+		               FS_REPLACE, e);
+		fclose(rep->out);
 	}
 	report_free(rep);
 	return rc;

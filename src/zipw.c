@@ -187,33 +187,148 @@ static int add_to_archive(zip_t *za, const struct zipw *z,
 	return 0;
 }
 
-/* Moves tmp to path: rename, or link + unlink when path must not be
- * replaced. Returns 0, -2 when path exists (no-replace), or -1. */
-static int move_into_place(const char *tmp, const char *path,
-                           enum zipw_mode mode, struct err *e)
+/* ---- the archive's own file --------------------------------------------
+ * libzip writes a new archive through a "source". Its file source would
+ * write to a second temporary of its own (NAME.XXXXXX) that pactdoc does
+ * not know, so an interrupted run could leave it behind; this source
+ * writes straight into the temporary file that fsutil created, registered
+ * and locked. Only the commands libzip uses to write a new archive are
+ * supported; reading it back is refused. */
+struct sink {
+	int fd;
+	const char *path;        /* the final name, for messages */
+	int sys_errno;           /* errno of the first failed call, or 0 */
+	zip_error_t error;
+};
+
+static zip_int64_t sink_fail(struct sink *s, int zip_code)
 {
-	if (mode == ZIPW_REPLACE)
-		return fs_commit(tmp, path, e);
-	if (link(tmp, path) != 0) {
-		int saved = errno;
-		fs_temp_discard(tmp);
-		errno = saved;
-		if (saved == EEXIST) {
-			err_set(e, "%s: already exists", path);
-			return -2;
+	if (s->sys_errno == 0)
+		s->sys_errno = errno;
+	zip_error_set(&s->error, zip_code, errno);
+	return -1;
+}
+
+static zip_int64_t sink_write(struct sink *s, const void *data,
+                              zip_uint64_t len)
+{
+	const char *p = data;
+	zip_uint64_t left = len;
+
+	while (left > 0) {
+		ssize_t n = write(s->fd, p, left);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return sink_fail(s, ZIP_ER_WRITE);
 		}
-		return err_sys(e, "%s: cannot move into place", path);
+		p += n;
+		left -= (zip_uint64_t)n;
 	}
-	fs_temp_discard(tmp);
+	return (zip_int64_t)len;
+}
+
+static zip_int64_t sink_seek(struct sink *s, void *data, zip_uint64_t len)
+{
+	zip_source_args_seek_t *args = ZIP_SOURCE_GET_ARGS(
+		zip_source_args_seek_t, data, len, &s->error);
+
+	if (args == NULL)
+		return -1;
+	if (lseek(s->fd, (off_t)args->offset, args->whence) < 0)
+		return sink_fail(s, ZIP_ER_SEEK);
 	return 0;
+}
+
+static zip_int64_t sink_cb(void *ud, void *data, zip_uint64_t len,
+                           zip_source_cmd_t cmd)
+{
+	struct sink *s = ud;
+	off_t at;
+
+	switch (cmd) {
+	case ZIP_SOURCE_SUPPORTS:
+		return ZIP_SOURCE_SUPPORTS_WRITABLE;
+	case ZIP_SOURCE_STAT:
+		/* A new archive: "no such file" (as libzip's file source
+		 * says it) makes zip_open_from_source start an empty one. */
+		zip_error_set(&s->error, ZIP_ER_READ, ENOENT);
+		return -1;
+	case ZIP_SOURCE_BEGIN_WRITE:
+		if (ftruncate(s->fd, 0) != 0 || lseek(s->fd, 0, SEEK_SET) < 0)
+			return sink_fail(s, ZIP_ER_WRITE);
+		return 0;
+	case ZIP_SOURCE_WRITE:
+		return sink_write(s, data, len);
+	case ZIP_SOURCE_SEEK_WRITE:
+		return sink_seek(s, data, len);
+	case ZIP_SOURCE_TELL_WRITE:
+		at = lseek(s->fd, 0, SEEK_CUR);
+		if (at < 0)
+			return sink_fail(s, ZIP_ER_TELL);
+		return (zip_int64_t)at;
+	case ZIP_SOURCE_COMMIT_WRITE:
+	case ZIP_SOURCE_ROLLBACK_WRITE:
+	case ZIP_SOURCE_REMOVE:
+	case ZIP_SOURCE_FREE:
+		/* fsutil flushes, renames or removes the file; zipw_commit
+		 * closes it. */
+		return 0;
+	case ZIP_SOURCE_ERROR:
+		return zip_error_to_data(&s->error, data, len);
+	default:
+		zip_error_set(&s->error, ZIP_ER_OPNOTSUPP, 0);
+		return -1;
+	}
+}
+
+/* Opens a new, empty archive writing into s->fd. Returns NULL with e
+ * set. */
+static zip_t *open_sink(struct sink *s, struct err *e)
+{
+	zip_error_t ze;
+	zip_source_t *src;
+	zip_t *za;
+
+	zip_error_init(&ze);
+	src = zip_source_function_create(sink_cb, s, &ze);
+	if (src == NULL) {
+		err_set(e, "%s: %s", s->path, zip_error_strerror(&ze));
+		zip_error_fini(&ze);
+		return NULL;
+	}
+	za = zip_open_from_source(src, ZIP_CREATE | ZIP_TRUNCATE, &ze);
+	if (za == NULL) {
+		err_set(e, "%s: %s", s->path, zip_error_strerror(&ze));
+		zip_source_free(src);
+	}
+	zip_error_fini(&ze);
+	return za;
+}
+
+/* Fills e after zip_close failed: a failed write names its path and, when
+ * the disk is full, says so. */
+static void close_failed(zip_t *za, const struct sink *s, struct err *e)
+{
+	if (s->sys_errno != 0) {
+		errno = s->sys_errno;
+		fs_err_write(e, s->path, "write");
+	} else {
+		err_set(e, "%s: %s", s->path, zip_strerror(za));
+	}
 }
 
 int zipw_commit(struct zipw *z, enum zipw_mode mode, struct err *e)
 {
 	char tmp[4096];
+	struct sink s;
 	zip_t *za = NULL;
-	int fd, zerr = 0, rc = -1, have_tmp = 0;
+	int rc = -1;
 
+	memset(&s, 0, sizeof s);
+	s.fd = -1;
+	s.path = z->path;
+	zip_error_init(&s.error);
 	if (z->n == 0) {
 		err_set(e, "%s: an archive needs at least one entry", z->path);
 		goto cleanup;
@@ -231,39 +346,35 @@ int zipw_commit(struct zipw *z, enum zipw_mode mode, struct err *e)
 		rc = -2;
 		goto cleanup;
 	}
-	fd = fs_temp_beside(z->path, tmp, sizeof tmp, e);
-	if (fd < 0)
+	s.fd = fs_temp_beside(z->path, tmp, sizeof tmp, e);
+	if (s.fd < 0)
 		goto cleanup;
-	have_tmp = 1;
-	if (fchmod(fd, 0644) != 0) {
-		err_sys(e, "%s: chmod", tmp);
-		close(fd);
+	if (fchmod(s.fd, 0644) != 0) {
+		fs_err_write(e, z->path, "chmod");
 		goto cleanup;
 	}
-	close(fd);
-	za = zip_open(tmp, ZIP_TRUNCATE, &zerr);
-	if (za == NULL) {
-		zip_error_t ze;
-		zip_error_init_with_code(&ze, zerr);
-		err_set(e, "%s: %s", tmp, zip_error_strerror(&ze));
-		zip_error_fini(&ze);
+	if ((za = open_sink(&s, e)) == NULL)
 		goto cleanup;
-	}
 	for (size_t i = 0; i < z->n; i++)
 		if (add_to_archive(za, z, &z->entries[i], e) != 0)
 			goto cleanup;
 	if (zip_close(za) != 0) {
-		err_set(e, "%s: %s", z->path, zip_strerror(za));
+		close_failed(za, &s, e);
 		goto cleanup;
 	}
 	za = NULL;
-	have_tmp = 0;
-	rc = move_into_place(tmp, z->path, mode, e);
+	rc = fs_commit(s.fd, tmp, z->path, mode == ZIPW_REPLACE ? FS_REPLACE :
+	               FS_NO_REPLACE, e);
+	close(s.fd);
+	s.fd = -1;
 cleanup:
 	if (za != NULL)
 		zip_discard(za);
-	if (have_tmp)
+	if (s.fd >= 0) {
+		close(s.fd);
 		fs_temp_discard(tmp);
+	}
+	zip_error_fini(&s.error);
 	zipw_free(z);
 	return rc;
 }

@@ -42,8 +42,10 @@ enum zipw_mode {
 	ZIPW_NO_REPLACE   /* an existing file at path is kept: returns -2 */
 };
 
-/* Writes the archive to a temporary file beside `path` and moves it into
- * place; on any failure nothing is left at path or beside it. Duplicate
+/* Writes the archive to a temporary file beside `path` (fs_temp_beside:
+ * registered for an interrupted run, locked), flushes it to the disk and
+ * moves it into place (fs_commit); on any failure nothing is left at path
+ * or beside it, and a full disk is named as such. Duplicate
  * names and an empty archive are errors. Frees z in every case. Returns 0,
  * -2 (e set) when mode is ZIPW_NO_REPLACE and path already exists, or -1
  * with e set. */
