@@ -123,6 +123,20 @@ static struct op *add_op(struct fblock *fb, struct err *e)
 	return &fb->ops[fb->n_ops++];
 }
 
+/* Appends the ops of `from` to fb, which takes over their text; `from`
+ * keeps its array (fblock_clear frees it). Returns 0, or -1. */
+static int move_ops(struct fblock *fb, struct fblock *from, struct err *e)
+{
+	for (int i = 0; i < from->n_ops; i++) {
+		struct op *op = add_op(fb, e);
+		if (op == NULL)
+			return -1;
+		*op = from->ops[i];
+		from->ops[i].text = NULL;
+	}
+	return 0;
+}
+
 /* Opens a row; ops added until the next add_row belong to it. */
 static struct row *add_row(struct fblock *fb, double height, struct err *e)
 {
@@ -606,13 +620,22 @@ static int fmt_signatures(struct lay *L, struct fblock *fb,
 		if (h < 0)
 			return -1;
 	} else {
+		/* the second block's text is set aside first, so that the
+		 * content reads a's text, a's box and caption, then b's */
+		struct fblock later = { 0 };
 		h = put_sig_text(L, fb, a, MARGIN, colw, 0);
-		if (h < 0 || (b && (h2 = put_sig_text(L, fb, b, x2, colw, 0)) < 0))
-			return -1;
+		if (h >= 0 && b != NULL)
+			h2 = put_sig_text(L, &later, b, x2, colw, 0);
 		top = fmax(h, h2) + 6;
-		h = put_sig_box(L, fb, a, MARGIN, colw, top);
-		if (h < 0 || (b && put_sig_box(L, fb, b, x2, colw, top) < 0))
+		if (h >= 0 && h2 >= 0)
+			h = put_sig_box(L, fb, a, MARGIN, colw, top);
+		if (h >= 0 && h2 >= 0 && move_ops(fb, &later, L->e) == 0 &&
+		    (b == NULL || put_sig_box(L, fb, b, x2, colw, top) >= 0)) {
+			fblock_clear(&later);
+		} else {
+			fblock_clear(&later);
 			return -1;
+		}
 	}
 	fb->rows[fb->n_rows - 1].height = h;
 	end_row(fb);
