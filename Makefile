@@ -24,7 +24,16 @@ SAN_DIR   = build/asan
 SAN_FLAGS = -O1 -fsanitize=address,undefined -fno-omit-frame-pointer \
             -fno-sanitize-recover=undefined
 
-.PHONY: all deps demo test unit e2e bench install clean fonts check-fonts render-refs
+# libFuzzer harnesses (tests/fuzz/), built with clang into build/fuzz/.
+FUZZ_CC      ?= clang
+FUZZ_DIR      = build/fuzz
+FUZZ_FLAGS    = -O1 -fsanitize=address,undefined -fno-omit-frame-pointer \
+                -fno-sanitize-recover=undefined
+FUZZERS       = reader catalog form verify produce
+FUZZ_BINS     = $(FUZZERS:%=$(FUZZ_DIR)/fuzz_%)
+FUZZ_SECONDS ?= 60
+
+.PHONY: all deps demo test unit e2e bench install clean fonts check-fonts render-refs fuzz
 
 all: build/pactdoc
 
@@ -49,15 +58,29 @@ $(SAN_DIR)/test_%: tests/unit/test_%.c $(wildcard tests/unit/*.h) $(LIB_SRCS:src
 	$(CC) $(CFLAGS_BASE) $(SAN_FLAGS) -Isrc -o $@ $(filter %.c %.o,$^) $(LIBS) \
 	    $(shell pkg-config --libs cmocka)
 
-$(REL_DIR) $(SAN_DIR):
+# --- fuzzing: the library objects instrumented for libFuzzer ----------------
+$(FUZZ_DIR)/%.o: src/%.c $(wildcard src/*.h) | $(FUZZ_DIR)
+	$(FUZZ_CC) $(CFLAGS_BASE) $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link -c $< -o $@
+
+$(FUZZ_DIR)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(LIB_SRCS:src/%.c=$(FUZZ_DIR)/%.o)
+	$(FUZZ_CC) $(CFLAGS_BASE) $(FUZZ_FLAGS) -fsanitize=fuzzer -Isrc -o $@ \
+	    $(filter %.c %.o,$^) $(LIBS)
+
+$(REL_DIR) $(SAN_DIR) $(FUZZ_DIR):
 	mkdir -p $@
 
 # --- the two commands ----------------------------------------------------
 demo: deps build/pactdoc
 	./scripts/demo.sh build/pactdoc
 
-test: deps build/pactdoc $(SAN_DIR)/pactdoc $(UNIT_SRCS:tests/unit/test_%.c=$(SAN_DIR)/test_%)
+test: deps build/pactdoc $(SAN_DIR)/pactdoc $(UNIT_SRCS:tests/unit/test_%.c=$(SAN_DIR)/test_%) $(FUZZ_BINS)
 	PACTDOC=$(SAN_DIR)/pactdoc PACTDOC_RELEASE=build/pactdoc PYTHON=$(PYTHON) ./tests/run.sh
+
+# Runs each harness for FUZZ_SECONDS from the checked-in corpus (new
+# inputs go to build/fuzz/corpus/, crashes to build/fuzz/crashes/), then
+# replays tests/fuzz/regress/. `make test` runs the same for 15 s each.
+fuzz: deps $(FUZZ_BINS)
+	./tests/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZERS)
 
 bench: deps build/pactdoc
 	./scripts/bench.sh build/pactdoc
