@@ -95,9 +95,17 @@ static char *join_path(const char *a, const char *b)
  * lookup): "sr-Latn-RS -> sr-Latn -> sr -> en". A new string, or NULL. */
 static char *fallback_chain(const char *requested, const char *used)
 {
-	size_t size = 4 * strlen(requested) + strlen(used) + 64;
-	char *chain = malloc(size), *tag = strdup(requested);
+	size_t steps = 2, size;
+	char *chain, *tag;
 	size_t len;
+
+	/* Each step prints at most the whole tag and " -> ", and there is
+	 * one step per subtag, plus the final one to `used`. */
+	for (const char *c = requested; *c; c++)
+		steps += *c == '-';
+	size = steps * (strlen(requested) + 4) + strlen(used) + 64;
+	chain = malloc(size);
+	tag = strdup(requested);
 
 	if (chain == NULL || tag == NULL) {
 		free(chain);
