@@ -29,7 +29,16 @@ SAN_DIR   = build/asan
 SAN_FLAGS = -O1 -fsanitize=address,undefined -fno-omit-frame-pointer \
             -fno-sanitize-recover=undefined
 
-.PHONY: all deps demo test unit e2e bench install clean fonts check-fonts render-refs js-deps
+# libFuzzer harnesses (tests/fuzz/), built with clang into build/fuzz/.
+FUZZ_CC      ?= clang
+FUZZ_DIR      = build/fuzz
+FUZZ_FLAGS    = -O1 -fsanitize=address,undefined -fno-omit-frame-pointer \
+                -fno-sanitize-recover=undefined
+FUZZERS       = reader catalog form verify produce
+FUZZ_BINS     = $(FUZZERS:%=$(FUZZ_DIR)/fuzz_%)
+FUZZ_SECONDS ?= 60
+
+.PHONY: all deps demo test unit e2e bench install clean fonts check-fonts render-refs js-deps fuzz
 
 all: build/pactdoc
 
@@ -60,7 +69,20 @@ $(SAN_DIR)/test_%: tests/unit/test_%.c $(wildcard tests/unit/*.h) $(LIB_SRCS:src
 	$(CC) $(CFLAGS_BASE) $(SAN_FLAGS) -Isrc -o $@ $(filter %.c %.o,$^) $(LIBS) \
 	    $(shell pkg-config --libs cmocka)
 
-$(REL_DIR) $(SAN_DIR) build/gen:
+# --- fuzzing: the library objects instrumented for libFuzzer ----------------
+$(FUZZ_DIR)/%.o: src/%.c $(wildcard src/*.h) | $(FUZZ_DIR)
+	$(FUZZ_CC) $(CFLAGS_BASE) $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link -c $< -o $@
+
+.SECONDARY: $(LIB_SRCS:src/%.c=$(FUZZ_DIR)/%.o)
+
+$(FUZZ_DIR)/srgb_icc.o: $(GEN_SRC) src/icc.h | $(FUZZ_DIR)
+	$(FUZZ_CC) $(CFLAGS_BASE) -Isrc $(FUZZ_FLAGS) -c $< -o $@
+
+$(FUZZ_DIR)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(LIB_SRCS:src/%.c=$(FUZZ_DIR)/%.o) $(FUZZ_DIR)/srgb_icc.o
+	$(FUZZ_CC) $(CFLAGS_BASE) $(FUZZ_FLAGS) -fsanitize=fuzzer -Isrc -o $@ \
+	    $(filter %.c %.o,$^) $(LIBS)
+
+$(REL_DIR) $(SAN_DIR) $(FUZZ_DIR) build/gen:
 	mkdir -p $@
 
 # The profile's bytes as a C array.
@@ -80,7 +102,7 @@ $(GEN_SRC): $(ICC_PROFILE) | build/gen
 demo: deps build/pactdoc
 	./scripts/demo.sh build/pactdoc
 
-test: deps build/pactdoc $(SAN_DIR)/pactdoc $(UNIT_SRCS:tests/unit/test_%.c=$(SAN_DIR)/test_%) js-deps
+test: deps build/pactdoc $(SAN_DIR)/pactdoc $(UNIT_SRCS:tests/unit/test_%.c=$(SAN_DIR)/test_%) js-deps $(FUZZ_BINS)
 	PACTDOC=$(SAN_DIR)/pactdoc PACTDOC_RELEASE=build/pactdoc PYTHON=$(PYTHON) ./tests/run.sh
 
 # Test-only npm packages (pdf.js, @signpdf), exactly as locked.
@@ -89,6 +111,12 @@ js-deps: tests/js/node_modules/.package-lock.json
 tests/js/node_modules/.package-lock.json: tests/js/package.json tests/js/package-lock.json
 	cd tests/js && npm ci --omit=optional --no-audit --no-fund
 	touch $@
+
+# Runs each harness for FUZZ_SECONDS from the checked-in corpus (new
+# inputs go to build/fuzz/corpus/, crashes to build/fuzz/crashes/), then
+# replays tests/fuzz/regress/. `make test` runs the same for 15 s each.
+fuzz: deps $(FUZZ_BINS)
+	./tests/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZERS)
 
 bench: deps build/pactdoc
 	./scripts/bench.sh build/pactdoc

@@ -20,6 +20,8 @@ hyphen-bg          Bulgarian hyphenation patterns
 libssl-dev         libcrypto: SHA-256 and SHA-512 digests
 libjson-c-dev      writes the JSON run report
 libcmocka-dev      unit tests
+clang              builds the libFuzzer harnesses (tests/fuzz/, make fuzz, make test)
+libclang-rt-14-dev clang's libFuzzer and sanitizer runtimes for those harnesses
 python3            end-to-end tests and the font build script
 python3-fonttools  prepares the shipped fonts (scripts/build-fonts.py)
 fonts-dejavu-core  source of the shipped fonts

@@ -344,7 +344,13 @@ cleanup:
 	return count;
 }
 
-#if defined(__SANITIZE_ADDRESS__)
+/* GCC says __SANITIZE_ADDRESS__, clang (the fuzzing build) __has_feature. */
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define HYPH_ASAN 1
+#endif
+#endif
+#if defined(__SANITIZE_ADDRESS__) || defined(HYPH_ASAN)
 /* libhyphen 2.8.8 loses a few bytes while loading some dictionaries
  * (hyph_lv_LV.dic: ~2.6 KB, once per process). Not ours to free: tell
  * LeakSanitizer in sanitized builds. */

@@ -1378,6 +1378,17 @@ int reader_read_file(struct reader *rd, const char *path,
 	return rc;
 }
 
+int reader_forget_ids(struct reader *rd, struct err *e)
+{
+	struct idset *ids = idset_new();
+
+	if (ids == NULL)
+		return err_set(e, "out of memory");
+	idset_free(rd->ids);
+	rd->ids = ids;
+	return 0;
+}
+
 static void ignore_error(void *ctx, xmlErrorPtr error)
 {
 	(void)ctx;

@@ -43,6 +43,12 @@ void reader_free(struct reader *rd);
 int reader_read_file(struct reader *rd, const char *path,
                      const struct reader_events *ev, struct err *e);
 
+/* Forgets the ids read so far, so that the next file is checked as if rd
+ * were new (for a caller reading unrelated inputs with one compiled
+ * schema, such as the fuzzing harness). Returns 0, or -1 with e set when
+ * out of memory (rd then keeps its old ids). */
+int reader_forget_ids(struct reader *rd, struct err *e);
+
 /* Counts the <application> elements of a file without validating (for a
  * progress line's total). Returns -1 when the file cannot be read. */
 long reader_count(const char *path);

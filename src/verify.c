@@ -15,8 +15,15 @@
 #include "text.h"
 
 const struct verify_limits verify_default_limits = {
-	200000, 1100, 256u << 20
+	200000, 200, 64u << 20, 1u << 20, 100
 };
+
+/* Entries up to this size are not held to the ratio (a small JSON file of
+ * repeated keys may deflate well beyond it). */
+#define SMALL_ENTRY ((uint64_t)1 << 20)
+
+/* The longest manifest path read (after the digest and its spaces). */
+#define MAX_PATH_LINE 8192
 
 enum { KIND_UNKNOWN, KIND_BAG, KIND_PACKAGE };
 enum { ALG_SHA256 = 1, ALG_SHA512 = 2 };
@@ -25,8 +32,11 @@ struct entry {
 	char *name;
 	uint64_t index;
 	uint64_t size;          /* declared */
+	uint64_t comp_size;     /* declared compressed size */
 	int is_dir;
-	int unsafe;
+	int unsafe;             /* unsafe name, duplicate or not a regular
+	                           file: reported, never read */
+	unsigned listed;        /* bit m: listed in manifest m */
 	int digested;
 	uint64_t actual;        /* bytes read when digested */
 	unsigned char sha256[32];  /* raw digests, once digested */
@@ -34,26 +44,35 @@ struct entry {
 	int failed;             /* could not be read: reported once */
 };
 
-/* One line of a manifest. */
+/* One line of a manifest that names an entry of the archive (lines that
+ * do not are reported as they are read, and not kept). */
 struct listing {
-	char *path;             /* decoded, relative to the top folder */
+	struct entry *en;
 	unsigned char digest[64];  /* raw; 32 bytes used for SHA-256 */
 };
 
+/* A manifest: at most one listing per entry, so its memory is bounded by
+ * the archive's entry count, whatever the manifest's size. */
 struct manifest {
 	const struct entry *file;   /* the manifest entry itself */
 	int alg;
 	int tag;                    /* tagmanifest-*.txt */
+	int decode;                 /* BagIt percent-decoding of paths */
+	unsigned bit;               /* its bit in entry.listed */
 	struct listing *lines;
-	size_t n;
+	size_t n, cap;
 };
+
+/* At most 2 payload and 2 tag manifests (sha256, sha512) in a bag, one in
+ * a package; entry names are unique, so this is never reached. */
+#define MAX_MANIFESTS 8
 
 struct verifier {
 	struct zipr *zr;
 	const struct verify_limits *lim;
 	verify_problem_fn problem;
 	void *ctx;
-	int count;
+	int count;                  /* problems found, shown or not */
 	struct entry *entries;      /* sorted by name */
 	size_t n;
 	char *top;                  /* "pactdoc-2026-11-23/" */
@@ -97,13 +116,27 @@ static void report(struct verifier *v, const char *entry, const char *fmt,
 	char msg[1024], name[1024];
 	va_list ap;
 
+	v->count++;
+	if (v->count > v->lim->max_problems)
+		return;
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
 	if (entry != NULL)
 		printable(entry, name, sizeof name);
 	v->problem(v->ctx, entry != NULL ? name : NULL, msg);
-	v->count++;
+}
+
+/* The closing line when problems were left unshown. */
+static void report_hidden(struct verifier *v)
+{
+	char msg[128];
+
+	if (v->count <= v->lim->max_problems)
+		return;
+	snprintf(msg, sizeof msg, "%d more problems not shown (%d in all)",
+	         v->count - v->lim->max_problems, v->count);
+	v->problem(v->ctx, NULL, msg);
 }
 
 /* Why a name is unsafe to extract, or NULL when it is safe. */
@@ -143,6 +176,35 @@ static const char *unsafe_reason(const char *name)
 	return NULL;
 }
 
+/* Why an entry's declared Unix file type makes it unsafe to extract, or
+ * NULL for a regular file (a directory for a name ending in '/') or an
+ * entry that declares no type. unzip creates what the type says, so a
+ * symbolic link would point outside the folder it is extracted to. */
+static const char *type_problem(uint32_t mode, int is_dir)
+{
+	uint32_t type = mode & S_IFMT;
+
+	if (type == 0 || type == (is_dir ? S_IFDIR : S_IFREG))
+		return NULL;
+	switch (type) {
+	case S_IFLNK:
+		return "a symbolic link, not a regular file";
+	case S_IFDIR:
+		return "a directory whose name does not end in '/'";
+	case S_IFREG:
+		return "a regular file whose name ends in '/'";
+	default:
+		return "a device, FIFO or socket, not a regular file";
+	}
+}
+
+/* Whether an entry declares more than the ratio allows (a zip bomb). */
+static int too_compressed(const struct verifier *v, const struct entry *en)
+{
+	return en->size > SMALL_ENTRY &&
+	       en->comp_size < en->size / v->lim->max_ratio;
+}
+
 static int compare_entries(const void *a, const void *b)
 {
 	return strcmp(((const struct entry *)a)->name,
@@ -167,6 +229,7 @@ static int load_entries(struct verifier *v, uint64_t file_size,
                         struct err *e)
 {
 	uint64_t count = zipr_count(v->zr), total = 0, budget;
+	int bombs = 0;
 
 	if (count == 0) {
 		report(v, NULL, "empty archive");
@@ -184,7 +247,8 @@ static int load_entries(struct verifier *v, uint64_t file_size,
 	for (uint64_t i = 0; i < count; i++) {
 		struct entry *en = &v->entries[v->n];
 		struct err ee;
-		const char *name = zipr_entry(v->zr, i, &en->size, NULL, &ee);
+		const char *name = zipr_entry(v->zr, i, &en->size,
+		                              &en->comp_size, &ee);
 		const char *why;
 		if (name == NULL) {
 			report(v, NULL, "entry %llu: %s", (unsigned long long)i,
@@ -196,20 +260,35 @@ static int load_entries(struct verifier *v, uint64_t file_size,
 		en->index = i;
 		en->is_dir = name[0] != '\0' && name[strlen(name) - 1] == '/';
 		why = unsafe_reason(name);
+		if (why == NULL)
+			why = type_problem(zipr_entry_mode(v->zr, i), en->is_dir);
 		if (why != NULL) {
 			en->unsafe = 1;
 			report(v, name, "%s", why);
 		}
-		total += en->size;
+		if (too_compressed(v, en)) {
+			report(v, name, "declares %llu bytes from %llu compressed, "
+			       "more than %llu:1 (zip bomb?): not read",
+			       (unsigned long long)en->size,
+			       (unsigned long long)en->comp_size,
+			       (unsigned long long)v->lim->max_ratio);
+			bombs++;
+		}
+		total = total > UINT64_MAX - en->size ? UINT64_MAX :
+		        total + en->size;
 		v->n++;
 	}
 	qsort(v->entries, v->n, sizeof *v->entries, compare_entries);
 	for (size_t i = 1; i < v->n; i++)
-		if (strcmp(v->entries[i - 1].name, v->entries[i].name) == 0)
+		if (strcmp(v->entries[i - 1].name, v->entries[i].name) == 0) {
 			report(v, v->entries[i].name, "duplicate entry");
+			v->entries[i - 1].unsafe = v->entries[i].unsafe = 1;
+		}
 	budget = file_size > UINT64_MAX / v->lim->max_ratio ? UINT64_MAX :
-	         file_size * v->lim->max_ratio + (16u << 20);
+	         file_size * v->lim->max_ratio + SMALL_ENTRY;
 	v->sum->entries = v->n;
+	if (bombs > 0)
+		return 1;
 	if (total > budget) {
 		report(v, NULL, "entries declare %llu bytes uncompressed, more "
 		       "than an archive of %llu bytes can honestly hold "
@@ -357,80 +436,6 @@ static int from_hex(const char *s, size_t n, unsigned char *out)
 	return 0;
 }
 
-static int compare_listings(const void *a, const void *b)
-{
-	return strcmp(((const struct listing *)a)->path,
-	              ((const struct listing *)b)->path);
-}
-
-/* Parses "HEX  PATH" lines into m; bad lines are reported. `decode`
- * applies BagIt's percent-decoding. Returns 0, or -1 on out of memory. */
-static int parse_manifest(struct verifier *v, struct manifest *m,
-                          char *text, int decode, struct err *e)
-{
-	size_t hexlen = m->alg == ALG_SHA512 ? 128 : 64, cap = 0;
-	int lineno = 0;
-	char *line = text;
-
-	while (line != NULL && *line != '\0') {
-		char *nl = strchr(line, '\n'), *p;
-		unsigned char digest[64];
-		size_t len;
-		lineno++;
-		if (nl != NULL)
-			*nl = '\0';
-		len = strlen(line);
-		if (len > 0 && line[len - 1] == '\r')
-			line[--len] = '\0';
-		if (len < hexlen + 2 || (line[hexlen] != ' ' &&
-		                         line[hexlen] != '\t') ||
-		    from_hex(line, hexlen, digest) != 0) {
-			report(v, m->file->name, "line %d: not 'DIGEST PATH'",
-			       lineno);
-			goto next;
-		}
-		p = line + hexlen;
-		while (*p == ' ' || *p == '\t')
-			p++;
-		if (*p == '*')      /* sha*sum's binary-mode marker */
-			p++;
-		if (m->n == cap) {
-			struct listing *nl2;
-			cap = cap ? cap * 2 : 64;
-			nl2 = realloc(m->lines, cap * sizeof *nl2);
-			if (nl2 == NULL)
-				return err_set(e, "out of memory");
-			m->lines = nl2;
-		}
-		m->lines[m->n].path = decode ? bagit_decode_path(p) : strdup(p);
-		if (m->lines[m->n].path == NULL)
-			return err_set(e, "out of memory");
-		memcpy(m->lines[m->n].digest, digest, hexlen / 2);
-		m->n++;
-next:
-		line = nl != NULL ? nl + 1 : NULL;
-	}
-	if (m->n > 0)
-		qsort(m->lines, m->n, sizeof *m->lines, compare_listings);
-	for (size_t i = 1; i < m->n; i++)
-		if (strcmp(m->lines[i - 1].path, m->lines[i].path) == 0)
-			report(v, m->file->name, "lists %s twice",
-			       m->lines[i].path);
-	return 0;
-}
-
-static const struct listing *find_listing(const struct manifest *m,
-                                          const char *path)
-{
-	struct listing key;
-
-	key.path = (char *)path;
-	if (m->n == 0)
-		return NULL;
-	return bsearch(&key, m->lines, m->n, sizeof *m->lines,
-	               compare_listings);
-}
-
 static const char *base_name(const char *name)
 {
 	const char *s = strrchr(name, '/');
@@ -443,47 +448,165 @@ static const char *alg_name(int alg)
 	return alg == ALG_SHA512 ? "sha512" : "sha256";
 }
 
-/* Checks every line of m: the entry exists, is safe and has the digest.
- * Returns 0, or -1 on out of memory. */
+/* Checks the path of one manifest line and, when it names an entry not
+ * listed before, keeps it with its digest. Returns 0, or -1 on out of
+ * memory. */
+static int add_listing(struct verifier *v, struct manifest *m,
+                       const char *path, const unsigned char *digest)
+{
+	char full[MAX_PATH_LINE + 512], shown[1024];
+	const char *why = unsafe_reason(path);
+	struct entry *en;
+
+	printable(path, shown, sizeof shown);
+	if ((size_t)snprintf(full, sizeof full, "%s%s", v->top, path) >=
+	    sizeof full)
+		why = "path too long";
+	if (why != NULL) {
+		report(v, m->file->name, "lists %s: %s", shown, why);
+		return 0;
+	}
+	if (m->tag == 0 && v->sum->kind == KIND_BAG &&
+	    strncmp(path, "data/", 5) != 0) {
+		report(v, m->file->name, "lists %s, outside data/", shown);
+		return 0;
+	}
+	en = find_entry(v, full);
+	if (en == NULL || en->is_dir) {
+		report(v, full, "listed in %s but missing",
+		       base_name(m->file->name));
+		return 0;
+	}
+	if (en->unsafe)             /* reported with the entry */
+		return 0;
+	if (en->listed & m->bit) {
+		report(v, m->file->name, "lists %s twice", shown);
+		return 0;
+	}
+	if (m->n == m->cap) {
+		size_t cap = m->cap ? m->cap * 2 : 64;
+		struct listing *nl = realloc(m->lines, cap * sizeof *nl);
+		if (nl == NULL)
+			return -1;
+		m->lines = nl;
+		m->cap = cap;
+	}
+	en->listed |= m->bit;
+	m->lines[m->n].en = en;
+	memcpy(m->lines[m->n].digest, digest, m->alg == ALG_SHA512 ? 64 : 32);
+	m->n++;
+	return 0;
+}
+
+/* Parses one "HEX  PATH" line of m (len bytes, NUL-terminated, no
+ * newline); a bad line is reported. Returns 0, or -1 on out of memory. */
+static int parse_line(struct verifier *v, struct manifest *m, char *line,
+                      size_t len, int lineno)
+{
+	size_t hexlen = m->alg == ALG_SHA512 ? 128 : 64;
+	unsigned char digest[64];
+	char *p, *path;
+	int rc;
+
+	if (len > 0 && line[len - 1] == '\r')
+		line[--len] = '\0';
+	if (len == 0)
+		return 0;
+	if (strlen(line) != len) {
+		report(v, m->file->name, "line %d: holds a NUL byte", lineno);
+		return 0;
+	}
+	if (len < hexlen + 2 || (line[hexlen] != ' ' && line[hexlen] != '\t') ||
+	    from_hex(line, hexlen, digest) != 0) {
+		report(v, m->file->name, "line %d: not 'DIGEST PATH'", lineno);
+		return 0;
+	}
+	p = line + hexlen;
+	while (*p == ' ' || *p == '\t')
+		p++;
+	if (*p == '*')      /* sha*sum's binary-mode marker */
+		p++;
+	path = m->decode ? bagit_decode_path(p) : strdup(p);
+	if (path == NULL)
+		return -1;
+	rc = add_listing(v, m, path, digest);
+	free(path);
+	return rc;
+}
+
+/* A manifest streamed line by line (see manifest_sink): memory is one
+ * line, whatever the manifest's size. */
+struct line_reader {
+	struct verifier *v;
+	struct manifest *m;
+	char *line;             /* the line so far: max + 1 bytes */
+	size_t len, max;
+	int lineno;
+	int overlong;           /* the current line went past max */
+	int oom;
+};
+
+/* Ends the current line: parses it, or reports it too long. Returns 0,
+ * or -1 on out of memory. */
+static int end_line(struct line_reader *lr)
+{
+	int rc = 0;
+
+	lr->lineno++;
+	lr->line[lr->len] = '\0';
+	if (lr->overlong)
+		report(lr->v, lr->m->file->name, "line %d: longer than %zu "
+		       "bytes", lr->lineno, lr->max);
+	else
+		rc = parse_line(lr->v, lr->m, lr->line, lr->len, lr->lineno);
+	lr->len = 0;
+	lr->overlong = 0;
+	return rc;
+}
+
+/* zipr_sink: splits a manifest's bytes into lines. */
+static int manifest_sink(void *ctx, const void *data, size_t len)
+{
+	struct line_reader *lr = ctx;
+	const char *p = data, *end = p + len;
+
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t n = (size_t)((nl != NULL ? nl : end) - p);
+		if (!lr->overlong && lr->len + n <= lr->max) {
+			memcpy(lr->line + lr->len, p, n);
+			lr->len += n;
+		} else {
+			lr->overlong = 1;
+		}
+		if (nl == NULL)
+			break;
+		if (end_line(lr) != 0) {
+			lr->oom = 1;
+			return 1;
+		}
+		p = nl + 1;
+	}
+	return 0;
+}
+
+/* Checks the digest of every entry m lists. Returns 0, or -1 on out of
+ * memory. */
 static int check_listed(struct verifier *v, const struct manifest *m,
                         struct err *e)
 {
-	char full[8192];
-
 	for (size_t i = 0; i < m->n; i++) {
 		const struct listing *l = &m->lines[i];
-		struct entry *en;
-		const char *why = unsafe_reason(l->path);
-		int rc;
+		int rc = digest_entry(v, l->en);
 
-		if ((size_t)snprintf(full, sizeof full, "%s%s", v->top,
-		                     l->path) >= sizeof full)
-			why = "path too long";
-		if (why != NULL) {
-			report(v, m->file->name, "lists %s: %s", l->path, why);
-			continue;
-		}
-		if (m->tag == 0 && v->sum->kind == KIND_BAG &&
-		    strncmp(l->path, "data/", 5) != 0) {
-			report(v, m->file->name, "lists %s, outside data/",
-			       l->path);
-			continue;
-		}
-		en = find_entry(v, full);
-		if (en == NULL || en->is_dir) {
-			report(v, full, "listed in %s but missing",
-			       base_name(m->file->name));
-			continue;
-		}
-		rc = digest_entry(v, en);
 		if (rc == -2)
 			return err_set(e, "out of memory");
 		if (rc != 0)
 			continue;
 		if (m->alg == ALG_SHA512 ?
-		    memcmp(en->sha512, l->digest, 64) != 0 :
-		    memcmp(en->sha256, l->digest, 32) != 0)
-			report(v, full, "%s digest does not match %s",
+		    memcmp(l->en->sha512, l->digest, 64) != 0 :
+		    memcmp(l->en->sha256, l->digest, 32) != 0)
+			report(v, l->en->name, "%s digest does not match %s",
 			       alg_name(m->alg), base_name(m->file->name));
 	}
 	return 0;
@@ -509,31 +632,63 @@ static int manifest_alg(const struct verifier *v, const struct entry *en,
 	return -1;
 }
 
+/* Streams manifest entry en into a new manifest of v. A manifest too
+ * large or unreadable is reported. Returns 0, or -1 on out of memory. */
 static int load_manifest(struct verifier *v, struct entry *en, int alg,
                          int tag, int decode, struct err *e)
 {
+	struct line_reader lr = { 0 };
 	struct manifest *m;
-	size_t len;
-	char *text;
-	int rc;
+	struct err ze;
+	uint64_t got;
+	int rc = -1;
 
+	if (v->n_mans == MAX_MANIFESTS)
+		return 0;
 	m = realloc(v->mans, (v->n_mans + 1) * sizeof *m);
 	if (m == NULL)
 		return err_set(e, "out of memory");
 	v->mans = m;
-	m = &v->mans[v->n_mans++];
+	m = &v->mans[v->n_mans];
 	memset(m, 0, sizeof *m);
 	m->file = en;
 	m->alg = alg;
 	m->tag = tag;
+	m->decode = decode;
+	m->bit = 1u << v->n_mans;
+	v->n_mans++;
 	v->need |= alg;
-	text = read_tag(v, en, &len);
-	if (text == NULL)
+	if (en->size > v->lim->max_manifest_bytes) {
+		report(v, en->name, "larger than %llu bytes, not read",
+		       (unsigned long long)v->lim->max_manifest_bytes);
+		en->failed = 1;
 		return 0;
-	if (strlen(text) != len)
-		report(v, en->name, "holds a NUL byte");
-	rc = parse_manifest(v, m, text, decode, e);
-	free(text);
+	}
+	lr.v = v;
+	lr.m = m;
+	lr.max = (alg == ALG_SHA512 ? 128 : 64) + 2 + MAX_PATH_LINE;
+	if ((lr.line = malloc(lr.max + 1)) == NULL)
+		return err_set(e, "out of memory");
+	switch (zipr_stream(v->zr, en->index, en->size, manifest_sink, &lr,
+	                    &got, &ze)) {
+	case 0:
+		if (lr.len > 0 && end_line(&lr) != 0)
+			lr.oom = 1;
+		break;
+	case 1:
+		break;
+	default:
+		report(v, en->name, "%s", ze.msg);
+		en->failed = 1;
+		break;
+	}
+	if (lr.oom) {
+		err_set(e, "out of memory");
+		goto cleanup;
+	}
+	rc = 0;
+cleanup:
+	free(lr.line);
 	return rc;
 }
 
@@ -682,7 +837,7 @@ static int check_bag(struct verifier *v, struct err *e)
 		for (size_t m = 0; m < v->n_mans; m++) {
 			if (v->mans[m].tag == payload)
 				continue;
-			if (find_listing(&v->mans[m], rel) == NULL)
+			if (!(en->listed & v->mans[m].bit))
 				report(v, en->name, "not listed in %s",
 				       base_name(v->mans[m].file->name));
 		}
@@ -718,7 +873,7 @@ static int check_package(struct verifier *v, struct entry *man,
 		if (en->unsafe || en->is_dir || en == man ||
 		    strncmp(en->name, v->top, v->top_len) != 0)
 			continue;
-		if (find_listing(&v->mans[0], en->name + v->top_len) == NULL)
+		if (v->n_mans == 0 || !(en->listed & v->mans[0].bit))
 			report(v, en->name, "not listed in manifest-sha256.txt");
 		else {
 			bytes += en->digested ? en->actual : en->size;
@@ -770,75 +925,109 @@ static void free_verifier(struct verifier *v)
 	for (size_t i = 0; i < v->n; i++)
 		free(v->entries[i].name);
 	free(v->entries);
-	for (size_t m = 0; m < v->n_mans; m++) {
-		for (size_t i = 0; i < v->mans[m].n; i++)
-			free(v->mans[m].lines[i].path);
+	for (size_t m = 0; m < v->n_mans; m++)
 		free(v->mans[m].lines);
-	}
 	free(v->mans);
 	free(v->top);
 	zipr_close(v->zr);
+}
+
+/* Sets v up for one archive; sum may be NULL (local is used instead). */
+static void start(struct verifier *v, const struct verify_limits *lim,
+                  verify_problem_fn problem, void *ctx,
+                  struct verify_summary *sum, struct verify_summary *local)
+{
+	memset(v, 0, sizeof *v);
+	v->sum = sum != NULL ? sum : local;
+	memset(v->sum, 0, sizeof *v->sum);
+	v->lim = lim != NULL ? lim : &verify_default_limits;
+	v->problem = problem;
+	v->ctx = ctx;
+}
+
+/* Checks the archive v->zr opened (or could not open: is_zip and ze say
+ * why) from `size` bytes, frees v. Returns as verify_zip. */
+static int check_archive(struct verifier *v, uint64_t size, int is_zip,
+                         const struct err *ze, struct err *e)
+{
+	struct entry *mark;
+	int kind = KIND_UNKNOWN, rc = -1;
+
+	if (v->zr == NULL) {
+		if (is_zip < 0)
+			return err_set(e, "%s", ze->msg);
+		report(v, NULL, "%s", is_zip == 0 ?
+		       "not a ZIP archive, or truncated" : ze->msg);
+		return v->count;
+	}
+	switch (load_entries(v, size, e)) {
+	case -1:
+		goto cleanup;
+	case 1:
+		rc = v->count;
+		goto cleanup;
+	}
+	mark = find_top(v, &kind);
+	if (mark == NULL) {
+		rc = v->count;
+		goto cleanup;
+	}
+	v->top_len = (size_t)(strchr(mark->name, '/') - mark->name) + 1;
+	v->top = strndup(mark->name, v->top_len);
+	if (v->top == NULL) {
+		err_set(e, "out of memory");
+		goto cleanup;
+	}
+	v->sum->kind = kind;
+	for (size_t i = 0; i < v->n; i++)
+		if (!v->entries[i].unsafe &&
+		    strncmp(v->entries[i].name, v->top, v->top_len) != 0)
+			report(v, v->entries[i].name,
+			       "outside the top folder %s", v->top);
+	if ((kind == KIND_BAG ? check_bag(v, e) :
+	     check_package(v, mark, e)) != 0)
+		goto cleanup;
+	rc = v->count;
+cleanup:
+	if (rc > 0)
+		report_hidden(v);
+	free_verifier(v);
+	return rc;
 }
 
 int verify_zip(const char *path, const struct verify_limits *lim,
                verify_problem_fn problem, void *ctx,
                struct verify_summary *sum, struct err *e)
 {
-	struct verifier v = { 0 };
 	struct verify_summary local;
-	struct entry *mark;
+	struct verifier v;
 	struct stat st;
 	struct err ze;
-	int is_zip = 0, kind = KIND_UNKNOWN, rc = -1;
+	int is_zip = 0, rc;
 
-	if (sum == NULL)
-		sum = &local;
-	memset(sum, 0, sizeof *sum);
-	v.lim = lim != NULL ? lim : &verify_default_limits;
-	v.problem = problem;
-	v.ctx = ctx;
-	v.sum = sum;
+	start(&v, lim, problem, ctx, sum, &local);
 	if (stat(path, &st) != 0)
 		return err_sys(e, "%s", path);
 	if (!S_ISREG(st.st_mode))
 		return err_set(e, "%s: not a regular file", path);
 	v.zr = zipr_open(path, &is_zip, &ze);
-	if (v.zr == NULL) {
-		if (is_zip < 0)
-			return err_set(e, "%s: %s", path, ze.msg);
-		report(&v, NULL, "%s", is_zip == 0 ? "not a ZIP archive, or truncated" :
-		       ze.msg);
-		return v.count;
-	}
-	switch (load_entries(&v, (uint64_t)st.st_size, e)) {
-	case -1:
-		goto cleanup;
-	case 1:
-		rc = v.count;
-		goto cleanup;
-	}
-	mark = find_top(&v, &kind);
-	if (mark == NULL) {
-		rc = v.count;
-		goto cleanup;
-	}
-	v.top_len = (size_t)(strchr(mark->name, '/') - mark->name) + 1;
-	v.top = strndup(mark->name, v.top_len);
-	if (v.top == NULL) {
-		err_set(e, "out of memory");
-		goto cleanup;
-	}
-	sum->kind = kind;
-	for (size_t i = 0; i < v.n; i++)
-		if (!v.entries[i].unsafe &&
-		    strncmp(v.entries[i].name, v.top, v.top_len) != 0)
-			report(&v, v.entries[i].name, "outside the top folder %s",
-			       v.top);
-	if ((kind == KIND_BAG ? check_bag(&v, e) :
-	     check_package(&v, mark, e)) != 0)
-		goto cleanup;
-	rc = v.count;
-cleanup:
-	free_verifier(&v);
+	rc = check_archive(&v, (uint64_t)st.st_size, is_zip, &ze, e);
+	if (rc < 0 && is_zip < 0)
+		err_set(e, "%s: %s", path, ze.msg);
 	return rc;
+}
+
+int verify_zip_mem(const void *data, size_t len,
+                   const struct verify_limits *lim,
+                   verify_problem_fn problem, void *ctx,
+                   struct verify_summary *sum, struct err *e)
+{
+	struct verify_summary local;
+	struct verifier v;
+	struct err ze;
+	int is_zip = 0;
+
+	start(&v, lim, problem, ctx, sum, &local);
+	v.zr = zipr_open_mem(data, len, &is_zip, &ze);
+	return check_archive(&v, len, is_zip, &ze, e);
 }

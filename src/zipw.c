@@ -385,13 +385,13 @@ struct zipr {
 	zip_t *za;
 };
 
-struct zipr *zipr_open(const char *path, int *is_zip, struct err *e)
+/* Wraps an archive libzip opened (za), or says why it could not (zerr).
+ * Returns as zipr_open. */
+static struct zipr *wrap_archive(zip_t *za, int zerr, int *is_zip,
+                                 struct err *e)
 {
 	struct zipr *r;
-	zip_t *za;
-	int zerr = 0;
 
-	za = zip_open(path, ZIP_RDONLY | ZIP_CHECKCONS, &zerr);
 	if (za == NULL) {
 		zip_error_t ze;
 		zip_error_init_with_code(&ze, zerr);
@@ -418,6 +418,36 @@ struct zipr *zipr_open(const char *path, int *is_zip, struct err *e)
 	}
 	r->za = za;
 	return r;
+}
+
+struct zipr *zipr_open(const char *path, int *is_zip, struct err *e)
+{
+	int zerr = 0;
+	zip_t *za = zip_open(path, ZIP_RDONLY | ZIP_CHECKCONS, &zerr);
+
+	return wrap_archive(za, zerr, is_zip, e);
+}
+
+struct zipr *zipr_open_mem(const void *data, size_t len, int *is_zip,
+                           struct err *e)
+{
+	zip_error_t ze;
+	zip_source_t *src;
+	zip_t *za;
+	int zerr;
+
+	zip_error_init(&ze);
+	src = zip_source_buffer_create(data, len, 0, &ze);
+	if (src == NULL) {
+		zip_error_fini(&ze);
+		return wrap_archive(NULL, ZIP_ER_MEMORY, is_zip, e);
+	}
+	za = zip_open_from_source(src, ZIP_RDONLY | ZIP_CHECKCONS, &ze);
+	zerr = zip_error_code_zip(&ze);
+	zip_error_fini(&ze);
+	if (za == NULL)
+		zip_source_free(src);
+	return wrap_archive(za, zerr, is_zip, e);
 }
 
 void zipr_close(struct zipr *r)
@@ -452,6 +482,16 @@ const char *zipr_entry(struct zipr *r, uint64_t i, uint64_t *size,
 	if (comp_size != NULL)
 		*comp_size = (st.valid & ZIP_STAT_COMP_SIZE) ? st.comp_size : 0;
 	return st.name;
+}
+
+uint32_t zipr_entry_mode(struct zipr *r, uint64_t i)
+{
+	zip_uint8_t opsys;
+	zip_uint32_t attr;
+
+	if (zip_file_get_external_attributes(r->za, i, 0, &opsys, &attr) != 0)
+		return 0;
+	return attr >> 16;
 }
 
 int zipr_stream(struct zipr *r, uint64_t i, uint64_t cap, zipr_sink sink,

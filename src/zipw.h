@@ -69,6 +69,11 @@ struct zipr;
 struct zipr *zipr_open(const char *path, int *is_zip, struct err *e);
 void zipr_close(struct zipr *r);
 
+/* The same for an archive held in memory: data (len bytes) is not copied
+ * and must outlive the zipr. */
+struct zipr *zipr_open_mem(const void *data, size_t len, int *is_zip,
+                           struct err *e);
+
 /* Number of entries in the central directory. */
 uint64_t zipr_count(const struct zipr *r);
 
@@ -77,6 +82,11 @@ uint64_t zipr_count(const struct zipr *r);
  * by r, valid until zipr_close), or NULL with e set. */
 const char *zipr_entry(struct zipr *r, uint64_t i, uint64_t *size,
                        uint64_t *comp_size, struct err *e);
+
+/* Entry i's Unix file type and permissions (st_mode bits), taken from the
+ * upper 16 bits of its external attributes whatever system made it (that
+ * is what unzip restores), or 0 when the entry declares none. */
+uint32_t zipr_entry_mode(struct zipr *r, uint64_t i);
 
 /* Callback receiving successive pieces of an entry's data; return 0 to go
  * on, non-zero to stop. */

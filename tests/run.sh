@@ -1,6 +1,7 @@
 #!/bin/sh
 # Runs the whole suite: every cmocka unit test binary in build/asan/, then
-# the end-to-end tests in tests/e2e/. Ends with "N passed, N failed".
+# the end-to-end tests in tests/e2e/, then each libFuzzer harness of
+# build/fuzz/ for FUZZ_TEST_SECONDS (15). Ends with "N passed, N failed".
 # Environment: PACTDOC (the binary under test), PYTHON.
 set -u
 cd "$(dirname "$0")/.."
@@ -39,6 +40,30 @@ passed=$((passed + ${p:-0}))
 failed=$((failed + ${f:-0}))
 if [ $rc -ne 0 ] && [ "${f:-0}" -eq 0 ]; then
 	echo "e2e: runner exited $rc" >&2
+	failed=$((failed + 1))
+fi
+
+# The libFuzzer harnesses (tests/fuzz/), each briefly, plus their
+# regression inputs: every run is one test.
+fuzzers="reader catalog form verify produce"
+built=1
+for h in $fuzzers; do
+	[ -x "build/fuzz/fuzz_$h" ] || built=0
+done
+if [ $built -eq 1 ]; then
+	./tests/fuzz/run.sh "${FUZZ_TEST_SECONDS:-15}" $fuzzers >"$log" 2>&1
+	rc=$?
+	cat "$log"
+	p=$(sed -n 's/^fuzz: \([0-9]*\) passed, \([0-9]*\) failed.*/\1/p' "$log" | tail -1)
+	f=$(sed -n 's/^fuzz: \([0-9]*\) passed, \([0-9]*\) failed.*/\2/p' "$log" | tail -1)
+	passed=$((passed + ${p:-0}))
+	failed=$((failed + ${f:-0}))
+	if [ $rc -ne 0 ] && [ "${f:-0}" -eq 0 ]; then
+		echo "fuzz: tests/fuzz/run.sh exited $rc" >&2
+		failed=$((failed + 1))
+	fi
+else
+	echo "fuzz: harnesses not built (make build/fuzz/fuzz_reader ...)" >&2
 	failed=$((failed + 1))
 fi
 

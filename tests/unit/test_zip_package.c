@@ -107,6 +107,14 @@ static void no_problem(void *ctx, const char *entry, const char *problem)
 	fail();
 }
 
+static void ignore_problem(void *ctx, const char *entry,
+                           const char *problem)
+{
+	(void)ctx;
+	(void)entry;
+	(void)problem;
+}
+
 static char **names_of(const char *zip, uint64_t *n)
 {
 	struct zipr *r;
@@ -158,6 +166,22 @@ static void test_packages_are_written_and_verify(void **state)
 	assert_string_equal(names[2], "LV-1/manifest-sha256.txt");
 	assert_string_equal(names[3], "LV-1/manifest.json");
 	free_names(names, n);
+
+	/* The same archive checked from memory. */
+	{
+		size_t len;
+		char *bytes = fs_read_file(zip, 1 << 26, &len, &e);
+		struct verify_summary msum;
+		assert_non_null(bytes);
+		assert_int_equal(verify_zip_mem(bytes, len, NULL, no_problem,
+		                                zip, &msum, &e), 0);
+		assert_int_equal(msum.kind, 2);
+		assert_int_equal(msum.payload_files, 3);
+		bytes[len / 2] ^= 1;    /* a flipped byte in the middle */
+		assert_true(verify_zip_mem(bytes, len, NULL, ignore_problem,
+		                           NULL, &msum, &e) > 0);
+		free(bytes);
+	}
 
 	package_path(zip, sizeof zip, "SE-2.zip");
 	assert_int_equal(verify_zip(zip, NULL, no_problem, zip, &sum, &e), 0);
