@@ -673,6 +673,27 @@ static int add_offers(struct ctx *x, struct doc *d, const struct form_block *fb)
 
 #define BLANK "________________________"
 
+/* The colon after a label ("Place:"), per language: French sets a
+ * no-break space (U+00A0) before it (Lexique des règles typographiques
+ * en usage à l'Imprimerie nationale), so the colon never starts a line.
+ * Keyed by the catalogue language's primary subtag; other languages take
+ * a bare colon. One table: add a row for another convention. */
+static const struct { const char *lang, *colon; } label_colons[] = {
+	{ "fr", "\u00a0:" },
+};
+
+/* The colon to put after a label in language `lang`. */
+static const char *label_colon(const char *lang)
+{
+	size_t n = strcspn(lang, "-");
+
+	for (size_t i = 0; i < sizeof label_colons / sizeof label_colons[0]; i++)
+		if (strlen(label_colons[i].lang) == n &&
+		    strncasecmp(label_colons[i].lang, lang, n) == 0)
+			return label_colons[i].colon;
+	return ":";
+}
+
 /* One signature line as a new string, or "" when it is omitted. When
  * the value is empty and the line is a drawn blank (empty="rule"), sets
  * *rule and returns the label alone, for the layout to draw its rule. */
@@ -699,7 +720,7 @@ static char *sig_line(struct ctx *x, const struct form_line *l, int *rule)
 		free(value);
 		*rule = 1;
 		text_adds(&t, label);
-		text_adds(&t, ":");
+		text_adds(&t, label_colon(x->lang));
 		free(t.spans);
 		if (t.oom) {
 			free(t.s);
@@ -710,7 +731,8 @@ static char *sig_line(struct ctx *x, const struct form_line *l, int *rule)
 	}
 	if (label != NULL) {
 		text_adds(&t, label);
-		text_adds(&t, ": ");
+		text_adds(&t, label_colon(x->lang));
+		text_adds(&t, " ");
 	}
 	text_adds(&t, value[0] ? value : BLANK);
 	free(value);

@@ -470,3 +470,47 @@ class HyphenationTest(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class LabelColonTest(unittest.TestCase):
+    """Generated punctuation follows the language: French puts a no-break
+    space before the colon of a label ("Lieu :"), German does not."""
+
+    def label(self, lang, unit):
+        root = ET.parse(os.path.join(LOCALES, lang + ".xlf")).getroot()
+        for f in root.iter(XLIFF + "file"):
+            if f.get("id") != "common":
+                continue
+            for u in f.iter(XLIFF + "unit"):
+                if u.get("id") == unit:
+                    return u.find(XLIFF + "segment/" + XLIFF + "target").text
+
+    def test_french_colon_and_german_colon(self):
+        d = harness.tempdir(self)
+        inp = harness.write(os.path.join(d, "in.xml"), records([
+            dict(id="C-FR", role="supporter", lang="fr"),
+            dict(id="C-DE", role="supporter", lang="de")]))
+        out = os.path.join(d, "out")
+        r = harness.run("generate", "-q", "--date", "2026-11-23", "-o", out, inp)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        for lang, sep in (("fr", " :"), ("de", ":")):
+            pdf = os.path.join(out, "C-" + lang.upper(),
+                               "C-%s-agreement-%s.pdf" % (lang.upper(), lang))
+            text = subprocess.run(["pdftotext", pdf, "-"], capture_output=True,
+                                  text=True, check=True).stdout
+            lines = text.splitlines()
+            for unit in ("label.place", "label.date"):
+                label = self.label(lang, unit)
+                self.assertTrue(any(l.strip().startswith(label + sep)
+                                    for l in lines),
+                                "%s: no %r" % (lang, label + sep))
+                self.assertFalse(any(l.strip().startswith(":") for l in lines))
+            if lang == "fr":
+                self.assertNotIn(self.label(lang, "label.place") + ":", text)
+                # the space before the colon does not break: same line
+                words = [l for page in typometrics.lines_by_page(pdf)
+                         for l in page]
+                for line in words:
+                    texts = [w[4] for w in line]
+                    if texts and texts[0] == ":":
+                        self.fail("a line starts with the colon")
