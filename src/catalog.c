@@ -484,6 +484,7 @@ static const struct cfile *find_file(const struct lang *l, const char *id)
 	return NULL;
 }
 
+/* The unit `unit` of `file` in l, or NULL. */
 static const struct unit *lang_unit(const struct lang *l, const char *file,
                                     const char *unit)
 {
@@ -640,10 +641,6 @@ char *catalog_chain(const struct catalog *c, const char *tag)
 	snprintf(chain + len, size - len, "%s%s", len ? " -> " : "", used);
 	return chain;
 }
-
-/* The unit `unit` of `file` in l, or NULL. */
-static const struct unit *lang_unit(const struct lang *l, const char *file,
-                                    const char *unit);
 
 const char *catalog_lookup(const struct catalog *c, const char *tag,
                            const char *file, const char *unit,
