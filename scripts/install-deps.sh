@@ -17,6 +17,29 @@ hyphen-en-us       English hyphenation patterns
 hyphen-lv          Latvian hyphenation patterns
 hyphen-sv          Swedish hyphenation patterns
 hyphen-bg          Bulgarian hyphenation patterns
+hyphen-ca          Catalan hyphenation patterns (offered with es)
+hyphen-cs          Czech hyphenation patterns
+hyphen-da          Danish hyphenation patterns
+hyphen-de          German hyphenation patterns
+hyphen-el          Greek hyphenation patterns
+hyphen-es          Spanish hyphenation patterns
+hyphen-fr          French hyphenation patterns
+hyphen-hr          Croatian hyphenation patterns (also used for bs)
+hyphen-hu          Hungarian hyphenation patterns
+hyphen-is          Icelandic hyphenation patterns
+hyphen-it          Italian hyphenation patterns
+hyphen-lt          Lithuanian hyphenation patterns
+hyphen-nl          Dutch hyphenation patterns
+hyphen-no          Norwegian hyphenation patterns (nb)
+hyphen-pl          Polish hyphenation patterns
+hyphen-pt-pt       Portuguese hyphenation patterns
+hyphen-ro          Romanian hyphenation patterns
+hyphen-ru          Russian hyphenation patterns
+hyphen-sk          Slovak hyphenation patterns
+hyphen-sl          Slovene hyphenation patterns
+hyphen-sr          Serbian hyphenation patterns (Cyrillic and Latin)
+hyphen-uk          Ukrainian hyphenation patterns
+myspell-et         Estonian dictionary; ships the Estonian hyphenation patterns
 libssl-dev         libcrypto: SHA-256 and SHA-512 digests
 libjson-c-dev      writes the JSON run report
 libcmocka-dev      unit tests

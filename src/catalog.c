@@ -20,6 +20,7 @@
 struct unit {
 	char *id;
 	char *text;
+	int state;              /* enum catalog_state */
 };
 
 struct cfile {
@@ -99,10 +100,49 @@ static int append_text(char **buf, size_t *len, size_t *cap,
 	return 0;
 }
 
+/* XLIFF 2.0's segment states, from least to most trusted; the index is
+ * the enum catalog_state. */
+static const char *const state_names[] = {
+	"initial", "translated", "reviewed", "final"
+};
+
+const char *catalog_state_name(int state)
+{
+	return state >= 0 && state <= CATALOG_FINAL ? state_names[state] : "?";
+}
+
+/* The state of a <segment>: its state attribute, absent = initial (as
+ * XLIFF 2.0 says). Returns 0 with *state set, or -1 with e set for a
+ * value XLIFF does not define. */
+static int segment_state(const xmlNode *seg, int *state, const char *path,
+                         struct err *e)
+{
+	char *v = xmldoc_attr(seg, "state");
+	int rc = -1;
+
+	*state = CATALOG_INITIAL;
+	if (v == NULL)
+		return 0;
+	for (int i = 0; i <= CATALOG_FINAL; i++)
+		if (strcmp(v, state_names[i]) == 0) {
+			*state = i;
+			rc = 0;
+		}
+	if (rc != 0)
+		err_set(e, "%s:%d: error: segment state \"%s\" is not one of "
+		        "initial, translated, reviewed, final [xliff-state]", path,
+		        (int)xmlGetLineNo(seg), v);
+	free(v);
+	return rc;
+}
+
 /* The unit's text: the <target>s (or, for the base language, the
  * <source>s) of its segments and ignorables, in order, white space
- * collapsed, NFC. *out is NULL when the unit has no such text. */
-static int unit_text(const xmlNode *unit, int is_base, char **out)
+ * collapsed, NFC. *out is NULL when the unit has no such text. *state
+ * receives the least state of its segments. Returns 0, or -1 with e set
+ * (a bad state) or without (out of memory). */
+static int unit_text(const xmlNode *unit, int is_base, char **out,
+                     int *state, const char *path, struct err *e)
 {
 	const char *want = is_base ? "source" : "target";
 	char *buf = NULL;
@@ -110,10 +150,19 @@ static int unit_text(const xmlNode *unit, int is_base, char **out)
 	int found = 0;
 
 	*out = NULL;
+	*state = CATALOG_FINAL;
 	for (const xmlNode *seg = unit->children; seg; seg = seg->next) {
-		if (!xmldoc_is(seg, XLIFF_NS, "segment") &&
-		    !xmldoc_is(seg, XLIFF_NS, "ignorable"))
+		if (xmldoc_is(seg, XLIFF_NS, "segment")) {
+			int st;
+			if (segment_state(seg, &st, path, e) != 0) {
+				free(buf);
+				return -1;
+			}
+			if (st < *state)
+				*state = st;
+		} else if (!xmldoc_is(seg, XLIFF_NS, "ignorable")) {
 			continue;
+		}
 		for (const xmlNode *t = seg->children; t; t = t->next) {
 			if (!xmldoc_is(t, XLIFF_NS, want))
 				continue;
@@ -152,6 +201,7 @@ static int collect_units(const xmlNode *parent, struct cfile *f, int is_base,
 {
 	for (const xmlNode *n = parent->children; n; n = n->next) {
 		char *id, *text = NULL;
+		int state = CATALOG_INITIAL;
 
 		if (xmldoc_is(n, XLIFF_NS, "group")) {
 			if (collect_units(n, f, is_base, cap, path, e) != 0)
@@ -166,9 +216,12 @@ static int collect_units(const xmlNode *parent, struct cfile *f, int is_base,
 			return err_set(e, "%s:%d: a unit without an id", path,
 			               (int)xmlGetLineNo(n));
 		}
-		if (unit_text(n, is_base, &text) != 0) {
-			err_set(e, "%s:%d: unit '%s': invalid text or out of memory",
-			        path, (int)xmlGetLineNo(n), id);
+		if (e != NULL)
+			e->msg[0] = '\0';
+		if (unit_text(n, is_base, &text, &state, path, e) != 0) {
+			if (e != NULL && e->msg[0] == '\0')
+				err_set(e, "%s:%d: unit '%s': invalid text or out of "
+				        "memory", path, (int)xmlGetLineNo(n), id);
 			free(id);
 			return -1;
 		}
@@ -189,6 +242,7 @@ static int collect_units(const xmlNode *parent, struct cfile *f, int is_base,
 		}
 		f->units[f->n_units].id = id;
 		f->units[f->n_units].text = text;
+		f->units[f->n_units].state = state;
 		f->n_units++;
 	}
 	return 0;
@@ -430,17 +484,24 @@ static const struct cfile *find_file(const struct lang *l, const char *id)
 	return NULL;
 }
 
-static const char *lang_get(const struct lang *l, const char *file,
-                            const char *unit)
+/* The unit `unit` of `file` in l, or NULL. */
+static const struct unit *lang_unit(const struct lang *l, const char *file,
+                                    const char *unit)
 {
 	const struct cfile *f = find_file(l, file);
-	struct unit key = { (char *)unit, NULL };
-	const struct unit *u;
+	struct unit key = { (char *)unit, NULL, 0 };
 
 	if (f == NULL || f->n_units == 0)
 		return NULL;
-	u = bsearch(&key, f->units, (size_t)f->n_units, sizeof *f->units,
-	            unit_cmp);
+	return bsearch(&key, f->units, (size_t)f->n_units, sizeof *f->units,
+	               unit_cmp);
+}
+
+static const char *lang_get(const struct lang *l, const char *file,
+                            const char *unit)
+{
+	const struct unit *u = lang_unit(l, file, unit);
+
 	return u ? u->text : NULL;
 }
 
@@ -452,16 +513,104 @@ const char *catalog_get(const struct catalog *c, const char *lang,
 	return l ? lang_get(l, file, unit) : NULL;
 }
 
+/* Where a requested tag goes when no catalogue has it: deprecated codes,
+ * macrolanguages, and the script a tag implies (CLDR's likely subtags).
+ * Tried at each step of the lookup chain before the tag is shortened; a
+ * target without a catalogue is passed over. "en" as target ends the
+ * chain: a catalogue in another script would be the wrong text, English
+ * is at least legible. One table: add a row to add a mapping. */
+static const struct { const char *from, *to; } tag_aliases[] = {
+	{ "sr",      "sr-Cyrl" },   /* Serbian: Cyrillic is the official script */
+	{ "sr-RS",   "sr-Cyrl" },
+	{ "sr-BA",   "sr-Cyrl" },
+	{ "sr-ME",   "sr-Latn" },   /* Montenegro writes Serbian in Latin (CLDR) */
+	{ "sr-XK",   "sr-Cyrl" },
+	{ "no",      "nb" },        /* Norwegian: Bokmål catalogue */
+	{ "nn",      "nb" },        /* Nynorsk readers read Bokmål; no nn catalogue */
+	{ "mo",      "ro" },        /* Moldavian, deprecated for ro */
+	{ "iw",      "he" },        /* Hebrew, deprecated code */
+	{ "uz-Cyrl", "en" },        /* our uz is Latin */
+	{ "uz-Arab", "en" },
+	{ "bs-Cyrl", "en" },        /* our bs is Latin */
+	{ "az-Cyrl", "en" },        /* our az is Latin */
+	{ "az-Arab", "en" },
+	{ "kk-Latn", "en" },        /* our kk is Cyrillic */
+	{ "kk-Arab", "en" },
+	{ "ky-Latn", "en" },        /* our ky is Cyrillic */
+	{ "ky-Arab", "en" },
+	{ "tg-Latn", "en" },        /* our tg is Cyrillic */
+	{ "tg-Arab", "en" },
+	{ "ru-Latn", "en" },
+	{ "uk-Latn", "en" },
+	{ "mk-Latn", "en" },
+	{ "bg-Latn", "en" },
+	{ "el-Latn", "en" },
+};
+
+/* The alias target of the first n bytes of tag, or NULL. */
+static const char *tag_alias(const char *tag, size_t n)
+{
+	for (size_t i = 0; i < sizeof tag_aliases / sizeof tag_aliases[0]; i++)
+		if (strlen(tag_aliases[i].from) == n &&
+		    strncasecmp(tag_aliases[i].from, tag, n) == 0)
+			return tag_aliases[i].to;
+	return NULL;
+}
+
+/* A walk along the lookup chain of a tag. */
+struct walk {
+	const char *tag;
+	size_t n;               /* length of the next prefix to try; 0: done */
+	int ended;              /* the base language has been given */
+};
+
+/* The next catalogue of the chain: the prefix's own, or its alias's;
+ * the base catalogue last. *tried (may be NULL) receives the length of
+ * the prefix that led to it (0 for the base at the end), *via the alias
+ * target or NULL. Returns NULL when the walk is over. */
+static const struct lang *walk_next(const struct catalog *c, struct walk *w,
+                                    size_t *tried, const char **via)
+{
+	while (w->n > 0) {
+		size_t n = w->n;
+		const struct lang *l = find_lang_n(c, w->tag, n);
+		const char *to;
+
+		w->n = tag_shorter(w->tag, n);
+		if (tried != NULL)
+			*tried = n;
+		if (via != NULL)
+			*via = NULL;
+		if (l != NULL)
+			return l;
+		to = tag_alias(w->tag, n);
+		if (to == NULL)
+			continue;
+		if (via != NULL)
+			*via = to;
+		if (strcasecmp(to, CATALOG_BASE_LANG) == 0) {
+			w->n = 0;
+			w->ended = 1;
+			return c->base;
+		}
+		if ((l = find_lang(c, to)) != NULL)
+			return l;
+	}
+	if (w->ended)
+		return NULL;
+	w->ended = 1;
+	if (tried != NULL)
+		*tried = 0;
+	if (via != NULL)
+		*via = NULL;
+	return c->base;
+}
+
 const char *catalog_resolve(const struct catalog *c, const char *tag)
 {
-	size_t n = tag ? strlen(tag) : 0;
+	struct walk w = { tag, tag ? strlen(tag) : 0, 0 };
 
-	for (; n > 0; n = tag_shorter(tag, n)) {
-		const struct lang *l = find_lang_n(c, tag, n);
-		if (l != NULL)
-			return l->tag;
-	}
-	return c->base->tag;
+	return walk_next(c, &w, NULL, NULL)->tag;
 }
 
 char *catalog_chain(const struct catalog *c, const char *tag)
@@ -470,17 +619,24 @@ char *catalog_chain(const struct catalog *c, const char *tag)
 	size_t n = tag ? strlen(tag) : 0, size = strlen(used) + 1, len = 0;
 	char *chain;
 
-	/* Each prefix is tried once: the chain is at most the sum of their
-	 * lengths and arrows, then the base. */
+	/* Each prefix is tried once, with at most one alias: the chain is at
+	 * most the sum of their lengths and arrows, then the base. */
 	for (size_t k = n; k > 0; k = tag_shorter(tag, k))
-		size += k + 4;
+		size += k + 4 + TAG_MAX + 4;
 	if ((chain = malloc(size)) == NULL)
 		return NULL;
 	for (; n > 0; n = tag_shorter(tag, n)) {
+		const char *to;
 		len += (size_t)snprintf(chain + len, size - len, "%s%.*s",
 		                        len ? " -> " : "", (int)n, tag);
 		if (find_lang_n(c, tag, n) != NULL)
 			return chain;
+		to = tag_alias(tag, n);
+		if (to != NULL && (strcasecmp(to, CATALOG_BASE_LANG) == 0 ||
+		                   find_lang(c, to) != NULL)) {
+			snprintf(chain + len, size - len, " -> %s", to);
+			return chain;
+		}
 	}
 	snprintf(chain + len, size - len, "%s%s", len ? " -> " : "", used);
 	return chain;
@@ -490,21 +646,29 @@ const char *catalog_lookup(const struct catalog *c, const char *tag,
                            const char *file, const char *unit,
                            const char **from)
 {
-	size_t n = tag ? strlen(tag) : 0;
-	const char *text;
+	return catalog_lookup_state(c, tag, file, unit, from, NULL);
+}
 
-	for (; n > 0; n = tag_shorter(tag, n)) {
-		const struct lang *l = find_lang_n(c, tag, n);
-		if (l != NULL && (text = lang_get(l, file, unit)) != NULL) {
-			if (from != NULL)
-				*from = l->tag;
-			return text;
-		}
-	}
-	text = lang_get(c->base, file, unit);
+const char *catalog_lookup_state(const struct catalog *c, const char *tag,
+                                 const char *file, const char *unit,
+                                 const char **from, int *state)
+{
+	struct walk w = { tag, tag ? strlen(tag) : 0, 0 };
+	const struct lang *l;
+
 	if (from != NULL)
-		*from = text ? c->base->tag : NULL;
-	return text;
+		*from = NULL;
+	while ((l = walk_next(c, &w, NULL, NULL)) != NULL) {
+		const struct unit *u = lang_unit(l, file, unit);
+		if (u == NULL)
+			continue;
+		if (from != NULL)
+			*from = l->tag;
+		if (state != NULL)
+			*state = l == c->base ? CATALOG_FINAL : u->state;
+		return u->text;
+	}
+	return NULL;
 }
 
 int catalog_series_len(const struct catalog *c, const char *file,
@@ -557,5 +721,25 @@ int catalog_completeness(const struct catalog *c, const char *lang,
 	for (int i = 0; i < bf->n_units; i++)
 		if (lang_get(l, file, bf->units[i].id) != NULL)
 			(*present)++;
+	return 0;
+}
+
+int catalog_review(const struct catalog *c, const char *lang, int *reviewed,
+                   int *total)
+{
+	const struct lang *l = find_lang(c, lang);
+
+	if (l == NULL)
+		return -1;
+	*reviewed = *total = 0;
+	for (int f = 0; f < c->base->n_files; f++) {
+		const struct cfile *bf = &c->base->files[f];
+		for (int i = 0; i < bf->n_units; i++) {
+			const struct unit *u = lang_unit(l, bf->id, bf->units[i].id);
+			(*total)++;
+			if (u != NULL && (l == c->base || u->state >= CATALOG_REVIEWED))
+				(*reviewed)++;
+		}
+	}
 	return 0;
 }

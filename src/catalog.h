@@ -11,6 +11,20 @@
 
 struct catalog;
 
+/* XLIFF 2.0 segment states, least trusted first. A unit's state is the
+ * least of its segments'; a segment without one is `initial` (XLIFF 2.0's
+ * default). Only `reviewed` and `final` count as reviewed by a native
+ * speaker; en is the source and always counts as final. */
+enum catalog_state {
+	CATALOG_INITIAL,
+	CATALOG_TRANSLATED,
+	CATALOG_REVIEWED,
+	CATALOG_FINAL
+};
+
+/* "initial", "translated", "reviewed", "final" (static). */
+const char *catalog_state_name(int state);
+
 /* Loads every *.xlf in dir (parsed safely: no network, no DTD, no
  * entities). The file name gives the language tag and must agree with the
  * file's trgLang (srcLang for en.xlf). Text is NFC-normalised.
@@ -23,7 +37,9 @@ void catalog_free(struct catalog *c);
 
 /* The catalogue language a document in `tag` is written in: the first of
  * tag, its shorter prefixes (RFC 4647 lookup, case-insensitive) and en
- * that has a catalogue. Returns the catalogue's own tag (static in c, e.g.
+ * that has a catalogue; at each prefix without a catalogue, the alias
+ * table in catalog.c is tried (sr -> sr-Cyrl, no -> nb, iw -> he,
+ * uz-Cyrl -> en ...). Returns the catalogue's own tag (static in c, e.g.
  * "sr-Latn"), never NULL for a loaded set. Thread-safe. */
 const char *catalog_resolve(const struct catalog *c, const char *tag);
 
@@ -42,6 +58,12 @@ char *catalog_chain(const struct catalog *c, const char *tag);
 const char *catalog_lookup(const struct catalog *c, const char *tag,
                            const char *file, const char *unit,
                            const char **from);
+
+/* Like catalog_lookup; *state (may be NULL) receives the state of the
+ * unit found (enum catalog_state; CATALOG_FINAL when it came from en). */
+const char *catalog_lookup_state(const struct catalog *c, const char *tag,
+                                 const char *file, const char *unit,
+                                 const char **from, int *state);
 
 /* Like catalog_lookup but in one catalogue only, with no fallback. */
 const char *catalog_get(const struct catalog *c, const char *lang,
@@ -67,5 +89,11 @@ const char *catalog_file_id(const struct catalog *c, int i);
  * units en has. Returns 0, or -1 when lang or file is unknown. */
 int catalog_completeness(const struct catalog *c, const char *lang,
                          const char *file, int *present, int *total);
+
+/* Review of one language over every unit of en: *reviewed receives the
+ * number of units it has as reviewed or final (all of them for en), *total
+ * the number of units en has. Returns 0, or -1 when lang is unknown. */
+int catalog_review(const struct catalog *c, const char *lang, int *reviewed,
+                   int *total);
 
 #endif

@@ -21,6 +21,7 @@ struct config {
 	char date[11];          /* --date, else SOURCE_DATE_EPOCH, else today (UTC) */
 	int jobs;               /* -j N, default: number of cores */
 	int quiet;              /* -q: no progress, no summary */
+	int require_reviewed;   /* --require-reviewed: refuse unreviewed text */
 	const char *datadir;    /* where schema/, forms/, locales/, fonts/ are */
 };
 

@@ -51,6 +51,7 @@ struct generate_run {
 	struct batch first_batch;  /* batch name and countersignatory for packages */
 	int mixed_batches;         /* input files name different batches */
 	int records, generated, skipped, rejected, failed, documents;
+	int unreviewed;            /* refused by --require-reviewed */
 	int rejected_files, records_in_file;
 	int system_error;
 };
@@ -132,6 +133,8 @@ static const char *job_outcome(const struct job *job)
 {
 	if (job->failed)
 		return "failed";
+	if (job->prod.refused)
+		return "unreviewed";
 	switch (job->kind) {
 	case JOB_REJECTED:
 		return "rejected";
@@ -155,7 +158,8 @@ static void report_job(struct generate_run *run, const struct job *job)
 		docs[n++] = (struct report_doc){
 			f->kind, f->path, f->pdf.sha256, f->pdf.pages,
 			f->pdf.bytes, f->lang, f->fallback,
-			(const char *const *)f->missing, f->n_missing
+			(const char *const *)f->missing, f->n_missing,
+			(const char *const *)f->unreviewed, f->n_unreviewed
 		};
 	}
 	if (report_record(run->report, &job->rec, &job->diags, job_outcome(job),
@@ -186,12 +190,37 @@ static void print_outcome(const struct job *job)
 	putchar('\n');
 }
 
+/* The error of a record --require-reviewed refused: its language and the
+ * first few unreviewed messages, with their count. */
+static void note_refusal(struct job *job)
+{
+	const struct production *p = &job->prod;
+	char list[512];
+	size_t len = 0;
+	int shown = p->n_unreviewed < 5 ? p->n_unreviewed : 5;
+
+	list[0] = '\0';
+	for (int i = 0; i < shown && len < sizeof list; i++)
+		len += (size_t)snprintf(list + len, sizeof list - len, "%s%s",
+		                        i ? ", " : "", p->unreviewed[i]);
+	if (diag_add(&job->diags, job->rec.file, job->rec.line, job->rec.col,
+	             SEV_ERROR, "unreviewed", "record %s: its documents in '%s' "
+	             "hold %d message%s not reviewed by a native speaker (%s%s); "
+	             "--require-reviewed writes nothing for it", job->rec.id,
+	             p->lang ? p->lang : "?", p->n_unreviewed,
+	             p->n_unreviewed == 1 ? "" : "s", list,
+	             p->n_unreviewed > shown ? ", ..." : "") != 0)
+		fprintf(stderr, "pactdoc: out of memory\n");
+}
+
 /* Main thread, in input order. */
 static void finish(void *ctx, void *arg)
 {
 	struct generate_run *run = ctx;
 	struct job *job = arg;
 
+	if (!job->failed && job->prod.refused)
+		note_refusal(job);
 	print_diags(&run->progress, &job->diags);
 	if (job->failed) {
 		progress_clear(&run->progress);
@@ -199,6 +228,8 @@ static void finish(void *ctx, void *arg)
 		run->failed++;
 	} else if (job->kind == JOB_REJECTED) {
 		run->rejected++;
+	} else if (job->prod.refused) {
+		run->unreviewed++;
 	} else if (job->kind == JOB_SKIPPED) {
 		run->skipped++;
 	} else {
@@ -374,7 +405,8 @@ static void print_summary(struct generate_run *run)
 	        "its own; "
 	        "%.2f s, %.0f documents/s\n", run->records,
 	        run->records == 1 ? "" : "s", run->generated, run->documents,
-	        run->skipped, run->rejected, run->failed, run->rejected_files,
+	        run->skipped, run->rejected + run->unreviewed, run->failed,
+	        run->rejected_files,
 	        run->rejected_files == 1 ? "" : "s", secs,
 	        secs > 0 ? run->documents / secs : 0.0);
 }
@@ -383,7 +415,7 @@ static int exit_status(const struct generate_run *run, int input_errors)
 {
 	if (run->system_error || run->failed || input_errors)
 		return PD_EXIT_FAILURE;
-	if (run->rejected || run->rejected_files)
+	if (run->rejected || run->rejected_files || run->unreviewed)
 		return PD_EXIT_REJECTED;
 	return PD_EXIT_OK;
 }
@@ -407,7 +439,8 @@ int cmd_generate(const struct config *cfg)
 		return PD_EXIT_FAILURE;
 	}
 	run.producer = (struct producer){ res.forms, res.catalog, res.fonts,
-	                                  cfg->outdir, cfg->date };
+	                                  cfg->outdir, cfg->date,
+	                                  cfg->require_reviewed };
 	if (inputs_expand(cfg->inputs, cfg->n_inputs, &inputs, &problems) != 0)
 		run.system_error = 1;
 	print_diags(&run.progress, &problems);

@@ -113,28 +113,45 @@ static int is_empty(const char *s)
 
 /* --- messages --------------------------------------------------------- */
 
-static int note_fallback(struct ctx *x, const char *file, const char *unit,
-                         const char *from)
+/* Adds file/unit (from `from`) to the list *list of *n once.
+ * Returns 0, or -1 out of memory. */
+static int note_unit(struct compose_fallback **list, int *n, const char *file,
+                     const char *unit, const char *from)
 {
-	struct compose_info *in = x->info;
 	struct compose_fallback *nf;
 
-	if (in == NULL)
-		return 0;
-	for (int i = 0; i < in->n_fallbacks; i++)
-		if (strcmp(in->fallbacks[i].file, file) == 0 &&
-		    strcmp(in->fallbacks[i].unit, unit) == 0)
+	for (int i = 0; i < *n; i++)
+		if (strcmp((*list)[i].file, file) == 0 &&
+		    strcmp((*list)[i].unit, unit) == 0)
 			return 0;
-	nf = realloc(in->fallbacks, (size_t)(in->n_fallbacks + 1) * sizeof *nf);
+	nf = realloc(*list, (size_t)(*n + 1) * sizeof *nf);
 	if (nf == NULL)
 		return -1;
-	in->fallbacks = nf;
-	nf = &in->fallbacks[in->n_fallbacks];
+	*list = nf;
+	nf = &nf[*n];
 	nf->file = strdup(file);
 	nf->unit = strdup(unit);
 	nf->from = from;
-	in->n_fallbacks++;
+	(*n)++;
 	return nf->file && nf->unit ? 0 : -1;
+}
+
+/* Notes where a message came from: another language (a fallback) or a
+ * unit not yet reviewed. Returns 0, or -1 out of memory. */
+static int note_message(struct ctx *x, const char *file, const char *unit,
+                        const char *from, int state)
+{
+	struct compose_info *in = x->info;
+
+	if (in == NULL)
+		return 0;
+	if (from != x->lang &&
+	    note_unit(&in->fallbacks, &in->n_fallbacks, file, unit, from) != 0)
+		return -1;
+	if (state < CATALOG_REVIEWED &&
+	    note_unit(&in->unreviewed, &in->n_unreviewed, file, unit, from) != 0)
+		return -1;
+	return 0;
 }
 
 /* The text of a message in the document's language, noting a fallback.
@@ -142,14 +159,16 @@ static int note_fallback(struct ctx *x, const char *file, const char *unit,
 static const char *msg(struct ctx *x, const char *file, const char *unit)
 {
 	const char *from = NULL;
-	const char *s = catalog_lookup(x->c, x->lang, file, unit, &from);
+	int state = CATALOG_FINAL;
+	const char *s = catalog_lookup_state(x->c, x->lang, file, unit, &from,
+	                                     &state);
 
 	if (s == NULL) {
 		err_set(x->e, "message '%s:%s' is missing from the catalogues",
 		        file, unit);
 		return NULL;
 	}
-	if (from != x->lang && note_fallback(x, file, unit, from) != 0) {
+	if (note_message(x, file, unit, from, state) != 0) {
 		err_set(x->e, "out of memory");
 		return NULL;
 	}
@@ -654,6 +673,27 @@ static int add_offers(struct ctx *x, struct doc *d, const struct form_block *fb)
 
 #define BLANK "________________________"
 
+/* The colon after a label ("Place:"), per language: French sets a
+ * no-break space (U+00A0) before it (Lexique des règles typographiques
+ * en usage à l'Imprimerie nationale), so the colon never starts a line.
+ * Keyed by the catalogue language's primary subtag; other languages take
+ * a bare colon. One table: add a row for another convention. */
+static const struct { const char *lang, *colon; } label_colons[] = {
+	{ "fr", "\u00a0:" },
+};
+
+/* The colon to put after a label in language `lang`. */
+static const char *label_colon(const char *lang)
+{
+	size_t n = strcspn(lang, "-");
+
+	for (size_t i = 0; i < sizeof label_colons / sizeof label_colons[0]; i++)
+		if (strlen(label_colons[i].lang) == n &&
+		    strncasecmp(label_colons[i].lang, lang, n) == 0)
+			return label_colons[i].colon;
+	return ":";
+}
+
 /* One signature line as a new string, or "" when it is omitted. When
  * the value is empty and the line is a drawn blank (empty="rule"), sets
  * *rule and returns the label alone, for the layout to draw its rule. */
@@ -680,7 +720,7 @@ static char *sig_line(struct ctx *x, const struct form_line *l, int *rule)
 		free(value);
 		*rule = 1;
 		text_adds(&t, label);
-		text_adds(&t, ":");
+		text_adds(&t, label_colon(x->lang));
 		free(t.spans);
 		if (t.oom) {
 			free(t.s);
@@ -691,7 +731,8 @@ static char *sig_line(struct ctx *x, const struct form_line *l, int *rule)
 	}
 	if (label != NULL) {
 		text_adds(&t, label);
-		text_adds(&t, ": ");
+		text_adds(&t, label_colon(x->lang));
+		text_adds(&t, " ");
 	}
 	text_adds(&t, value[0] ? value : BLANK);
 	free(value);
@@ -837,6 +878,11 @@ void compose_info_clear(struct compose_info *info)
 		free(info->fallbacks[i].unit);
 	}
 	free(info->fallbacks);
+	for (int i = 0; i < info->n_unreviewed; i++) {
+		free(info->unreviewed[i].file);
+		free(info->unreviewed[i].unit);
+	}
+	free(info->unreviewed);
 	memset(info, 0, sizeof *info);
 }
 

@@ -27,6 +27,9 @@ struct compose_info {
 	int lang_fallback;      /* lang is not the requested tag */
 	struct compose_fallback *fallbacks;  /* each message once, in order */
 	int n_fallbacks;
+	struct compose_fallback *unreviewed; /* each message whose text is
+	                                        not reviewed/final, in order */
+	int n_unreviewed;
 };
 
 /* Frees what info owns and zeroes it; accepts NULL and a zeroed info. */

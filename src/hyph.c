@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unicode/uchar.h>
 #include <unicode/ucnv.h>
 #include <unicode/utf8.h>
@@ -35,21 +36,80 @@ static struct hyph_lang langs[MAX_LANGS];
 static _Atomic int n_langs;
 static pthread_mutex_t langs_lock = PTHREAD_MUTEX_INITIALIZER;
 
-/* Preferred dictionary of the languages the Covenant works in. */
-static const struct { const char *lang, *file; } preferred[] = {
-	{ "en", "hyph_en_US.dic" },
-	{ "lv", "hyph_lv_LV.dic" },
-	{ "sv", "hyph_sv_SE.dic" },
-	{ "bg", "hyph_bg_BG.dic" },
-	{ "de", "hyph_de_DE.dic" },
-	{ "fr", "hyph_fr_FR.dic" },
-	{ "pt", "hyph_pt_PT.dic" },
-	{ "es", "hyph_es_ES.dic" },
-	{ "it", "hyph_it_IT.dic" },
-	{ "nl", "hyph_nl_NL.dic" },
-	{ "ru", "hyph_ru_RU.dic" },
-	{ "uk", "hyph_uk_UA.dic" },
+/* The dictionary of each language the Covenant works in, and the Debian
+ * package it comes from (scripts/install-deps.sh installs them). A tag
+ * takes the row of its longest prefix (sr-Latn-RS -> sr-Latn); a language
+ * without a row takes any hyph_<lang>*.dic installed. Languages Debian has
+ * no libhyphen patterns for (fi ga mt sq mk tr ka hy az kk ky uz tg ar he)
+ * have no row: their text is set ragged right (hyph_justify). */
+static const struct { const char *lang, *file, *package; } dicts[] = {
+	{ "bg",      "hyph_bg_BG.dic",      "hyphen-bg" },
+	{ "bs",      "hyph_hr_HR.dic",      "hyphen-hr" },  /* same rules, Latin */
+	{ "ca",      "hyph_ca_ES.dic",      "hyphen-ca" },
+	{ "cs",      "hyph_cs_CZ.dic",      "hyphen-cs" },
+	{ "da",      "hyph_da_DK.dic",      "hyphen-da" },
+	{ "de",      "hyph_de_DE.dic",      "hyphen-de" },
+	{ "el",      "hyph_el_GR.dic",      "hyphen-el" },
+	{ "en",      "hyph_en_US.dic",      "hyphen-en-us" },
+	{ "es",      "hyph_es_ES.dic",      "hyphen-es" },
+	{ "et",      "hyph_et_EE.dic",      "myspell-et" },
+	{ "fr",      "hyph_fr_FR.dic",      "hyphen-fr" },
+	{ "hr",      "hyph_hr_HR.dic",      "hyphen-hr" },
+	{ "hu",      "hyph_hu_HU.dic",      "hyphen-hu" },
+	{ "is",      "hyph_is_IS.dic",      "hyphen-is" },
+	{ "it",      "hyph_it_IT.dic",      "hyphen-it" },
+	{ "lt",      "hyph_lt_LT.dic",      "hyphen-lt" },
+	{ "lv",      "hyph_lv_LV.dic",      "hyphen-lv" },
+	{ "nb",      "hyph_nb_NO.dic",      "hyphen-no" },
+	{ "nl",      "hyph_nl_NL.dic",      "hyphen-nl" },
+	{ "nn",      "hyph_nn_NO.dic",      "hyphen-no" },
+	{ "no",      "hyph_nb_NO.dic",      "hyphen-no" },
+	{ "pl",      "hyph_pl_PL.dic",      "hyphen-pl" },
+	{ "pt",      "hyph_pt_PT.dic",      "hyphen-pt-pt" },
+	{ "ro",      "hyph_ro_RO.dic",      "hyphen-ro" },
+	{ "ru",      "hyph_ru_RU.dic",      "hyphen-ru" },
+	{ "sk",      "hyph_sk_SK.dic",      "hyphen-sk" },
+	{ "sl",      "hyph_sl_SI.dic",      "hyphen-sl" },
+	{ "sr",      "hyph_sr_RS.dic",      "hyphen-sr" },  /* Cyrillic */
+	{ "sr-Cyrl", "hyph_sr_RS.dic",      "hyphen-sr" },
+	{ "sr-Latn", "hyph_sr-Latn_RS.dic", "hyphen-sr" },
+	{ "sv",      "hyph_sv_SE.dic",      "hyphen-sv" },
+	{ "uk",      "hyph_uk_UA.dic",      "hyphen-uk" },
 };
+
+/* The row of dicts for a BCP 47 tag (its longest prefix ending at a
+ * subtag boundary, case-insensitive), or -1. */
+static int dict_row(const char *tag)
+{
+	int best = -1;
+	size_t best_n = 0;
+
+	for (size_t i = 0; tag && i < sizeof dicts / sizeof dicts[0]; i++) {
+		size_t n = strlen(dicts[i].lang);
+		if (strncasecmp(tag, dicts[i].lang, n) == 0 &&
+		    (tag[n] == '\0' || tag[n] == '-' || tag[n] == '_') &&
+		    n > best_n) {
+			best = (int)i;
+			best_n = n;
+		}
+	}
+	return best;
+}
+
+static void primary_subtag(const char *tag, char *out, size_t size);
+
+/* The key a tag's dictionary is cached under, into out: its row's
+ * language, else its primary subtag, lower-cased. */
+static void dict_key(const char *tag, char *out, size_t size)
+{
+	int row = dict_row(tag);
+
+	if (row >= 0)
+		snprintf(out, size, "%s", dicts[row].lang);
+	else
+		primary_subtag(tag, out, size);
+}
+
 
 /* The primary language subtag of a BCP 47 tag, lower-cased, into out. */
 static void primary_subtag(const char *tag, char *out, size_t size)
@@ -73,20 +133,19 @@ static int file_exists(const char *path)
 	return 1;
 }
 
-/* Finds the dictionary file for a primary subtag; 0 and path set, or -1. */
+/* Finds the dictionary file for a key of dict_key; 0 and path set, or
+ * -1. */
 static int find_dict(const char *lang, char *path, size_t size)
 {
 	DIR *dir;
 	struct dirent *de;
 	char best[256] = "";
 	size_t n = strlen(lang);
+	int row = dict_row(lang);
 
-	for (size_t i = 0; i < sizeof preferred / sizeof preferred[0]; i++) {
-		if (strcmp(preferred[i].lang, lang) != 0)
-			continue;
-		snprintf(path, size, "%s/%s", HYPH_DIR, preferred[i].file);
-		if (file_exists(path))
-			return 0;
+	if (row >= 0) {
+		snprintf(path, size, "%s/%s", HYPH_DIR, dicts[row].file);
+		return file_exists(path) ? 0 : -1;
 	}
 	dir = opendir(HYPH_DIR);
 	if (dir == NULL)
@@ -164,7 +223,7 @@ static const struct hyph_lang *lookup(const char *tag)
 	const struct hyph_lang *found = NULL;
 	int n;
 
-	primary_subtag(tag, lang, sizeof lang);
+	dict_key(tag, lang, sizeof lang);
 	n = atomic_load_explicit(&n_langs, memory_order_acquire);
 	for (int i = 0; i < n; i++)
 		if (strcmp(langs[i].lang, lang) == 0)
@@ -360,3 +419,18 @@ const char *__lsan_default_suppressions(void)
 	return "leak:libhyphen.so\n";
 }
 #endif
+
+const char *hyph_dict_package(const char *lang)
+{
+	int row;
+
+	if (hyph_dict_path(lang) == NULL)
+		return NULL;
+	row = dict_row(lang);
+	return row >= 0 ? dicts[row].package : NULL;
+}
+
+int hyph_justify(const char *lang)
+{
+	return hyph_available(lang);
+}

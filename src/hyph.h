@@ -20,6 +20,16 @@ int hyph_available(const char *lang);
 /* Path of the dictionary used for `lang`, or NULL; static storage. */
 const char *hyph_dict_path(const char *lang);
 
+/* The Debian package the dictionary of `lang` comes from ("hyphen-de",
+ * "myspell-et"), or NULL (no dictionary, or one not in the table of
+ * hyph.c); static storage. */
+const char *hyph_dict_package(const char *lang);
+
+/* 1 when text in `lang` is justified, 0 when it is set ragged right: a
+ * language without hyphenation patterns would stretch its justified
+ * lines. Thread-safe. */
+int hyph_justify(const char *lang);
+
 /* Finds the hyphenation points of one word of `n` UTF-16 code units.
  * Sets ok[i] = 1 when a hyphen may go between word[i-1] and word[i]
  * (0 < i < n), else 0; ok must hold n entries. Returns the number of

@@ -13,6 +13,7 @@
 #include <unicode/ustring.h>
 
 #include "bidi.h"
+#include "hyph.h"
 #include "para.h"
 
 #define PAGE_W      595.276
@@ -227,6 +228,9 @@ static int set_para(struct lay *L, const char *text, const struct block *b,
 	               b->kind == BLOCK_FIELD);
 	if (b != NULL && text == b->text)
 		st.no_hyphen_line = L->no_hyphen_line;
+	/* without hyphenation patterns, justified text stretches: ragged */
+	if (st.align == ALIGN_JUSTIFY && !hyph_justify(st.lang))
+		st.align = ALIGN_START;
 
 	return para_set(L->fs, &st, text ? text : "", b ? b->nohyph : NULL,
 	                b ? b->n_nohyph : 0, out, L->e);

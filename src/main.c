@@ -21,7 +21,8 @@ enum {
 	OPT_REPORT = 1 << 0,
 	OPT_OUTDIR = 1 << 1,
 	OPT_DATE = 1 << 2,
-	OPT_JOBS = 1 << 3
+	OPT_JOBS = 1 << 3,
+	OPT_REVIEWED = 1 << 4
 };
 
 struct command_spec {
@@ -36,9 +37,11 @@ struct command_spec {
 static const struct command_spec commands[] = {
 	{ "validate", CMD_VALIDATE, OPT_REPORT, cmd_validate, 1,
 	  "validate [--report FILE] INPUT..." },
-	{ "generate", CMD_GENERATE, OPT_REPORT | OPT_OUTDIR | OPT_DATE | OPT_JOBS,
+	{ "generate", CMD_GENERATE,
+	  OPT_REPORT | OPT_OUTDIR | OPT_DATE | OPT_JOBS | OPT_REVIEWED,
 	  cmd_generate, 1,
-	  "generate [-o DIR] [--date YYYY-MM-DD] [-j N] [--report FILE] INPUT..." },
+	  "generate [-o DIR] [--date YYYY-MM-DD] [-j N] [--report FILE] "
+	  "[--require-reviewed] INPUT..." },
 	{ "bundle", CMD_BUNDLE, OPT_OUTDIR | OPT_DATE, cmd_bundle, 0,
 	  "bundle [--date YYYY-MM-DD] [-o DIR] PATH..." },
 	{ "verify", CMD_VERIFY, 0, cmd_verify, 0, "verify FILE.zip..." },
@@ -54,7 +57,8 @@ static const char help_text[] =
 "Commands:\n"
 "  validate [--report FILE] INPUT...\n"
 "      Check records against the contract; one line per problem.\n"
-"  generate [-o DIR] [--date YYYY-MM-DD] [-j N] [--report FILE] INPUT...\n"
+"  generate [-o DIR] [--date YYYY-MM-DD] [-j N] [--report FILE]\n"
+"           [--require-reviewed] INPUT...\n"
 "      Write the documents of every eligible record to DIR (default out/),\n"
 "      and the countersigning packages to DIR/packages/.\n"
 "  bundle [--date YYYY-MM-DD] [-o DIR] PATH...\n"
@@ -63,7 +67,8 @@ static const char help_text[] =
 "  verify FILE.zip...\n"
 "      Check a package or bundle: digests, entries, Payload-Oxum.\n"
 "  locales\n"
-"      List the languages with catalogues and how complete each is.\n"
+"      List the languages with catalogues: how complete and how much\n"
+"      reviewed each is, and its hyphenation.\n"
 "\n"
 "An INPUT is an XML file or a directory (its *.xml files, sorted).\n"
 "\n"
@@ -73,6 +78,10 @@ static const char help_text[] =
 "                         SOURCE_DATE_EPOCH if set, else today, UTC)\n"
 "  -j, --jobs N           worker threads (default: number of cores)\n"
 "      --report FILE      write a JSON run report to FILE\n"
+"      --require-reviewed produce nothing for a record whose documents\n"
+"                         would contain a message not yet reviewed by a\n"
+"                         native speaker (state reviewed or final); the\n"
+"                         record is reported 'unreviewed', exit status 1\n"
 "  -q, --quiet            no progress or summary on stderr\n"
 "  -h, --help             show this help\n"
 "  -V, --version          show the version\n"
@@ -86,6 +95,7 @@ static const struct option long_options[] = {
 	{ "date", required_argument, NULL, 'd' },
 	{ "jobs", required_argument, NULL, 'j' },
 	{ "quiet", no_argument, NULL, 'q' },
+	{ "require-reviewed", no_argument, NULL, 'R' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 }
@@ -155,6 +165,11 @@ static int parse_options(const struct command_spec *spec, int argc,
 			if (!allowed(spec, OPT_REPORT, "--report"))
 				return -1;
 			cfg->report = optarg;
+			break;
+		case 'R':
+			if (!allowed(spec, OPT_REVIEWED, "--require-reviewed"))
+				return -1;
+			cfg->require_reviewed = 1;
 			break;
 		case 'o':
 			if (!allowed(spec, OPT_OUTDIR, "-o/--output"))

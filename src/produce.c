@@ -20,7 +20,37 @@ static char *join_path(const char *a, const char *b)
 	return s;
 }
 
-/* Notes the language used and the fallbacks of one document. */
+/* Appends "file/unit" of each message of list to *out (*n entries),
+ * skipping those already there. Returns 0, or -1 out of memory. */
+static int add_units(char ***out, int *n, const struct compose_fallback *list,
+                     int n_list)
+{
+	for (int i = 0; i < n_list; i++) {
+		size_t len = strlen(list[i].file) + strlen(list[i].unit) + 2;
+		char *s = malloc(len), **grown;
+		int seen = 0;
+
+		if (s == NULL)
+			return -1;
+		snprintf(s, len, "%s/%s", list[i].file, list[i].unit);
+		for (int j = 0; j < *n && !seen; j++)
+			seen = strcmp((*out)[j], s) == 0;
+		if (seen) {
+			free(s);
+			continue;
+		}
+		if ((grown = realloc(*out, (size_t)(*n + 1) * sizeof *grown)) == NULL) {
+			free(s);
+			return -1;
+		}
+		*out = grown;
+		(*out)[(*n)++] = s;
+	}
+	return 0;
+}
+
+/* Notes the language used, the fallbacks and the unreviewed messages of
+ * one document. */
 static int note_languages(struct produced_file *f, const struct catalog *c,
                           const struct record *r,
                           const struct compose_info *info)
@@ -28,6 +58,9 @@ static int note_languages(struct produced_file *f, const struct catalog *c,
 	f->lang = info->lang;
 	if (info->lang_fallback &&
 	    (f->fallback = catalog_chain(c, r->lang)) == NULL)
+		return -1;
+	if (add_units(&f->unreviewed, &f->n_unreviewed, info->unreviewed,
+	              info->n_unreviewed) != 0)
 		return -1;
 	if (info->n_fallbacks == 0)
 		return 0;
@@ -91,6 +124,34 @@ cleanup:
 	return rc;
 }
 
+/* --require-reviewed: composes every document of the record (nothing
+ * is laid out or written) and collects its unreviewed messages into out.
+ * Returns 0, or -1 with e set. */
+static int check_reviewed(const struct producer *p, const struct form **forms,
+                          int n, const struct record *r,
+                          const struct batch *b, struct production *out,
+                          struct err *e)
+{
+	for (int i = 0; i < n; i++) {
+		struct compose_info info = { 0 };
+		struct doc doc = { 0 };
+		int rc;
+
+		if (compose_doc(forms[i], p->catalog, r, b, p->date, &doc, &info,
+		                e) != 0)
+			return -1;
+		out->lang = info.lang;
+		rc = add_units(&out->unreviewed, &out->n_unreviewed,
+		               info.unreviewed, info.n_unreviewed);
+		doc_clear(&doc);
+		compose_info_clear(&info);
+		if (rc != 0)
+			return err_set(e, "out of memory");
+	}
+	out->refused = out->n_unreviewed > 0;
+	return 0;
+}
+
 int produce_record(const struct producer *p, const struct record *r,
                    const struct batch *b, struct production *out,
                    struct err *e)
@@ -105,6 +166,9 @@ int produce_record(const struct producer *p, const struct record *r,
 	if (n == 0)
 		return err_set(e, "record %s: no form for role %s", r->id,
 		               role_name(r->role));
+	if (p->require_reviewed &&
+	    (check_reviewed(p, forms, n, r, b, out, e) != 0 || out->refused))
+		return out->refused ? 0 : -1;
 	dir = join_path(p->outdir, r->id);
 	if (dir == NULL)
 		return err_set(e, "out of memory");
@@ -134,6 +198,12 @@ void production_clear(struct production *out)
 		for (int j = 0; j < f->n_missing; j++)
 			free(f->missing[j]);
 		free(f->missing);
+		for (int j = 0; j < f->n_unreviewed; j++)
+			free(f->unreviewed[j]);
+		free(f->unreviewed);
 	}
+	for (int j = 0; j < out->n_unreviewed; j++)
+		free(out->unreviewed[j]);
+	free(out->unreviewed);
 	memset(out, 0, sizeof *out);
 }

@@ -18,6 +18,8 @@ struct producer {
 	const struct fontset *fonts;
 	const char *outdir;
 	const char *date;          /* YYYY-MM-DD */
+	int require_reviewed;      /* write nothing for a record whose
+	                              documents hold unreviewed messages */
 };
 
 #define PRODUCE_MAX_FILES 4
@@ -33,17 +35,25 @@ struct produced_file {
 	char *fallback;            /* NULL, or "pt-BR -> pt -> en" */
 	char **missing;            /* "file/unit" messages taken from another language */
 	int n_missing;
+	char **unreviewed;         /* "file/unit" messages not reviewed/final */
+	int n_unreviewed;
 };
 
 struct production {
 	struct produced_file files[PRODUCE_MAX_FILES];
 	int n_files;
+	int refused;               /* --require-reviewed: nothing written */
+	const char *lang;          /* the catalogue language (when refused) */
+	char **unreviewed;         /* when refused: every unreviewed message
+	                              of the record's documents, once */
+	int n_unreviewed;
 };
 
 /* Writes the documents of record r (valid, eligible: the validation
  * stage has checked its content, glyphs included). Returns 0 when all
- * were written; -1 on a system error (e set; documents already written
- * stay complete). */
+ * were written, or when p->require_reviewed refused them (out->refused
+ * set, out->unreviewed listing the messages, nothing written); -1 on a
+ * system error (e set; documents already written stay complete). */
 int produce_record(const struct producer *p, const struct record *r,
                    const struct batch *b, struct production *out,
                    struct err *e);

@@ -131,6 +131,7 @@ static json_object *doc_json(const struct report_doc *d)
 {
 	json_object *o = json_object_new_object();
 	json_object *missing = json_object_new_array();
+	json_object *unreviewed = json_object_new_array();
 
 	json_object_object_add(o, "kind", json_object_new_string(d->kind));
 	json_object_object_add(o, "path", printable_string(d->path));
@@ -142,6 +143,12 @@ static json_object *doc_json(const struct report_doc *d)
 	for (int i = 0; i < d->n_missing; i++)
 		json_object_array_add(missing, json_object_new_string(d->missing[i]));
 	json_object_object_add(o, "missing_messages", missing);
+	json_object_object_add(o, "reviewed",
+	                       json_object_new_boolean(d->n_unreviewed == 0));
+	for (int i = 0; i < d->n_unreviewed; i++)
+		json_object_array_add(unreviewed,
+		                      json_object_new_string(d->unreviewed[i]));
+	json_object_object_add(o, "unreviewed", unreviewed);
 	return o;
 }
 

@@ -24,6 +24,8 @@ struct report_doc {
 	const char *fallback;     /* NULL, or how the language fell back */
 	const char *const *missing;   /* message ids taken from English */
 	int n_missing;
+	const char *const *unreviewed; /* "file/unit" not reviewed/final */
+	int n_unreviewed;
 };
 
 /* Starts a report for `command` ("validate", "generate"), creating the

@@ -103,7 +103,7 @@ class SampleTypography(unittest.TestCase, Measured):
 
     def test_generated(self):
         self.assertEqual(self.run_result.returncode, 0, self.run_result.stderr)
-        self.assertEqual(len(self.pdfs), 47)
+        self.assertEqual(len(self.pdfs), 75)  # 47 + 28 of 05-languages.xml
 
     def test_no_word_gap_over_twice_a_space(self):
         self.assertGreater(self.check_gaps(self.pdfs), 1000)

@@ -279,7 +279,104 @@ static void test_broken_catalogues_refused(void **state)
 	assert_non_null(load_files("en.xlf", "", NULL, NULL));
 }
 
+/* A segment state XLIFF 2.0 does not define stops the load, with the
+ * file and line. */
+static void test_bad_state_refused(void **state)
+{
+	const char *msg;
+
+	(void)state;
+	msg = load_files("en.xlf", EN_OK, "lv.xlf", "<xliff xmlns=\"urn:oasis:"
+	                 "names:tc:xliff:document:2.0\" version=\"2.0\" "
+	                 "srcLang=\"en\" trgLang=\"lv\"><file id=\"c\">\n"
+	                 "<unit id=\"a\">\n<segment state=\"approved\">"
+	                 "<source>A</source><target>B</target></segment></unit>"
+	                 "</file></xliff>");
+	assert_non_null(msg);
+	assert_non_null(strstr(msg, "lv.xlf:3: error:"));
+	assert_non_null(strstr(msg, "\"approved\""));
+	assert_null(load_files("en.xlf", EN_OK, "lv.xlf", "<xliff xmlns=\"urn:"
+	                       "oasis:names:tc:xliff:document:2.0\" version="
+	                       "\"2.0\" srcLang=\"en\" trgLang=\"lv\"><file "
+	                       "id=\"c\"><unit id=\"a\"><segment state=\"final"
+	                       "\"><source>A</source><target>B</target>"
+	                       "</segment></unit></file></xliff>"));
+}
+
 /* --- the real catalogues ---------------------------------------------- */
+
+/* The alias table (only the rows whose catalogue exists are checked:
+ * the catalogues are written in parallel). */
+static void test_real_aliases(void **state)
+{
+	static const struct { const char *tag, *lang, *chain; } rows[] = {
+		{ "sr", "sr-Cyrl", "sr -> sr-Cyrl" },
+		{ "sr-RS", "sr-Cyrl", "sr-RS -> sr-Cyrl" },
+		{ "sr-Latn-RS", "sr-Latn", "sr-Latn-RS -> sr-Latn" },
+		{ "sr-ME", "sr-Latn", "sr-ME -> sr-Latn" },
+		{ "no", "nb", "no -> nb" },
+		{ "nn-NO", "nb", "nn-NO -> nn -> nb" },
+		{ "mo", "ro", "mo -> ro" },
+		{ "ro-MD", "ro", "ro-MD -> ro" },
+		{ "pt-BR", "pt", "pt-BR -> pt" },
+		{ "iw", "he", "iw -> he" },
+		{ "uz-Latn", "uz", "uz-Latn -> uz" },
+	};
+	struct err e = { { 0 } };
+	struct catalog *c = catalog_load("locales", &e);
+	char *chain;
+
+	(void)state;
+	if (c == NULL)
+		fail_msg("locales/: %s", e.msg);
+	for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+		if (strcmp(catalog_resolve(c, rows[i].lang), rows[i].lang) != 0)
+			continue;       /* that catalogue is not merged yet */
+		assert_string_equal(catalog_resolve(c, rows[i].tag), rows[i].lang);
+		chain = catalog_chain(c, rows[i].tag);
+		assert_non_null(chain);
+		assert_string_equal(chain, rows[i].chain);
+		free(chain);
+	}
+	/* a catalogue in the other script is never used */
+	assert_string_equal(catalog_resolve(c, "uz-Cyrl"), "en");
+	chain = catalog_chain(c, "uz-Cyrl-UZ");
+	assert_string_equal(chain, "uz-Cyrl-UZ -> uz-Cyrl -> en");
+	free(chain);
+	assert_string_equal(catalog_resolve(c, "bs-Cyrl"), "en");
+	assert_string_equal(catalog_resolve(c, "zh-Hans"), "en");
+	catalog_free(c);
+}
+
+/* States as the lookup reports them, and the review share. */
+static void test_real_states(void **state)
+{
+	struct err e = { { 0 } };
+	struct catalog *c = catalog_load("locales", &e);
+	const char *from = NULL;
+	int st = -1, rev = -1, total = -1;
+
+	(void)state;
+	if (c == NULL)
+		fail_msg("locales/: %s", e.msg);
+	assert_non_null(catalog_lookup_state(c, "lv", "common", "covenant.name",
+	                                     &from, &st));
+	assert_string_equal(from, "lv");
+	assert_int_equal(st, CATALOG_TRANSLATED);
+	assert_non_null(catalog_lookup_state(c, "lv", "coordinator-agreement",
+	                                     "commitment.1", &from, &st));
+	assert_int_equal(st, CATALOG_FINAL);   /* the seed's own words */
+	assert_non_null(catalog_lookup_state(c, "en", "common", "covenant.name",
+	                                     &from, &st));
+	assert_int_equal(st, CATALOG_FINAL);
+	assert_int_equal(catalog_review(c, "en", &rev, &total), 0);
+	assert_int_equal(rev, total);
+	assert_int_equal(catalog_review(c, "lv", &rev, &total), 0);
+	assert_true(rev > 0 && rev < total);
+	assert_int_equal(catalog_review(c, "xx", &rev, &total), -1);
+	assert_string_equal(catalog_state_name(CATALOG_REVIEWED), "reviewed");
+	catalog_free(c);
+}
 
 static void test_real_locales(void **state)
 {
@@ -323,6 +420,9 @@ int main(void)
 		cmocka_unit_test(test_entity_expansion_refused),
 		cmocka_unit_test(test_broken_catalogues_refused),
 		cmocka_unit_test(test_real_locales),
+		cmocka_unit_test(test_bad_state_refused),
+		cmocka_unit_test(test_real_aliases),
+		cmocka_unit_test(test_real_states),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
