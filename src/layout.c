@@ -252,6 +252,26 @@ static void mark_breaks(struct fblock *fb, int first_row)
 		fb->rows[first_row + i].break_after = n >= 4 && i >= 1 && i <= n - 3;
 }
 
+static double text_width(const struct lay *L, enum face face, double size,
+                         const char *s);
+
+/* The width of the widest space-separated word of text, or 0 (also when
+ * out of memory: the caller then only loses the bound). */
+static double widest_word(const struct lay *L, enum face face, double size,
+                          const char *text)
+{
+	char *copy = strdup(text), *save = NULL;
+	double w = 0;
+
+	if (copy == NULL)
+		return 0;
+	for (char *t = strtok_r(copy, " ", &save); t != NULL;
+	     t = strtok_r(NULL, " ", &save))
+		w = fmax(w, text_width(L, face, size, t));
+	free(copy);
+	return w;
+}
+
 /* Sets centred text (a title) balanced: when it needs several lines, in
  * the narrowest measure that keeps their number, so that its lines have
  * about the same length and no word stands alone on the last one. *out
@@ -268,6 +288,11 @@ static int set_balanced(struct lay *L, const char *text, const struct block *b,
 		return -1;
 	n = out->n_lines;
 	if (n < 2)
+		return 0;
+	/* never narrower than its widest word: a word is not broken to
+	 * balance a title */
+	lo = fmax(lo, widest_word(L, face, size, text) + 1);
+	if (lo >= hi)
 		return 0;
 	for (int i = 0; i < 8; i++) {     /* the measure to about 1 pt */
 		double mid = (lo + hi) / 2;
@@ -545,8 +570,14 @@ static double put_sig_text(struct lay *L, struct fblock *fb,
 		return -1;
 	y += n * BODY_LEAD + 2;
 	for (int i = 0; i < s->n_lines; i++) {
+		/* organisation, name, position, place: record values, broken
+		 * only at spaces (never at the hyphen of "Ozoliņa-Liepiņa") */
+		char *line = s->lines[i] ? s->lines[i] : "";
+		struct span whole = { 0, strlen(line) };
+		struct block value = { .kind = BLOCK_SIGNATURE, .text = line,
+		                       .nohyph = &whole, .n_nohyph = 1 };
 		tag(fb, k, TAG_SIG_LINE, i);
-		n = put_column(L, fb, NULL, s->lines[i] ? s->lines[i] : "",
+		n = put_column(L, fb, &value, line,
 		               FACE_REGULAR, BODY_SIZE, BODY_LEAD, x, w, y,
 		               ALIGN_START);
 		if (n < 0)
