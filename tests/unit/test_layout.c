@@ -469,6 +469,37 @@ static void test_no_hyphen_at_page_end(void **state)
 	assert_int_equal(avoidable, 0);
 }
 
+/* A title that wraps is balanced, but never by breaking one of its words:
+ * no title line ends inside a word (RUN_JOIN), whatever the word. */
+static void test_balanced_title_keeps_words_whole(void **state)
+{
+	static const char *titles[] = {
+		"Burgemeestersconvenant voor Klimaat en Energie",
+		"Споразумение на кметовете за климата и енергията",
+		"Pilsētu mēru pakts klimata un enerģētikas jomā",
+	};
+
+	(void)state;
+	for (size_t t = 0; t < sizeof titles / sizeof titles[0]; t++) {
+		struct doc d;
+		struct pages p;
+		int title_runs = 0;
+		init_doc(&d, "nl");
+		add(&d, BLOCK_TITLE, titles[t], NULL);
+		lay(&d, &p);
+		for (int i = 0; i < p.pages[0].n_runs; i++) {
+			const struct run *r = &p.pages[0].runs[i];
+			if (r->role != TAG_TITLE)
+				continue;
+			title_runs++;
+			assert_false(r->flags & RUN_JOIN);
+		}
+		assert_true(title_runs > 0);
+		pages_clear(&p);
+		doc_clear(&d);
+	}
+}
+
 /* When a paragraph that starts on a page is split after a hyphenated line
  * and no earlier line may end the page, the paragraph is set again with
  * no hyphen on that line. */
@@ -924,6 +955,7 @@ int main(void)
 		cmocka_unit_test(test_fields_and_items),
 		cmocka_unit_test(test_rtl_document),
 		cmocka_unit_test(test_rtl_text_in_ltr_document),
+		cmocka_unit_test(test_balanced_title_keeps_words_whole),
 		cmocka_unit_test(test_threads),
 		cmocka_unit_test(test_real_documents),
 		cmocka_unit_test(test_speed),
