@@ -659,6 +659,13 @@ static int fmt_signatures(struct lay *L, struct fblock *fb,
 	return 0;
 }
 
+/* Titles are centred; flush right, like every heading, in a
+ * right-to-left document. */
+static enum para_align title_align(const struct lay *L)
+{
+	return L->rtl ? ALIGN_START : ALIGN_CENTER;
+}
+
 /* Sets block k (and k+1 for a pair of signatures) into fb; returns the
  * number of blocks consumed, or -1. */
 static int fmt_block(struct lay *L, int k, struct fblock *fb)
@@ -672,12 +679,12 @@ static int fmt_block(struct lay *L, int k, struct fblock *fb)
 		tag(fb, k, TAG_TITLE, 0);
 		fb->space_after = 10;
 		return fmt_text(L, fb, b, b->text, FACE_BOLD, TITLE_SIZE, TITLE_LEAD,
-		                ALIGN_CENTER, 0) ? -1 : 1;
+		                title_align(L), 0) ? -1 : 1;
 	case BLOCK_SUBTITLE:
 		tag(fb, k, TAG_SUBTITLE, 0);
 		fb->space_after = 8;
 		return fmt_text(L, fb, b, b->text, FACE_REGULAR, SUB_SIZE, SUB_LEAD,
-		                ALIGN_CENTER, 0) ? -1 : 1;
+		                title_align(L), 0) ? -1 : 1;
 	case BLOCK_HEADING:
 		tag(fb, k, TAG_HEADING, 0);
 		fb->space_before = 10;
