@@ -9,6 +9,7 @@
 
 #include <unicode/uchar.h>
 #include <unicode/uloc.h>
+#include <unicode/unum.h>
 #include <unicode/ustring.h>
 #include <unicode/utf8.h>
 
@@ -560,15 +561,42 @@ fail:
 	return -1;
 }
 
+/* "n." with n in the digits CLDR gives the language (Arabic-Indic in
+ * Arabic), ASCII digits when ICU has nothing better; into out. */
+static void list_number(const char *lang, int n, char *out, size_t size)
+{
+	char locale[64], num[48];
+	UChar buf[24];
+	UErrorCode st = U_ZERO_ERROR;
+	UNumberFormat *nf;
+	int32_t len;
+
+	snprintf(out, size, "%d.", n);
+	snprintf(locale, sizeof locale, "%s", lang ? lang : "en");
+	for (char *p = locale; *p; p++)
+		if (*p == '-')
+			*p = '_';
+	nf = unum_open(UNUM_DECIMAL, NULL, 0, locale, NULL, &st);
+	if (U_FAILURE(st))
+		return;
+	unum_setAttribute(nf, UNUM_GROUPING_USED, 0);
+	len = unum_format(nf, n, buf, 24, NULL, &st);
+	if (U_SUCCESS(st) && len > 0)
+		u_strToUTF8(num, (int32_t)sizeof num, NULL, buf, len, &st);
+	if (U_SUCCESS(st) && st != U_STRING_NOT_TERMINATED_WARNING)
+		snprintf(out, size, "%s.", num);
+	unum_close(nf);
+}
+
 static int add_item(struct ctx *x, struct doc *d, const struct form_msg *m,
                     enum form_marker marker, int *number)
 {
-	char label[16];
+	char label[64];
 
 	if (marker == FM_BULLET)
 		snprintf(label, sizeof label, "%s", BULLET);
 	else
-		snprintf(label, sizeof label, "%d.", ++*number);
+		list_number(x->lang, ++*number, label, sizeof label);
 	return add_text_block(x, d, BLOCK_ITEM, m, 0, label);
 }
 

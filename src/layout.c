@@ -242,6 +242,18 @@ static double col_x(const struct lay *L, double x, double w)
 	return L->rtl ? MARGIN + TEXT_W - (x - MARGIN) - w : x;
 }
 
+/* In a right-to-left document, a ragged line of a left-to-right
+ * paragraph (an e-mail address, a reference, a Latin name as a value)
+ * still sits at the column's start, its right edge: the shift that moves
+ * line ln of p (set in a measure w) there. 0 in every other case. */
+static double end_shift(const struct lay *L, const struct para *p,
+                        const struct para_line *ln, double w)
+{
+	if (!L->rtl || p->rtl || ln->n_pieces == 0)
+		return 0;
+	return w - ln->right;
+}
+
 /* Widows and orphans: a paragraph of n lines may break after line i
  * (0-based) only when two lines stay on each side. */
 static void mark_breaks(struct fblock *fb, int first_row)
@@ -415,7 +427,8 @@ static int put_column(struct lay *L, struct fblock *fb, const struct block *b,
 	if (set_para(L, text, b, face, size, w, align, 0, &p))
 		return -1;
 	for (int i = 0; i < p.n_lines; i++)
-		if (put_line(fb, &p.lines[i], col_x(L, x, w),
+		if (put_line(fb, &p.lines[i], col_x(L, x, w) +
+		             end_shift(L, &p, &p.lines[i], w),
 		             y0 + i * lead + baseline(lead, size), size, L->e))
 			goto cleanup;
 	n = p.n_lines;
@@ -424,7 +437,8 @@ cleanup:
 	return n;
 }
 
-/* An applicant detail: the label left, the value right; kept whole. */
+/* An applicant detail: the label left, the value right (mirrored in RTL
+ * documents: the label column on the right); kept whole. */
 static int fmt_field(struct lay *L, struct fblock *fb, const struct block *b)
 {
 	double vx = MARGIN + FIELD_LABEL_W + FIELD_GAP;
@@ -680,6 +694,13 @@ static int fmt_signatures(struct lay *L, struct fblock *fb,
 	return 0;
 }
 
+/* Titles are centred; flush right, like every heading, in a
+ * right-to-left document. */
+static enum para_align title_align(const struct lay *L)
+{
+	return L->rtl ? ALIGN_START : ALIGN_CENTER;
+}
+
 /* Sets block k (and k+1 for a pair of signatures) into fb; returns the
  * number of blocks consumed, or -1. */
 static int fmt_block(struct lay *L, int k, struct fblock *fb)
@@ -693,12 +714,12 @@ static int fmt_block(struct lay *L, int k, struct fblock *fb)
 		tag(fb, k, TAG_TITLE, 0);
 		fb->space_after = 10;
 		return fmt_text(L, fb, b, b->text, FACE_BOLD, TITLE_SIZE, TITLE_LEAD,
-		                ALIGN_CENTER, 0) ? -1 : 1;
+		                title_align(L), 0) ? -1 : 1;
 	case BLOCK_SUBTITLE:
 		tag(fb, k, TAG_SUBTITLE, 0);
 		fb->space_after = 8;
 		return fmt_text(L, fb, b, b->text, FACE_REGULAR, SUB_SIZE, SUB_LEAD,
-		                ALIGN_CENTER, 0) ? -1 : 1;
+		                title_align(L), 0) ? -1 : 1;
 	case BLOCK_HEADING:
 		tag(fb, k, TAG_HEADING, 0);
 		fb->space_before = 10;
@@ -1113,15 +1134,16 @@ cleanup:
 }
 
 /* Draws a set paragraph's lines downwards from `top` (page coordinates),
- * each line flush right in [x, x+w) when `flush_end`. */
+ * each line flush right in [x, x+w) when `flush_right`, else flush left
+ * (whatever the paragraph's own direction). */
 static int draw_lines(struct lay *L, struct page *pg, struct para *p,
-                      double x, double w, double top, int flush_end)
+                      double x, double w, double top, int flush_right)
 {
 	for (int i = 0; i < p->n_lines; i++) {
 		struct para_line *ln = &p->lines[i];
-		double shift = flush_end ? (w - ln->right) : 0;
+		double shift = flush_right ? w - ln->right : -ln->left;
 		double y = top - i * FOOT_LEAD - baseline(FOOT_LEAD, FOOT_SIZE);
-		if (L->rtl && !flush_end)
+		if (ln->n_pieces == 0)
 			shift = 0;
 		for (int k = 0; k < ln->n_pieces; k++) {
 			struct para_piece *pc = &ln->pieces[k];
@@ -1157,8 +1179,10 @@ static int add_footers(struct lay *L, int lines)
 		free(label);
 		if (bad)
 			goto cleanup;
+		/* mirrored in RTL: the reference flush right, the page
+		 * label flush left */
 		bad = draw_lines(L, pg, &left, col_x(L, MARGIN, FOOT_LEFT_W),
-		                 FOOT_LEFT_W, top, 0) ||
+		                 FOOT_LEFT_W, top, L->rtl) ||
 		      draw_lines(L, pg, &right,
 		                 col_x(L, MARGIN + TEXT_W - FOOT_RIGHT_W, FOOT_RIGHT_W),
 		                 FOOT_RIGHT_W, top, !L->rtl) ||

@@ -190,11 +190,12 @@ class Archival(unittest.TestCase):
         self.assertNotIn(" 1. lappuse no 2", tree_text)   # footer: artifact
 
     def test_right_to_left_span_in_structure_order(self):
-        """A Hebrew name with digits inside English text: the runs are
-        drawn in visual order, and the structure lists them in the order
-        the name is written (pdf.js's tree, spaces aside)."""
+        """A Hebrew name with digits in a Hebrew (right-to-left, mirrored)
+        document: the runs are drawn in visual order, the label right of
+        its value, and the structure lists the label, then the value, in
+        the order the name is written (pdf.js's tree, spaces aside)."""
         path = next(f for f in self.files
-                    if f.endswith("IL-SUP-0001-declaration-en.pdf"))
+                    if f.endswith("IL-SUP-0001-declaration-he.pdf"))
         reading = archival.pdfjs(path)
         self.assertIsNotNone(reading, "run: cd tests/js && npm ci")
         seq = archival.struct_text(reading)
@@ -203,9 +204,9 @@ class Archival(unittest.TestCase):
 
         def bare(s):
             return "".join(s.split())
-        self.assertEqual(bare(cells["Organisation"]),
+        self.assertEqual(bare(cells["ארגון"]),      # Organisation
                          bare("פורום ה־15 – איגוד הערים העצמאיות"))
-        self.assertEqual(bare(cells["Address"]),
+        self.assertEqual(bare(cells["כתובת"]),      # Address
                          bare("דרך מנחם בגין 125, 6701201 תל אביב-יפו"))
 
     def test_list_marker_before_its_text(self):

@@ -48,6 +48,30 @@ def lines_by_page(pdf):
     return pages
 
 
+RTL_LANGS = ("ar", "he")        # the right-to-left catalogues
+RTL_CHARS = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]")
+BIDI_MARKS = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def is_rtl_lang(lang):
+    return lang.split("-")[0] in RTL_LANGS
+
+
+def logical(word):
+    """A -bbox word in reading order: pdftotext -bbox gives the letters of
+    a right-to-left word in visual order (left to right)."""
+    return word[::-1] if RTL_CHARS.search(word) else word
+
+
+def line_text(line):
+    """The words of a line joined in reading order: right to left when
+    its words are mostly right-to-left, each word read logically."""
+    words = [w[4] for w in line]
+    if sum(1 for w in words if RTL_CHARS.search(w)) * 2 > len(words):
+        words = [logical(w) for w in reversed(words)]
+    return " ".join(words)
+
+
 def split_columns(line, size):
     """A line's words cut where the gap is wider than 4 em (two columns of
     signature blocks, a label and its value)."""
@@ -134,7 +158,7 @@ def body_above_signatures(pdf, headings, pages=None):
         lines = pages[page - 1]
         top = 0
         for line in lines:
-            if " ".join(w[4] for w in line) in headings:
+            if line_text(line) in headings:
                 top = line[0][1]
         n = 0
         for line in lines:
