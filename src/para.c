@@ -18,6 +18,7 @@
 
 #include "bidi.h"
 #include "hyph.h"
+#include "langtag.h"
 #include "text.h"
 
 #define INF_PENALTY   10000.0
@@ -86,10 +87,7 @@ static UBreakIterator *line_breaker(const char *lang)
 	int slot;
 
 	pthread_once(&brk_once, brk_key_init);
-	snprintf(locale, sizeof locale, "%s", lang ? lang : "en");
-	for (char *p = locale; *p; p++)
-		if (*p == '-')
-			*p = '_';
+	(void)langtag_icu_locale(lang, locale, sizeof locale);
 	c = pthread_getspecific(brk_key);
 	if (c == NULL) {
 		c = calloc(1, sizeof *c);
