@@ -137,8 +137,6 @@ struct node {
 	int line;
 	int fitness;
 	int hrun;               /* hyphenated line ends in a row up to it */
-	double tw, ty, tz;      /* totals after the break */
-	int tf;
 	double demerits;
 	int prev;               /* node index, or -1 */
 	int next_active;        /* -1 ends the list */
@@ -833,8 +831,6 @@ static int knuth_plass(struct ctx *c, double tol)
 			nd.line = c->nodes[best[f]].line + 1;
 			nd.fitness = f / 3;
 			nd.hrun = f % 3;
-			nd.tw = nd.ty = nd.tz = 0;
-			nd.tf = 0;
 			nd.demerits = best_d[f];
 			nd.prev = best[f];
 			nd.next_active = head;
