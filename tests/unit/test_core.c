@@ -29,11 +29,24 @@ static void diag_list_counts_errors(void **state)
 {
 	struct diag_list l = { 0 };
 	(void)state;
-	diag_add(&l, "f.xml", 3, 4, SEV_ERROR, "id", "bad id %s", "x/y");
-	diag_add(&l, "f.xml", 5, 1, SEV_WARNING, "support-role", "ignored");
+	diag_add(&l, "f.xml", 5, 1, RULE_SUPPORT_ROLE, "ignored");
+	/* Warnings only: exit 0. */
+	assert_int_equal(diag_exit_status(&l), 0);
+	diag_add(&l, "f.xml", 3, 4, RULE_ID, "bad id %s", "x/y");
 	assert_int_equal(l.n, 2);
 	assert_int_equal(l.errors, 1);
-	assert_string_equal(l.items[0].message, "bad id x/y");
+	assert_string_equal(l.items[1].message, "bad id x/y");
+	/* Severity and name come from the catalogue. */
+	assert_int_equal(l.items[0].severity, SEV_WARNING);
+	assert_string_equal(l.items[0].rule, "support-role");
+	assert_int_equal(l.items[1].severity, SEV_ERROR);
+	assert_string_equal(l.items[1].rule, "id");
+	assert_int_equal(diag_exit_status(&l), 1);
+	/* A missing input is a failure: exit 2, still printed as "error". */
+	diag_add(&l, "nothere.xml", 0, 0, RULE_INPUT, "No such file");
+	assert_int_equal(l.errors, 2);
+	assert_int_equal(diag_exit_status(&l), 2);
+	assert_string_equal(severity_name(l.items[2].severity), "error");
 	diag_list_clear(&l);
 }
 
