@@ -162,7 +162,9 @@ static int payload_add(struct payload *pl, const char *src, const char *rel,
 	size_t len;
 
 	if (why != NULL)
-		return err_set(e, "%s: %s", src, why);
+		return err_set(e, "%s: %s; file names in a bag have no control "
+		               "characters, backslashes, invalid UTF-8, absolute "
+		               "parts or '.' and '..' components", src, why);
 	if (pl->n == pl->cap) {
 		size_t cap = pl->cap ? pl->cap * 2 : 64;
 		struct item *ni = realloc(pl->items, cap * sizeof *ni);
