@@ -118,8 +118,13 @@ tests/js/node_modules/.package-lock.json: tests/js/package.json tests/js/package
 fuzz: deps $(FUZZ_BINS)
 	./tests/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZERS)
 
-bench: deps build/pactdoc
+bench: deps build/pactdoc build/bench_layout
+	./build/bench_layout fonts
 	./scripts/bench.sh build/pactdoc
+
+# The layout stage alone, on the release objects (tests/bench/).
+build/bench_layout: tests/bench/bench_layout.c $(LIB_SRCS:src/%.c=$(REL_DIR)/%.o) $(REL_DIR)/srgb_icc.o
+	$(CC) $(CFLAGS_BASE) -O2 -Isrc -o $@ $^ $(LIBS)
 
 # --- fonts: regenerate fonts/ from Debian's DejaVu (committed output) -----
 fonts:

@@ -15,7 +15,6 @@
 #include "digest.h"
 #include "fsutil.h"
 #include "zipw.h"
-#include "text.h"
 
 #define MAX_DEPTH 64
 #define MAX_NUMBER 999
@@ -143,16 +142,6 @@ static const char *payload_folder(const char *name)
 	return NULL;
 }
 
-/* Whether s is valid UTF-8 without control characters or backslashes:
- * a name every unzip and every verify accepts. */
-static int safe_name(const char *s)
-{
-	for (const char *p = s; *p != '\0'; p++)
-		if ((unsigned char)*p < 0x20 || *p == 0x7f || *p == '\\')
-			return 0;
-	return text_utf8_valid(s);
-}
-
 static void payload_free(struct payload *pl)
 {
 	for (size_t i = 0; i < pl->n; i++) {
@@ -169,11 +158,13 @@ static int payload_add(struct payload *pl, const char *src, const char *rel,
 {
 	const char *folder = payload_folder(rel);
 	struct item *it;
+	const char *why = fsutil_unsafe_name(rel);
 	size_t len;
 
-	if (!safe_name(rel))
-		return err_set(e, "%s: file name has control characters, "
-		               "backslashes or invalid UTF-8", src);
+	if (why != NULL)
+		return err_set(e, "%s: %s; file names in a bag have no control "
+		               "characters, backslashes, invalid UTF-8, absolute "
+		               "parts or '.' and '..' components", src, why);
 	if (pl->n == pl->cap) {
 		size_t cap = pl->cap ? pl->cap * 2 : 64;
 		struct item *ni = realloc(pl->items, cap * sizeof *ni);

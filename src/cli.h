@@ -1,5 +1,6 @@
 /* cli.h — the run's configuration, filled from the command line by main.c
- * and read by the commands. One struct, freed by config_free. */
+ * and read by the commands. One struct that owns nothing: its strings
+ * point into argv or are fixed arrays, so there is nothing to free. */
 #ifndef PACTDOC_CLI_H
 #define PACTDOC_CLI_H
 

@@ -204,7 +204,7 @@ static void note_refusal(struct job *job)
 		len += (size_t)snprintf(list + len, sizeof list - len, "%s%s",
 		                        i ? ", " : "", p->unreviewed[i]);
 	if (diag_add(&job->diags, job->rec.file, job->rec.line, job->rec.col,
-	             SEV_ERROR, "unreviewed", "record %s: its documents in '%s' "
+	             RULE_UNREVIEWED, "record %s: its documents in '%s' "
 	             "hold %d message%s not reviewed by a native speaker (%s%s); "
 	             "--require-reviewed writes nothing for it", job->rec.id,
 	             p->lang ? p->lang : "?", p->n_unreviewed,

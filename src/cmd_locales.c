@@ -10,6 +10,7 @@
 #include "catalog.h"
 #include "cli.h"
 #include "hyph.h"
+#include "langtag.h"
 
 /* The language's name in itself ("latviešu"), or the tag. */
 static void native_name(const char *tag, char *out, int size)
@@ -19,10 +20,7 @@ static void native_name(const char *tag, char *out, int size)
 	UChar name[64];
 	int32_t n;
 
-	snprintf(locale, sizeof locale, "%s", tag);
-	for (char *p = locale; *p; p++)
-		if (*p == '-')
-			*p = '_';
+	(void)langtag_icu_locale(tag, locale, sizeof locale);
 	n = uloc_getDisplayLanguage(locale, locale, name, 64, &st);
 	if (U_FAILURE(st) || n <= 0 || st == U_USING_DEFAULT_WARNING) {
 		snprintf(out, (size_t)size, "%s", tag);

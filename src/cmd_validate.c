@@ -66,8 +66,12 @@ static int on_file(void *ctx, const char *path, struct diag_list *diags)
 	return 0;
 }
 
-static int finish(struct validate_run *run, int input_errors)
+/* Closes the report and prints the summary. Returns the exit status: the
+ * worst of the inputs' own problems (diag_exit_status: a missing input is
+ * a failure) and of the records and files read. */
+static int finish(struct validate_run *run, const struct diag_list *problems)
 {
+	int status = diag_exit_status(problems);
 	struct err e;
 
 	if (run->report != NULL && report_close(run->report, &e) != 0) {
@@ -81,11 +85,12 @@ static int finish(struct validate_run *run, int input_errors)
 		        run->records == 1 ? "" : "s", run->valid,
 		        run->rejected_records, run->files,
 		        run->files == 1 ? "" : "s", run->rejected_files);
-	if (run->system_error || input_errors)
+	if (run->system_error)
 		return PD_EXIT_FAILURE;
-	if (run->rejected_records || run->rejected_files)
+	if ((run->rejected_records || run->rejected_files) &&
+	    status < PD_EXIT_REJECTED)
 		return PD_EXIT_REJECTED;
-	return PD_EXIT_OK;
+	return status;
 }
 
 int cmd_validate(const struct config *cfg)
@@ -135,7 +140,7 @@ int cmd_validate(const struct config *cfg)
 		report_abort(run.report);
 		run.report = NULL;
 	}
-	status = finish(&run, problems.errors);
+	status = finish(&run, &problems);
 	diag_list_clear(&problems);
 	inputs_clear(&inputs);
 	reader_free(rd);

@@ -14,6 +14,7 @@
 #include <unicode/utf8.h>
 
 #include "dates.h"
+#include "langtag.h"
 
 #define SUBJECT_SEP " \xE2\x80\x94 "    /* " — " */
 #define BULLET "\xE2\x80\xA2"           /* "•" */
@@ -196,16 +197,6 @@ static const char *msg_named(struct ctx *x, const char *file,
 
 /* --- field values ----------------------------------------------------- */
 
-/* ICU locale id for a BCP 47 tag, into buf. */
-static void icu_locale(const char *tag, char *buf, size_t size)
-{
-	UErrorCode st = U_ZERO_ERROR;
-
-	uloc_forLanguageTag(tag, buf, (int32_t)size, NULL, &st);
-	if (U_FAILURE(st) || st == U_STRING_NOT_TERMINATED_WARNING)
-		snprintf(buf, size, "en");
-}
-
 /* The country's name in the document language (ICU/CLDR); the code
  * itself when ICU has no name for it. */
 static char *country_name(const char *code, const char *lang)
@@ -220,7 +211,7 @@ static char *country_name(const char *code, const char *lang)
 		return strdup("");
 	if (snprintf(loc, sizeof loc, "und_%s", code) >= (int)sizeof loc)
 		return strdup(code);
-	icu_locale(lang, disp, sizeof disp);
+	(void)langtag_icu_locale(lang, disp, sizeof disp);
 	n = uloc_getDisplayCountry(loc, disp, name, 128, &st);
 	if (U_FAILURE(st) || n <= 0 || n >= 128)
 		return strdup(code);

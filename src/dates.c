@@ -12,6 +12,8 @@
 #include <unicode/uloc.h>
 #include <unicode/ustring.h>
 
+#include "langtag.h"
+
 static int is_leap(int y)
 {
 	return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
@@ -24,9 +26,10 @@ static int days_in_month(int y, int m)
 	return m == 2 && is_leap(y) ? 29 : days[m - 1];
 }
 
-/* Splits a YYYY-MM-DD string; returns -1 unless it is a real date. */
-static int split_iso(const char *s, int *y, int *m, int *d)
+int dates_split(const char *s, int *y, int *m, int *d)
 {
+	if (s == NULL || strlen(s) != 10)
+		return -1;
 	for (int i = 0; i < 10; i++) {
 		if (i == 4 || i == 7) {
 			if (s[i] != '-')
@@ -49,7 +52,7 @@ int dates_parse_iso(const char *s, char *out)
 {
 	int y, m, d;
 
-	if (strlen(s) != 10 || split_iso(s, &y, &m, &d) != 0)
+	if (dates_split(s, &y, &m, &d) != 0)
 		return -1;
 	memcpy(out, s, 11);
 	return 0;
@@ -82,7 +85,7 @@ long long dates_epoch(const char *iso)
 	int y, m, d;
 	long long days = 0;
 
-	if (split_iso(iso, &y, &m, &d) != 0)
+	if (dates_split(iso, &y, &m, &d) != 0)
 		return 0;
 	/* Days from 1970-01-01 (civil-from-days inverse, proleptic Gregorian). */
 	y -= m <= 2;
@@ -134,16 +137,14 @@ int dates_format_long(const char *lang, const char *iso, char *buf,
 	int32_t n;
 	char locale[64];
 
-	if (strlen(iso) != 10 || split_iso(iso, &y, &m, &d) != 0)
+	if (dates_split(iso, &y, &m, &d) != 0)
 		return -1;
 	if (row != NULL) {
 		int n = snprintf(buf, size, "%d%s%d%s%s", y, row->year_suffix, d,
 		                 row->day_suffix, row->months[m - 1]);
 		return n < 0 || (size_t)n >= size ? -1 : 0;
 	}
-	/* ICU wants '_' separators in locale ids, but accepts BCP 47 too. */
-	uloc_forLanguageTag(lang, locale, sizeof locale, NULL, &status);
-	if (U_FAILURE(status))
+	if (langtag_icu_locale(lang, locale, sizeof locale) != 0)
 		return -1;
 	fmt = udat_open(UDAT_NONE, UDAT_LONG, locale, zone, -1, NULL, 0,
 	                &status);

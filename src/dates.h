@@ -5,6 +5,12 @@
 
 #include <stddef.h>
 
+/* The one parser of dates in pactdoc: splits s, a real calendar date
+ * written YYYY-MM-DD (proleptic Gregorian, year 0001 to 9999), into year,
+ * month (1-12) and day. Returns 0, or -1 (y, m, d unspecified) when s is
+ * NULL or not such a date. */
+int dates_split(const char *s, int *y, int *m, int *d);
+
 /* Checks that s is a real calendar date written YYYY-MM-DD and copies it
  * into out (11 bytes). Returns 0, or -1 when it is not. */
 int dates_parse_iso(const char *s, char *out);

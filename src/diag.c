@@ -8,9 +8,109 @@
 
 #include "text.h"
 
+/* The catalogue of rules: one row each, indexed by enum diag_rule. */
+static const struct rule_info {
+	const char *name;
+	enum severity severity;
+	const char *summary;
+} rules[RULE__COUNT] = {
+	[RULE_INPUT] = { "input", SEV_FAILURE,
+	  "an input path is missing, a dangling or looping link, or not a "
+	  "regular file or directory" },
+	[RULE_IO] = { "io", SEV_ERROR, "a record file cannot be read" },
+	[RULE_MEMORY] = { "memory", SEV_ERROR,
+	  "memory ran out while a file or record was read" },
+	[RULE_NOT_WELL_FORMED] = { "not-well-formed", SEV_ERROR,
+	  "the file is not well-formed XML (or is empty)" },
+	[RULE_DOCTYPE] = { "doctype", SEV_ERROR,
+	  "the file has a DOCTYPE (DTDs and entities are not allowed)" },
+	[RULE_TEXT_SIZE] = { "text-size", SEV_ERROR,
+	  "a text or run of white space is longer than 10,000,000 bytes" },
+	[RULE_READ] = { "read", SEV_ERROR,
+	  "reading the file stopped before its end" },
+	[RULE_ROOT] = { "root", SEV_ERROR,
+	  "the root element is not <applications> or <application> in the "
+	  "records namespace" },
+	[RULE_SCHEMA] = { "schema", SEV_ERROR,
+	  "the record breaks schema/records.xsd" },
+	[RULE_ID] = { "id", SEV_ERROR,
+	  "the application id is not 1 to 64 characters of A-Z a-z 0-9 . _ -" },
+	[RULE_ID_UNIQUE] = { "id-unique", SEV_ERROR,
+	  "the application id is already used in this run" },
+	[RULE_ROLE] = { "role", SEV_ERROR, "the role is not a known role" },
+	[RULE_STATUS] = { "status", SEV_ERROR,
+	  "the status is not a known status" },
+	[RULE_LANG] = { "lang", SEV_ERROR,
+	  "a language tag is not well-formed BCP 47, or longer than 64 "
+	  "characters" },
+	[RULE_CATEGORY] = { "category", SEV_ERROR,
+	  "the category is not known, or not allowed for the role" },
+	[RULE_COUNTRY] = { "country", SEV_ERROR,
+	  "the country is not an assigned ISO 3166-1 alpha-2 code" },
+	[RULE_EMAIL] = { "email", SEV_ERROR, "an e-mail address is not one" },
+	[RULE_DATE] = { "date", SEV_ERROR,
+	  "a date (or date and time) is not a real one" },
+	[RULE_BATCH] = { "batch", SEV_ERROR,
+	  "the batch attribute is not 1 to 1,000 characters, or only white "
+	  "space" },
+	[RULE_ELIGIBILITY_REQUIRED] = { "eligibility-required", SEV_ERROR,
+	  "an eligible record has no <eligibility>" },
+	[RULE_TEXT_CONTROL] = { "text-control", SEV_ERROR,
+	  "a text holds a control character or a non-character" },
+	[RULE_UTF8] = { "utf8", SEV_ERROR, "a text is not valid UTF-8" },
+	[RULE_OFFER_KIND] = { "offer-kind", SEV_ERROR,
+	  "a support offer's kind is not a known kind" },
+	[RULE_OFFER_LENGTH] = { "offer-length", SEV_ERROR,
+	  "one support offer is longer than 100,000 characters" },
+	[RULE_OFFERS_COUNT] = { "offers-count", SEV_ERROR,
+	  "a record has more than 100 support offers" },
+	[RULE_OFFERS_TOTAL] = { "offers-total", SEV_ERROR,
+	  "a record's support offers have more than 200,000 characters "
+	  "together" },
+	[RULE_SUPPORT_ROLE] = { "support-role", SEV_WARNING,
+	  "an associated partner's support offers are not printed" },
+	[RULE_GLYPH] = { "glyph", SEV_ERROR,
+	  "a character a document would print has no glyph in the shipped "
+	  "fonts" },
+	[RULE_COUNTERSIGNATORY] = { "countersignatory", SEV_ERROR,
+	  "the countersignatory lacks a <name> or <position>, or has a second "
+	  "<name>" },
+	[RULE_POSITION_LANG] = { "position-lang", SEV_ERROR,
+	  "the countersignatory's positions are not one per language plus one "
+	  "without xml:lang" },
+	[RULE_UNREVIEWED] = { "unreviewed", SEV_ERROR,
+	  "with generate --require-reviewed: a document of the record would "
+	  "print catalogue messages no native speaker has reviewed" },
+};
+
+const char *diag_rule_name(enum diag_rule r)
+{
+	return rules[r].name;
+}
+
+enum severity diag_rule_severity(enum diag_rule r)
+{
+	return rules[r].severity;
+}
+
+const char *diag_rule_summary(enum diag_rule r)
+{
+	return rules[r].summary;
+}
+
 const char *severity_name(enum severity s)
 {
-	return s == SEV_ERROR ? "error" : "warning";
+	return s == SEV_WARNING ? "warning" : "error";
+}
+
+int diag_exit_status(const struct diag_list *l)
+{
+	enum severity worst = SEV_WARNING;
+
+	for (int i = 0; i < l->n; i++)
+		if (l->items[i].severity > worst)
+			worst = l->items[i].severity;
+	return worst == SEV_FAILURE ? 2 : worst == SEV_ERROR ? 1 : 0;
 }
 
 /* Characters that could fool a terminal or a reader of the message. */
@@ -75,8 +175,9 @@ static int diag_grow(struct diag_list *l)
 }
 
 int diag_add(struct diag_list *l, const char *file, int line, int col,
-             enum severity sev, const char *rule, const char *fmt, ...)
+             enum diag_rule r, const char *fmt, ...)
 {
+	enum severity sev = rules[r].severity;
 	char raw[2048], safe[2048], name[4096];
 	struct diag *d;
 	va_list ap;
@@ -97,10 +198,11 @@ int diag_add(struct diag_list *l, const char *file, int line, int col,
 	}
 	d->line = line;
 	d->col = col;
+	d->id = r;
 	d->severity = sev;
-	snprintf(d->rule, sizeof d->rule, "%s", rule);
+	d->rule = rules[r].name;
 	l->n++;
-	if (sev == SEV_ERROR)
+	if (sev >= SEV_ERROR)
 		l->errors++;
 	return 0;
 }
@@ -111,7 +213,7 @@ int diag_move(struct diag_list *dst, struct diag_list *src)
 		if (diag_grow(dst) != 0)
 			return -1;
 		dst->items[dst->n++] = src->items[i];
-		if (src->items[i].severity == SEV_ERROR)
+		if (src->items[i].severity >= SEV_ERROR)
 			dst->errors++;
 	}
 	free(src->items);

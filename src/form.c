@@ -17,25 +17,6 @@ struct form_set {
 	int n;
 };
 
-static const char *const known_fields[] = {
-	"id", "role",
-	"organisation.name", "organisation.acronym", "organisation.category",
-	"organisation.country", "organisation.address", "organisation.website",
-	"signatory.name", "signatory.position", "signatory.email",
-	"contact.name", "contact.email", "contact.phone",
-	"eligibility.confirmed", "eligibility.reference",
-	"signing.place", "countersignatory.name", "countersignatory.position",
-	"date",
-};
-
-int form_field_known(const char *path)
-{
-	for (size_t i = 0; i < sizeof known_fields / sizeof known_fields[0]; i++)
-		if (strcmp(path, known_fields[i]) == 0)
-			return 1;
-	return 0;
-}
-
 /* --- freeing ---------------------------------------------------------- */
 
 static void msg_clear(struct form_msg *m)

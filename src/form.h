@@ -94,8 +94,9 @@ struct form {
 struct form_set;
 
 /* Loads every *.xml in dir, each validated against schema_path (an XSD,
- * normally forms/form.xsd) and checked for rules XSD cannot say (known
- * field paths, unique ids, one form per role and kind). Returns the set,
+ * normally forms/form.xsd) and checked for rules XSD cannot say (unique
+ * ids, one form per role and kind). Field paths are checked by the XSD
+ * alone (its f:field enumeration), not in C. Returns the set,
  * freed by form_set_free, or NULL with e set ("path:line: message"). */
 struct form_set *form_set_load(const char *dir, const char *schema_path,
                                struct err *e);
@@ -120,7 +121,5 @@ int form_set_for_role(const struct form_set *s, enum role r,
 int form_check_messages(const struct form *f, const struct catalog *c,
                         struct err *e);
 
-/* Whether a record field path is one compose knows ("organisation.name"). */
-int form_field_known(const char *path);
 
 #endif

@@ -16,6 +16,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "text.h"
+
 /* ---- the registry of temporary files -----------------------------------
  * Every temporary file being written is in this list, for fs_remove_temps,
  * which a signal handler calls. The list grows with the number of files
@@ -581,4 +583,40 @@ void fs_free_list(char **list, int n)
 	for (int i = 0; i < n; i++)
 		free(list[i]);
 	free(list);
+}
+
+const char *fsutil_unsafe_name(const char *name)
+{
+	const char *p = name;
+	size_t len = strlen(name);
+
+	if (len == 0)
+		return "empty name";
+	if (name[0] == '/')
+		return "unsafe name: absolute path";
+	if (len >= 2 && name[1] == ':' &&
+	    ((name[0] >= 'A' && name[0] <= 'Z') ||
+	     (name[0] >= 'a' && name[0] <= 'z')))
+		return "unsafe name: drive letter";
+	if (strchr(name, '\\') != NULL)
+		return "unsafe name: backslash";
+	for (const unsigned char *c = (const unsigned char *)name; *c; c++)
+		if (*c < 0x20 || *c == 0x7f)
+			return "unsafe name: control character";
+	if (!text_utf8_valid(name))
+		return "unsafe name: not UTF-8";
+	while (*p) {
+		const char *slash = strchr(p, '/');
+		size_t n = slash ? (size_t)(slash - p) : strlen(p);
+		if (n == 2 && p[0] == '.' && p[1] == '.')
+			return "unsafe name: '..' component";
+		if (n == 1 && p[0] == '.')
+			return "unsafe name: '.' component";
+		if (n == 0)
+			return "unsafe name: empty component";
+		if (slash == NULL || slash[1] == '\0')
+			break;
+		p = slash + 1;
+	}
+	return NULL;
 }

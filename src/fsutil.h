@@ -83,4 +83,12 @@ int fs_list_names(const char *dir, const char *suffix, char ***out,
                   struct err *e);
 void fs_free_list(char **list, int n);
 
+/* The one rule for a relative file name that pactdoc writes into a ZIP or
+ * a bag, or extracts from one: why name is unsafe ("unsafe name: '..'
+ * component", a static string), or NULL when it is safe. Safe means
+ * non-empty, relative (no leading '/', no drive letter "C:"), valid UTF-8
+ * without control characters or backslashes, and no empty, '.' or '..'
+ * component (a trailing '/' of a folder entry is allowed). Thread-safe. */
+const char *fsutil_unsafe_name(const char *name);
+
 #endif

@@ -46,13 +46,13 @@ static void report_stat_error(const char *path, int err,
 	struct stat lst;
 
 	if (err == ENOENT && lstat(path, &lst) == 0 && S_ISLNK(lst.st_mode))
-		diag_add(problems, path, 0, 0, SEV_ERROR, "input",
+		diag_add(problems, path, 0, 0, RULE_INPUT,
 		         "a symbolic link to nothing (dangling link)");
 	else if (err == ELOOP)
-		diag_add(problems, path, 0, 0, SEV_ERROR, "input",
+		diag_add(problems, path, 0, 0, RULE_INPUT,
 		         "too many levels of symbolic links (a link loop)");
 	else
-		diag_add(problems, path, 0, 0, SEV_ERROR, "input", "%s",
+		diag_add(problems, path, 0, 0, RULE_INPUT, "%s",
 		         strerror(err));
 }
 
@@ -68,7 +68,7 @@ static int expand_dir(const char *dir, struct input_list *list,
 	int rc = 0;
 
 	if (n < 0) {
-		diag_add(problems, dir, 0, 0, SEV_ERROR, "input", "%s", e.msg);
+		diag_add(problems, dir, 0, 0, RULE_INPUT, "%s", e.msg);
 		return 0;
 	}
 	for (int i = 0; i < n && rc == 0; i++) {
@@ -77,7 +77,7 @@ static int expand_dir(const char *dir, struct input_list *list,
 		if (stat(names[i], &st) != 0)
 			report_stat_error(names[i], errno, problems);
 		else if (!S_ISREG(st.st_mode))
-			diag_add(problems, names[i], 0, 0, SEV_ERROR, "input",
+			diag_add(problems, names[i], 0, 0, RULE_INPUT,
 			         "%s, not a record file: only regular files "
 			         "are read", kind_of(&st));
 		else
@@ -104,7 +104,7 @@ int inputs_expand(char *const *args, int n_args, struct input_list *list,
 			if (push(list, args[i]) != 0)
 				return -1;
 		} else {
-			diag_add(problems, args[i], 0, 0, SEV_ERROR, "input",
+			diag_add(problems, args[i], 0, 0, RULE_INPUT,
 			         "%s, not a regular file or directory",
 			         kind_of(&st));
 		}

@@ -14,6 +14,7 @@
 
 #include "bidi.h"
 #include "hyph.h"
+#include "langtag.h"
 #include "para.h"
 
 #define PAGE_W      595.276
@@ -1209,10 +1210,7 @@ static UNumberFormat *open_number_format(const char *lang)
 	UErrorCode st = U_ZERO_ERROR;
 	UNumberFormat *nf;
 
-	snprintf(locale, sizeof locale, "%s", lang ? lang : "en");
-	for (char *p = locale; *p; p++)
-		if (*p == '-')
-			*p = '_';
+	(void)langtag_icu_locale(lang, locale, sizeof locale);
 	nf = unum_open(UNUM_DECIMAL, NULL, 0, locale, NULL, &st);
 	if (U_FAILURE(st))
 		return NULL;

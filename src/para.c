@@ -18,6 +18,7 @@
 
 #include "bidi.h"
 #include "hyph.h"
+#include "langtag.h"
 #include "text.h"
 
 #define INF_PENALTY   10000.0
@@ -46,7 +47,8 @@
 
 struct brk_cache {
 	UBreakIterator *bi[BRK_CACHE];
-	char locale[BRK_CACHE][24];
+	char tag[BRK_CACHE][72];    /* the BCP 47 tag it was opened for; ""
+	                               when too long to be a key */
 	int next;
 };
 
@@ -81,15 +83,14 @@ void para_thread_cleanup(void)
 static UBreakIterator *line_breaker(const char *lang)
 {
 	struct brk_cache *c;
-	char locale[24];
+	char locale[72];
 	UErrorCode status = U_ZERO_ERROR;
-	int slot;
+	int slot, keyed;
 
 	pthread_once(&brk_once, brk_key_init);
-	snprintf(locale, sizeof locale, "%s", lang ? lang : "en");
-	for (char *p = locale; *p; p++)
-		if (*p == '-')
-			*p = '_';
+	if (lang == NULL)
+		lang = "en";
+	keyed = lang[0] != '\0' && strlen(lang) < sizeof c->tag[0];
 	c = pthread_getspecific(brk_key);
 	if (c == NULL) {
 		c = calloc(1, sizeof *c);
@@ -98,9 +99,11 @@ static UBreakIterator *line_breaker(const char *lang)
 			return NULL;
 		}
 	}
-	for (int i = 0; i < BRK_CACHE; i++)
-		if (c->bi[i] != NULL && strcmp(c->locale[i], locale) == 0)
+	for (int i = 0; keyed && i < BRK_CACHE; i++)
+		if (c->bi[i] != NULL && strcmp(c->tag[i], lang) == 0)
 			return c->bi[i];
+	/* Converted only on a miss: this runs once per paragraph. */
+	(void)langtag_icu_locale(lang, locale, sizeof locale);
 	slot = c->next;
 	c->next = (c->next + 1) % BRK_CACHE;
 	if (c->bi[slot] != NULL)
@@ -110,7 +113,7 @@ static UBreakIterator *line_breaker(const char *lang)
 		c->bi[slot] = NULL;
 		return NULL;
 	}
-	memcpy(c->locale[slot], locale, sizeof locale);
+	snprintf(c->tag[slot], sizeof c->tag[slot], "%s", keyed ? lang : "");
 	return c->bi[slot];
 }
 
@@ -139,8 +142,6 @@ struct node {
 	int line;
 	int fitness;
 	int hrun;               /* hyphenated line ends in a row up to it */
-	double tw, ty, tz;      /* totals after the break */
-	int tf;
 	double demerits;
 	int prev;               /* node index, or -1 */
 	int next_active;        /* -1 ends the list */
@@ -835,8 +836,6 @@ static int knuth_plass(struct ctx *c, double tol)
 			nd.line = c->nodes[best[f]].line + 1;
 			nd.fitness = f / 3;
 			nd.hrun = f % 3;
-			nd.tw = nd.ty = nd.tz = 0;
-			nd.tf = 0;
 			nd.demerits = best_d[f];
 			nd.prev = best[f];
 			nd.next_active = head;

@@ -17,6 +17,7 @@
 #include <hpdf_doc.h>
 #include <openssl/evp.h>
 
+#include "dates.h"
 #include "digest.h"
 #include "fsutil.h"
 #include "icc.h"
@@ -143,12 +144,8 @@ static HPDF_Binary text_string(HPDF_Doc pdf, const char *utf8)
 static int parse_date(const char *s, HPDF_Date *d)
 {
 	int y, m, day;
-	char tail;
 
-	if (s == NULL || strlen(s) != 10 ||
-	    sscanf(s, "%4d-%2d-%2d%c", &y, &m, &day, &tail) != 3 ||
-	    s[4] != '-' || s[7] != '-' || y < 1 || m < 1 || m > 12 ||
-	    day < 1 || day > 31)
+	if (dates_split(s, &y, &m, &day) != 0)
 		return -1;
 	memset(d, 0, sizeof *d);
 	d->year = y;

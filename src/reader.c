@@ -242,7 +242,7 @@ static void guarded_report(struct guarded *g, const char *path,
 	int line, col;
 
 	guarded_position(g, g->run_start, &line, &col);
-	diag_add(diags, path, line, col, SEV_ERROR, "text-size",
+	diag_add(diags, path, line, col, RULE_TEXT_SIZE,
 	         "a run of more than %d bytes of white space starts here; "
 	         "no text of a record file may be longer", READER_MAX_TEXT);
 }
@@ -361,8 +361,8 @@ static void on_characters(void *ctx, const xmlChar *text, int len)
 	st->text += len;
 	if (st->text <= READER_MAX_TEXT || st->fatal)
 		return;
-	diag_add(st->diags, st->path, st->text_line, st->text_col, SEV_ERROR,
-	         "text-size", "a text of more than %d bytes starts here; no "
+	diag_add(st->diags, st->path, st->text_line, st->text_col,
+	         RULE_TEXT_SIZE, "a text of more than %d bytes starts here; no "
 	         "text of a record file may be longer", READER_MAX_TEXT);
 	st->fatal = 1;
 	xmlStopParser(st->ctxt);
@@ -424,8 +424,8 @@ static void on_parse_error(void *ctx, xmlErrorPtr error)
 		return;
 	}
 	clean_message(error->message, msg, sizeof msg);
-	diag_add(st->diags, st->path, error->line, error->int2, SEV_ERROR,
-	         "not-well-formed", "not well-formed XML: %s", msg);
+	diag_add(st->diags, st->path, error->line, error->int2,
+	         RULE_NOT_WELL_FORMED, "not well-formed XML: %s", msg);
 	st->fatal = 1;
 }
 
@@ -438,7 +438,7 @@ static void on_doctype(void *ctx, const xmlChar *name, const xmlChar *ext,
 	(void)ext;
 	(void)sys;
 	diag_add(st->diags, st->path, st->ctxt->input->line,
-	         st->ctxt->input->col, SEV_ERROR, "doctype",
+	         st->ctxt->input->col, RULE_DOCTYPE,
 	         "DOCTYPE declarations (DTDs, entities) are not allowed in "
 	         "records");
 	st->fatal = 1;
@@ -461,11 +461,11 @@ static int check_well_formed(const char *path, struct diag_list *diags,
 	st.starts = starts;
 	st.input = &in;
 	if (guarded_open(&in, path, msg, sizeof msg) != 0) {
-		diag_add(diags, path, 0, 0, SEV_ERROR, "io", "%s", msg);
+		diag_add(diags, path, 0, 0, RULE_IO, "%s", msg);
 		return -1;
 	}
 	if (lseek(in.fd, 0, SEEK_END) == 0) {
-		diag_add(diags, path, 1, 1, SEV_ERROR, "not-well-formed",
+		diag_add(diags, path, 1, 1, RULE_NOT_WELL_FORMED,
 		         "not well-formed XML: the file is empty");
 		guarded_close(&in);
 		return -1;
@@ -486,7 +486,7 @@ static int check_well_formed(const char *path, struct diag_list *diags,
 	                                guarded_keep_open, &in,
 	                                XML_CHAR_ENCODING_NONE);
 	if (st.ctxt == NULL) {
-		diag_add(diags, path, 0, 0, SEV_ERROR, "memory",
+		diag_add(diags, path, 0, 0, RULE_MEMORY,
 		         "out of memory reading the file");
 		guarded_close(&in);
 		return -1;
@@ -501,8 +501,8 @@ static int check_well_formed(const char *path, struct diag_list *diags,
 	}
 	if (!st.fatal && !st.ctxt->wellFormed)
 		diag_add(diags, path, st.ctxt->input ? st.ctxt->input->line : 0,
-		         st.ctxt->input ? st.ctxt->input->col : 0, SEV_ERROR,
-		         "not-well-formed", "not well-formed XML");
+		         st.ctxt->input ? st.ctxt->input->col : 0,
+		         RULE_NOT_WELL_FORMED, "not well-formed XML");
 	ok = !st.fatal && st.ctxt->wellFormed;
 	/* A broken DOCTYPE can make the parser start a document of its own
 	 * (for the entities it declares): ours to free. */
@@ -520,29 +520,29 @@ static int check_well_formed(const char *path, struct diag_list *diags,
 struct friendly_rule {
 	const char *element;    /* local name, or NULL for any */
 	const char *attribute;  /* NULL for the element's own value */
-	const char *rule;
+	enum diag_rule rule;
 	const char *explain;
 };
 
 static const struct friendly_rule friendly_rules[] = {
-	{ "application", "id", "id",
+	{ "application", "id", RULE_ID,
 	  "must be 1 to 64 characters of A-Z a-z 0-9 . _ - starting with a "
 	  "letter or digit" },
-	{ "application", "role", "role",
+	{ "application", "role", RULE_ROLE,
 	  "must be coordinator, national-coordinator, supporter or "
 	  "associated-partner" },
-	{ "application", "status", "status",
+	{ "application", "status", RULE_STATUS,
 	  "must be received, eligible, rejected or withdrawn" },
-	{ "application", "lang", "lang", "is not a BCP 47 language tag" },
-	{ "offer", "kind", "offer-kind",
+	{ "application", "lang", RULE_LANG, "is not a BCP 47 language tag" },
+	{ "offer", "kind", RULE_OFFER_KIND,
 	  "must be technical, financial, strategic, capacity-building or other" },
-	{ "eligibility", "confirmed", "date", "is not a date YYYY-MM-DD" },
-	{ "applications", "batch", "batch",
+	{ "eligibility", "confirmed", RULE_DATE, "is not a date YYYY-MM-DD" },
+	{ "applications", "batch", RULE_BATCH,
 	  "must be 1 to 1000 characters, not only white space" },
-	{ "category", NULL, "category", "is not a known category" },
-	{ "country", NULL, "country",
+	{ "category", NULL, RULE_CATEGORY, "is not a known category" },
+	{ "country", NULL, RULE_COUNTRY,
 	  "is not an ISO 3166-1 alpha-2 code (two capital letters)" },
-	{ "email", NULL, "email", "is not an e-mail address" },
+	{ "email", NULL, RULE_EMAIL, "is not an e-mail address" },
 };
 
 /* Removes every "{namespace}" from a libxml2 message, in place. */
@@ -587,13 +587,13 @@ static char *quoted_after(const char *msg, const char *prefix, char *buf,
 struct length_rule {
 	const char *element;    /* local name */
 	const char *attribute;  /* NULL for the element's own value */
-	const char *rule;
+	enum diag_rule rule;
 	const char *field;      /* as the other messages name it */
 };
 
 static const struct length_rule length_rules[] = {
-	{ "offer", NULL, "offer-length", "support/offer" },
-	{ "applications", "batch", "batch", "applications batch" },
+	{ "offer", NULL, RULE_OFFER_LENGTH, "support/offer" },
+	{ "applications", "batch", RULE_BATCH, "applications batch" },
 };
 
 static const struct length_rule *find_length_rule(const char *element,
@@ -648,13 +648,13 @@ static int length_error(struct file_state *st, int line, int col,
 	if (max_at != NULL)
 		sscanf(max_at, "maximum length of '%ld'", &max);
 	if (max >= 0)
-		diag_add(st->sink, st->path, line, col, SEV_ERROR, l->rule,
+		diag_add(st->sink, st->path, line, col, l->rule,
 		         "%s%s%s%s has %ld characters; at most %ld are allowed",
 		         st->record_id ? "record " : "",
 		         st->record_id ? st->record_id : "",
 		         st->record_id ? ": " : "", l->field, has, max);
 	else
-		diag_add(st->sink, st->path, line, col, SEV_ERROR, l->rule,
+		diag_add(st->sink, st->path, line, col, l->rule,
 		         "%s%s%s%s has %ld characters, more than are allowed",
 		         st->record_id ? "record " : "",
 		         st->record_id ? st->record_id : "",
@@ -711,8 +711,8 @@ static void on_schema_error(void *ctx, xmlErrorPtr error)
 	if (element[0] != '\0')
 		f = find_friendly(element, attribute);
 	if (f != NULL && quoted_after(msg, "The value '", value, sizeof value)) {
-		diag_add(st->sink, st->path, line, col, SEV_ERROR,
-		         f->rule, "%s%s%s%s%s%s '%s' %s", prefix, id, colon,
+		diag_add(st->sink, st->path, line, col, f->rule,
+			 "%s%s%s%s%s%s '%s' %s", prefix, id, colon,
 		         element, attribute[0] ? " " : "", attribute, value,
 		         f->explain);
 		return;
@@ -720,8 +720,8 @@ static void on_schema_error(void *ctx, xmlErrorPtr error)
 	if (element[0] != '\0' && error->message != NULL &&
 	    length_error(st, line, col, error, element, attribute))
 		return;
-	diag_add(st->sink, st->path, line, col, SEV_ERROR,
-	         "schema", "%s%s%s%s", prefix, id, colon, msg);
+	diag_add(st->sink, st->path, line, col, RULE_SCHEMA,
+		 "%s%s%s%s", prefix, id, colon, msg);
 }
 
 /* --- pass 2: filling the model ---------------------------------------- */
@@ -755,7 +755,7 @@ static char *clean_field(const char *raw, enum text_shape shape,
 		return NULL;
 	bad = text_forbidden(raw, &at);
 	if (bad != 0) {
-		diag_add(st->sink, st->path, line, 0, SEV_ERROR, "text-control",
+		diag_add(st->sink, st->path, line, 0, RULE_TEXT_CONTROL,
 		         "record %s: %s contains U+%04X, a control or "
 		         "non-character that a record may not hold", id, field,
 		         (unsigned)bad);
@@ -763,7 +763,7 @@ static char *clean_field(const char *raw, enum text_shape shape,
 	}
 	s = text_clean(raw, shape);
 	if (s == NULL)
-		diag_add(st->sink, st->path, line, 0, SEV_ERROR, "utf8",
+		diag_add(st->sink, st->path, line, 0, RULE_UTF8,
 		         "record %s: %s is not valid UTF-8", id, field);
 	return s;
 }
@@ -926,7 +926,7 @@ static void read_application(xmlNodePtr app, struct record *r,
 	r->signing_place = attribute_text(first_child(app, "signing"), "place",
 	                                  r->id, st);
 	if (read_offers(app, r, st) != 0)
-		diag_add(st->sink, st->path, r->line, 0, SEV_ERROR, "memory",
+		diag_add(st->sink, st->path, r->line, 0, RULE_MEMORY,
 		         "record %s: out of memory", r->id);
 }
 
@@ -941,10 +941,10 @@ static char *raw_id(xmlNodePtr app)
 	return id;
 }
 
-static int has_rule(const struct diag_list *diags, const char *rule)
+static int has_rule(const struct diag_list *diags, enum diag_rule rule)
 {
 	for (int i = 0; i < diags->n; i++)
-		if (strcmp(diags->items[i].rule, rule) == 0)
+		if (diags->items[i].id == rule)
 			return 1;
 	return 0;
 }
@@ -961,10 +961,10 @@ static void add_rule_diags(const struct reader *rd, const struct record *r,
 		rules_check_glyphs(rd->fonts, r, b, &extra);
 	for (int i = 0; i < extra.n; i++) {
 		struct diag *d = &extra.items[i];
-		if (has_rule(diags, d->rule))
+		if (has_rule(diags, d->id))
 			continue;
-		diag_add(diags, d->file, d->line, d->col, d->severity, d->rule,
-		         "%s", d->message);
+		diag_add(diags, d->file, d->line, d->col, d->id, "%s",
+		         d->message);
 	}
 	diag_list_clear(&extra);
 }
@@ -976,11 +976,11 @@ static void check_unique_id(struct reader *rd, struct record *r,
 	int first_line;
 
 	/* An id the schema refused names nothing: no uniqueness to check. */
-	if (has_rule(diags, "id"))
+	if (has_rule(diags, RULE_ID))
 		return;
 	if (idset_add(rd->ids, r->id, r->file, r->line, &first_file,
 	              &first_line) == 0)
-		diag_add(diags, r->file, r->line, r->col, SEV_ERROR, "id-unique",
+		diag_add(diags, r->file, r->line, r->col, RULE_ID_UNIQUE,
 		         "record %s: id already used at %s:%d", r->id,
 		         first_file, first_line);
 }
@@ -1018,7 +1018,7 @@ static int process_application(struct reader *rd, xmlNodePtr app,
 	st->last_facet_line = -1;
 	xmlSchemaSetValidStructuredErrors(rd->valid, on_schema_error, st);
 	if (xmlSchemaValidateOneElement(rd->valid, app) < 0)
-		diag_add(&diags, st->path, r.line, 1, SEV_ERROR, "schema",
+		diag_add(&diags, st->path, r.line, 1, RULE_SCHEMA,
 		         "record %s: the schema validator failed", r.id);
 	read_application(app, &r, st);
 	add_rule_diags(rd, &r, &st->batch, &diags);
@@ -1070,8 +1070,8 @@ static void read_positions(xmlNodePtr n, struct file_state *st)
 	}
 	return;
 oom:
-	diag_add(&st->file_diags, st->path, xmlGetLineNo(n), 1, SEV_ERROR,
-	         "memory", "countersignatory: out of memory");
+	diag_add(&st->file_diags, st->path, xmlGetLineNo(n), 1, RULE_MEMORY,
+		 "countersignatory: out of memory");
 }
 
 /* Reads <countersignatory> n into the batch and checks it; the batch has
@@ -1086,12 +1086,12 @@ static void read_countersignatory(xmlNodePtr n, struct file_state *st)
 	for (xmlNodePtr c = n->children; c != NULL; c = c->next) {
 		if (is_ns_element(c, "name") && names++ > 0)
 			diag_add(&st->file_diags, st->path, xmlGetLineNo(c), 1,
-			         SEV_ERROR, "countersignatory", "countersignatory "
+			         RULE_COUNTERSIGNATORY, "countersignatory "
 			         "has a second <name>; it is written once");
 		else if (c->type == XML_ELEMENT_NODE &&
 		         !is_ns_element(c, "name") && !is_ns_element(c, "position"))
 			diag_add(&st->file_diags, st->path, xmlGetLineNo(c), 1,
-			         SEV_ERROR, "schema", "unexpected element <%s> in "
+			         RULE_SCHEMA, "unexpected element <%s> in "
 			         "<countersignatory>", (const char *)c->name);
 	}
 	p->name = element_text(n, "name", "countersignatory/name", "(batch)",
@@ -1123,7 +1123,7 @@ static int check_root(xmlTextReaderPtr r, struct file_state *st)
 		if (strcmp(name, "application") == 0)
 			return 2;
 	}
-	diag_add(&st->file_diags, st->path, node_line(r), 1, SEV_ERROR, "root",
+	diag_add(&st->file_diags, st->path, node_line(r), 1, RULE_ROOT,
 	         "the root element must be <applications> or <application> in "
 	         "namespace %s, not <%s>%s%s", NS_APPLICATIONS, name,
 	         ns ? " in namespace " : " without a namespace", ns ? ns : "");
@@ -1178,7 +1178,7 @@ static int batch_valid(struct reader *rd, struct file_state *st,
 	}
 	if (ns == NULL || xmlSetProp(root, BAD_CAST "batch",
 	                             BAD_CAST value) == NULL) {
-		diag_add(&st->file_diags, st->path, line, 1, SEV_ERROR, "memory",
+		diag_add(&st->file_diags, st->path, line, 1, RULE_MEMORY,
 		         "out of memory checking the batch attribute");
 		goto cleanup;
 	}
@@ -1189,7 +1189,7 @@ static int batch_valid(struct reader *rd, struct file_state *st,
 	st->last_facet_line = -1;
 	xmlSchemaSetValidStructuredErrors(rd->valid, on_schema_error, st);
 	if (xmlSchemaValidateOneElement(rd->valid, root) < 0)
-		diag_add(&st->file_diags, st->path, line, 1, SEV_ERROR, "schema",
+		diag_add(&st->file_diags, st->path, line, 1, RULE_SCHEMA,
 		         "the schema validator failed on the batch attribute");
 	st->fixed_line = 0;
 cleanup:
@@ -1227,12 +1227,12 @@ static void read_batch_attributes(struct reader *rd, xmlTextReaderPtr r,
 			                                 "exported", line,
 			                                 "(batch)", st);
 		else if (ns == NULL && strcmp(name, "exported") == 0)
-			diag_add(&st->file_diags, st->path, line, 1, SEV_ERROR,
-			         "date", "applications exported '%s' is not a "
+			diag_add(&st->file_diags, st->path, line, 1, RULE_DATE,
+				 "applications exported '%s' is not a "
 			         "date and time (YYYY-MM-DDThh:mm:ssZ)", value);
 		else
-			diag_add(&st->file_diags, st->path, line, 1, SEV_ERROR,
-			         "schema", "unexpected attribute '%s' on "
+			diag_add(&st->file_diags, st->path, line, 1, RULE_SCHEMA,
+			         "unexpected attribute '%s' on "
 			         "<applications>", name);
 	}
 	xmlTextReaderMoveToElement(r);
@@ -1260,8 +1260,8 @@ static int process_child(struct reader *rd, xmlTextReaderPtr r,
 			read_countersignatory(n, st);
 		return 0;
 	}
-	diag_add(&st->file_diags, st->path, node_line(r), 1, SEV_ERROR,
-	         "schema", "unexpected element <%s> in <applications>", name);
+	diag_add(&st->file_diags, st->path, node_line(r), 1, RULE_SCHEMA,
+		 "unexpected element <%s> in <applications>", name);
 	return 0;
 }
 
@@ -1293,7 +1293,7 @@ static void read_failed(struct file_state *st, xmlTextReaderPtr r,
 	int col = re->seen ? re->col : xmlTextReaderGetParserColumnNumber(r);
 
 	diag_add(&st->file_diags, st->path, line > 0 ? line : 1,
-	         col > 0 ? col : 1, SEV_ERROR, "read",
+	         col > 0 ? col : 1, RULE_READ,
 	         "reading stopped here (%s); no record after this point was "
 	         "read", re->seen ? re->msg : "the parser failed");
 }
@@ -1313,7 +1313,7 @@ static int read_records(struct reader *rd, struct file_state *st,
 	int ret, seen_application = 0, rc = 0;
 
 	if (guarded_open(&in, st->path, msg, sizeof msg) != 0) {
-		diag_add(&st->file_diags, st->path, 0, 0, SEV_ERROR, "io", "%s",
+		diag_add(&st->file_diags, st->path, 0, 0, RULE_IO, "%s",
 		         msg);
 		return 0;
 	}
@@ -1348,7 +1348,7 @@ static int read_records(struct reader *rd, struct file_state *st,
 		} else if ((type == XML_READER_TYPE_TEXT ||
 		            type == XML_READER_TYPE_CDATA) && depth == 1) {
 			diag_add(&st->file_diags, st->path, node_line(r), 1,
-			         SEV_ERROR, "schema",
+			         RULE_SCHEMA,
 			         "unexpected text in <applications>");
 		}
 		ret = xmlTextReaderRead(r);

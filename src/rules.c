@@ -85,7 +85,7 @@ static void check_categories(const struct record *r, struct diag_list *out)
 		strcat(allowed, allowed[0] ? ", " : "");
 		strcat(allowed, *list);
 	}
-	diag_add(out, r->file, r->line, r->col, SEV_ERROR, "category",
+	diag_add(out, r->file, r->line, r->col, RULE_CATEGORY,
 	         "record %s: category '%s' is not allowed for role %s "
 	         "(allowed: %s)", r->id, r->org_category, role_name(r->role),
 	         allowed);
@@ -96,13 +96,12 @@ static void check_eligibility(const struct record *r, struct diag_list *out)
 	char iso[11];
 
 	if (r->status == STATUS_ELIGIBLE && r->eligibility_confirmed == NULL)
-		diag_add(out, r->file, r->line, r->col, SEV_ERROR,
-		         "eligibility-required",
+		diag_add(out, r->file, r->line, r->col, RULE_ELIGIBILITY_REQUIRED,
 		         "record %s: status is eligible but there is no "
 		         "<eligibility confirmed=... reference=...>", r->id);
 	if (r->eligibility_confirmed != NULL &&
 	    dates_parse_iso(r->eligibility_confirmed, iso) != 0)
-		diag_add(out, r->file, r->line, r->col, SEV_ERROR, "date",
+		diag_add(out, r->file, r->line, r->col, RULE_DATE,
 		         "record %s: eligibility confirmed '%s' is not a real "
 		         "date (YYYY-MM-DD)", r->id, r->eligibility_confirmed);
 }
@@ -110,16 +109,16 @@ static void check_eligibility(const struct record *r, struct diag_list *out)
 static void check_codes(const struct record *r, struct diag_list *out)
 {
 	if (r->lang != NULL && strlen(r->lang) > RULES_LANG_MAX)
-		diag_add(out, r->file, r->line, r->col, SEV_ERROR, "lang",
+		diag_add(out, r->file, r->line, r->col, RULE_LANG,
 		         "record %s: lang has %zu characters; a language tag "
 		         "may have at most %d", r->id, strlen(r->lang),
 		         RULES_LANG_MAX);
 	else if (r->lang != NULL && !rules_lang_ok(r->lang))
-		diag_add(out, r->file, r->line, r->col, SEV_ERROR, "lang",
+		diag_add(out, r->file, r->line, r->col, RULE_LANG,
 		         "record %s: lang '%s' is not a well-formed BCP 47 tag",
 		         r->id, r->lang);
 	if (r->org_country != NULL && !rules_country_ok(r->org_country))
-		diag_add(out, r->file, r->line, r->col, SEV_ERROR, "country",
+		diag_add(out, r->file, r->line, r->col, RULE_COUNTRY,
 		         "record %s: country '%s' is not an assigned ISO 3166-1 "
 		         "alpha-2 code", r->id, r->org_country);
 }
@@ -127,8 +126,7 @@ static void check_codes(const struct record *r, struct diag_list *out)
 static void check_support(const struct record *r, struct diag_list *out)
 {
 	if (r->n_offers > 0 && r->role == ROLE_ASSOCIATED_PARTNER)
-		diag_add(out, r->file, r->line, r->col, SEV_WARNING,
-		         "support-role",
+		diag_add(out, r->file, r->line, r->col, RULE_SUPPORT_ROLE,
 		         "record %s: support offers are made by coordinators "
 		         "and supporters; they are not printed for an "
 		         "associated partner", r->id);
@@ -152,13 +150,13 @@ static void check_offers_total(const struct record *r, struct diag_list *out)
 	size_t total = 0;
 
 	if (r->n_offers > RULES_OFFERS_MAX)
-		diag_add(out, r->file, r->line, r->col, SEV_ERROR, "offers-count",
+		diag_add(out, r->file, r->line, r->col, RULE_OFFERS_COUNT,
 		         "record %s: it has %d support offers; a record may "
 		         "have at most %d", r->id, r->n_offers, RULES_OFFERS_MAX);
 	for (int i = 0; i < r->n_offers; i++)
 		total += count_chars(r->offers[i].text);
 	if (total > RULES_OFFERS_MAX_CHARS)
-		diag_add(out, r->file, r->line, r->col, SEV_ERROR, "offers-total",
+		diag_add(out, r->file, r->line, r->col, RULE_OFFERS_TOTAL,
 		         "record %s: its support offers have %zu characters "
 		         "together; a record's offers may have at most %d",
 		         r->id, total, RULES_OFFERS_MAX_CHARS);
@@ -189,7 +187,7 @@ static void check_glyph(const struct fontset *fs, const struct record *r,
 	if (cp == 0)
 		cp = fontset_missing(fs, FACE_BOLD, text);
 	if (cp != 0)
-		diag_add(out, r->file, r->line, r->col, SEV_ERROR, "glyph",
+		diag_add(out, r->file, r->line, r->col, RULE_GLYPH,
 		         "record %s: %s has U+%04X, which no shipped font can "
 		         "draw", r->id, name, (unsigned)cp);
 }
@@ -236,18 +234,18 @@ void rules_check_countersignatory(const struct batch *b, const char *file,
 	int tagged = 0;
 
 	if (b->countersignatory.name == NULL)
-		diag_add(out, file, line, 1, SEV_ERROR, "countersignatory",
+		diag_add(out, file, line, 1, RULE_COUNTERSIGNATORY,
 		         "countersignatory needs a <name>");
 	if (b->n_positions == 0)
-		diag_add(out, file, line, 1, SEV_ERROR, "countersignatory",
+		diag_add(out, file, line, 1, RULE_COUNTERSIGNATORY,
 		         "countersignatory needs a <position>");
 	for (int i = 0; i < b->n_positions; i++) {
 		const struct lang_text *p = &b->positions[i];
 
 		if (p->lang == NULL) {
 			if (first_default != NULL)
-				diag_add(out, file, p->line, 1, SEV_ERROR,
-				         "position-lang", "countersignatory has a "
+				diag_add(out, file, p->line, 1, RULE_POSITION_LANG,
+				         "countersignatory has a "
 				         "second <position> without xml:lang (the "
 				         "first is on line %d)", first_default->line);
 			else
@@ -256,14 +254,14 @@ void rules_check_countersignatory(const struct batch *b, const char *file,
 		}
 		tagged++;
 		if (!rules_lang_ok(p->lang))
-			diag_add(out, file, p->line, 1, SEV_ERROR, "lang",
+			diag_add(out, file, p->line, 1, RULE_LANG,
 			         "countersignatory position: xml:lang '%s' is not "
 			         "a well-formed BCP 47 tag", p->lang);
 		for (int j = 0; j < i; j++)
 			if (b->positions[j].lang != NULL &&
 			    strcasecmp(b->positions[j].lang, p->lang) == 0) {
-				diag_add(out, file, p->line, 1, SEV_ERROR,
-				         "position-lang", "countersignatory has a "
+				diag_add(out, file, p->line, 1, RULE_POSITION_LANG,
+				         "countersignatory has a "
 				         "second <position> with xml:lang '%s' (the "
 				         "first is on line %d)", p->lang,
 				         b->positions[j].line);
@@ -271,7 +269,7 @@ void rules_check_countersignatory(const struct batch *b, const char *file,
 			}
 	}
 	if (tagged > 0 && first_default == NULL)
-		diag_add(out, file, line, 1, SEV_ERROR, "position-lang",
+		diag_add(out, file, line, 1, RULE_POSITION_LANG,
 		         "countersignatory gives positions only with xml:lang; "
 		         "add one <position> without xml:lang, printed in "
 		         "documents of every other language");

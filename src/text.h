@@ -19,10 +19,12 @@ enum text_shape {
  * not valid UTF-8. */
 char *text_clean(const char *s, enum text_shape shape);
 
-/* The first code point in valid UTF-8 s that a record may not contain
- * (C0/C1 controls other than whitespace, U+FFFE/U+FFFF and other
- * noncharacters, lone surrogates), or 0 when there is none. *offset gets
- * its byte offset when not NULL. */
+/* The first code point in s that a record may not contain (C0/C1
+ * controls other than whitespace, U+FFFE/U+FFFF and other noncharacters),
+ * or U+FFFD for the first byte sequence that is not valid UTF-8 (an
+ * encoded surrogate, an overlong form, a stray byte), or 0 when there is
+ * none. s need not be valid UTF-8. *offset gets its byte offset when not
+ * NULL. */
 uint32_t text_forbidden(const char *s, size_t *offset);
 
 /* A new NUL-terminated UTF-8 copy of n UTF-16 units (the caller frees

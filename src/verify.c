@@ -11,6 +11,7 @@
 #include <openssl/evp.h>
 
 #include "bagit.h"
+#include "fsutil.h"
 #include "zipw.h"
 #include "text.h"
 
@@ -142,38 +143,7 @@ static void report_hidden(struct verifier *v)
 /* Why a name is unsafe to extract, or NULL when it is safe. */
 static const char *unsafe_reason(const char *name)
 {
-	const char *p = name;
-	size_t len = strlen(name);
-
-	if (len == 0)
-		return "empty name";
-	if (name[0] == '/')
-		return "unsafe name: absolute path";
-	if (len >= 2 && name[1] == ':' &&
-	    ((name[0] >= 'A' && name[0] <= 'Z') ||
-	     (name[0] >= 'a' && name[0] <= 'z')))
-		return "unsafe name: drive letter";
-	if (strchr(name, '\\') != NULL)
-		return "unsafe name: backslash";
-	for (const unsigned char *c = (const unsigned char *)name; *c; c++)
-		if (*c < 0x20 || *c == 0x7f)
-			return "unsafe name: control character";
-	if (!text_utf8_valid(name))
-		return "unsafe name: not UTF-8";
-	while (*p) {
-		const char *slash = strchr(p, '/');
-		size_t n = slash ? (size_t)(slash - p) : strlen(p);
-		if (n == 2 && p[0] == '.' && p[1] == '.')
-			return "unsafe name: '..' component";
-		if (n == 1 && p[0] == '.')
-			return "unsafe name: '.' component";
-		if (n == 0)
-			return "unsafe name: empty component";
-		if (slash == NULL || slash[1] == '\0')
-			break;
-		p = slash + 1;
-	}
-	return NULL;
+	return fsutil_unsafe_name(name);
 }
 
 /* Why an entry's declared Unix file type makes it unsafe to extract, or

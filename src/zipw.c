@@ -11,6 +11,7 @@
 
 #include <zip.h>
 
+#include "dates.h"
 #include "fsutil.h"
 
 struct zipw_entry {
@@ -31,12 +32,8 @@ int zipw_dos_datetime(const char *date, uint16_t *dos_date,
                       uint16_t *dos_time)
 {
 	int y, m, d;
-	char tail;
 
-	if (date == NULL || strlen(date) != 10 ||
-	    sscanf(date, "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3)
-		return -1;
-	if (y < 1980 || y > 2107 || m < 1 || m > 12 || d < 1 || d > 31)
+	if (dates_split(date, &y, &m, &d) != 0 || y < 1980 || y > 2107)
 		return -1;
 	*dos_date = (uint16_t)(((y - 1980) << 9) | (m << 5) | d);
 	*dos_time = 0;

@@ -1,7 +1,9 @@
 #!/bin/sh
 # Runs the whole suite: every cmocka unit test binary in build/asan/, then
 # the end-to-end tests in tests/e2e/, then each libFuzzer harness of
-# build/fuzz/ for FUZZ_TEST_SECONDS (15). Ends with "N passed, N failed".
+# build/fuzz/ for FUZZ_TEST_SECONDS (15). Prints the elapsed time, then
+# ends with "N passed, N failed", followed by ", N skipped" when any test
+# was skipped (a skip is never hidden: it shows in the closing line).
 # Environment: PACTDOC (the binary under test), PYTHON.
 set -u
 cd "$(dirname "$0")/.."
@@ -13,6 +15,8 @@ export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1:${UBSAN_OPTIONS:-}"
 
 passed=0
 failed=0
+skipped=0
+start=$(date +%s)
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 
@@ -23,8 +27,10 @@ for t in build/asan/test_*; do
 	cat "$log"
 	p=$(sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' "$log" | tail -1)
 	f=$(sed -n 's/^\[  FAILED  \] \([0-9]*\) test.*/\1/p' "$log" | tail -1)
+	s=$(sed -n 's/^\[  SKIPPED \] \([0-9]*\) test.*/\1/p' "$log" | tail -1)
 	passed=$((passed + ${p:-0}))
 	failed=$((failed + ${f:-0}))
+	skipped=$((skipped + ${s:-0}))
 	if [ $rc -ne 0 ] && [ -z "$f" ]; then
 		echo "unit: $t exited $rc" >&2
 		failed=$((failed + 1))
@@ -36,8 +42,10 @@ rc=$?
 cat "$log"
 p=$(sed -n 's/^e2e: \([0-9]*\) passed, \([0-9]*\) failed.*/\1/p' "$log" | tail -1)
 f=$(sed -n 's/^e2e: \([0-9]*\) passed, \([0-9]*\) failed.*/\2/p' "$log" | tail -1)
+s=$(sed -n 's/^e2e: [0-9]* passed, [0-9]* failed, \([0-9]*\) skipped.*/\1/p' "$log" | tail -1)
 passed=$((passed + ${p:-0}))
 failed=$((failed + ${f:-0}))
+skipped=$((skipped + ${s:-0}))
 if [ $rc -ne 0 ] && [ "${f:-0}" -eq 0 ]; then
 	echo "e2e: runner exited $rc" >&2
 	failed=$((failed + 1))
@@ -67,6 +75,12 @@ else
 	failed=$((failed + 1))
 fi
 
+elapsed=$(($(date +%s) - start))
 echo
-echo "$passed passed, $failed failed"
+echo "time: $((elapsed / 60))m$((elapsed % 60))s"
+if [ "$skipped" -gt 0 ]; then
+	echo "$passed passed, $failed failed, $skipped skipped"
+else
+	echo "$passed passed, $failed failed"
+fi
 [ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]

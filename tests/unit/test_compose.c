@@ -167,8 +167,6 @@ static void test_form_model(void **state)
 	assert_int_equal(form_set_for_role(fx->forms, ROLE_SUPPORTER, out, 4), 1);
 	assert_int_equal(form_set_for_role(fx->forms, ROLE_ASSOCIATED_PARTNER,
 	                                   out, 4), 0);
-	assert_true(form_field_known("organisation.address"));
-	assert_false(form_field_known("organisation.secret"));
 }
 
 /* Writes one form into a temporary directory and loads it. */

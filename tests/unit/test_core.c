@@ -1,4 +1,5 @@
-/* test_core.c — diagnostics, dates and the ordered pipeline. */
+/* test_core.c — diagnostics, dates, language tags and the ordered
+ * pipeline. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -9,6 +10,7 @@
 
 #include "dates.h"
 #include "diag.h"
+#include "langtag.h"
 #include "pipeline.h"
 
 static void printable_escapes_controls(void **state)
@@ -27,11 +29,24 @@ static void diag_list_counts_errors(void **state)
 {
 	struct diag_list l = { 0 };
 	(void)state;
-	diag_add(&l, "f.xml", 3, 4, SEV_ERROR, "id", "bad id %s", "x/y");
-	diag_add(&l, "f.xml", 5, 1, SEV_WARNING, "support-role", "ignored");
+	diag_add(&l, "f.xml", 5, 1, RULE_SUPPORT_ROLE, "ignored");
+	/* Warnings only: exit 0. */
+	assert_int_equal(diag_exit_status(&l), 0);
+	diag_add(&l, "f.xml", 3, 4, RULE_ID, "bad id %s", "x/y");
 	assert_int_equal(l.n, 2);
 	assert_int_equal(l.errors, 1);
-	assert_string_equal(l.items[0].message, "bad id x/y");
+	assert_string_equal(l.items[1].message, "bad id x/y");
+	/* Severity and name come from the catalogue. */
+	assert_int_equal(l.items[0].severity, SEV_WARNING);
+	assert_string_equal(l.items[0].rule, "support-role");
+	assert_int_equal(l.items[1].severity, SEV_ERROR);
+	assert_string_equal(l.items[1].rule, "id");
+	assert_int_equal(diag_exit_status(&l), 1);
+	/* A missing input is a failure: exit 2, still printed as "error". */
+	diag_add(&l, "nothere.xml", 0, 0, RULE_INPUT, "No such file");
+	assert_int_equal(l.errors, 2);
+	assert_int_equal(diag_exit_status(&l), 2);
+	assert_string_equal(severity_name(l.items[2].severity), "error");
 	diag_list_clear(&l);
 }
 
@@ -45,6 +60,47 @@ static void iso_dates(void **state)
 	assert_int_equal(dates_parse_iso("2026-13-01", d), -1);
 	assert_int_equal(dates_parse_iso("2026-1-01", d), -1);
 	assert_int_equal(dates_epoch("1970-01-02"), 86400);
+}
+
+/* dates_split is the one date parser (pdf.c, zipw.c, reader.c use it). */
+static void dates_split_is_strict(void **state)
+{
+	int y, m, d;
+	(void)state;
+	assert_int_equal(dates_split("2024-02-29", &y, &m, &d), 0);
+	assert_int_equal(y, 2024);
+	assert_int_equal(m, 2);
+	assert_int_equal(d, 29);
+	assert_int_equal(dates_split("2023-02-29", &y, &m, &d), -1);
+	assert_int_equal(dates_split("2026-04-31", &y, &m, &d), -1);
+	assert_int_equal(dates_split("0000-01-01", &y, &m, &d), -1);
+	assert_int_equal(dates_split("2026-+1-01", &y, &m, &d), -1);
+	assert_int_equal(dates_split("2026-01- 1", &y, &m, &d), -1);
+	assert_int_equal(dates_split("2026/01/01", &y, &m, &d), -1);
+	assert_int_equal(dates_split("2026-01-011", &y, &m, &d), -1);
+	assert_int_equal(dates_split(NULL, &y, &m, &d), -1);
+}
+
+/* langtag_icu_locale is the one BCP 47 -> ICU conversion. */
+static void langtags_to_icu_locales(void **state)
+{
+	char buf[64], tiny[4];
+	(void)state;
+	assert_int_equal(langtag_icu_locale("lv", buf, sizeof buf), 0);
+	assert_string_equal(buf, "lv");
+	assert_int_equal(langtag_icu_locale("sr-Latn-RS", buf, sizeof buf), 0);
+	assert_string_equal(buf, "sr_Latn_RS");
+	/* An extension is a keyword, not a fourth subtag. */
+	assert_int_equal(langtag_icu_locale("en-US-u-nu-arab", buf,
+	                                    sizeof buf), 0);
+	assert_string_equal(buf, "en_US@numbers=arab");
+	assert_int_equal(langtag_icu_locale(NULL, buf, sizeof buf), 0);
+	assert_string_equal(buf, "en");
+	/* Too long for the buffer: "en", never a cut tag. */
+	assert_int_equal(langtag_icu_locale("sr-Latn-RS", tiny, sizeof tiny), -1);
+	assert_string_equal(tiny, "en");
+	assert_int_equal(langtag_icu_locale("", buf, sizeof buf), -1);
+	assert_string_equal(buf, "en");
 }
 
 static void long_dates_in_languages(void **state)
@@ -113,6 +169,8 @@ int main(void)
 		cmocka_unit_test(printable_escapes_controls),
 		cmocka_unit_test(diag_list_counts_errors),
 		cmocka_unit_test(iso_dates),
+		cmocka_unit_test(dates_split_is_strict),
+		cmocka_unit_test(langtags_to_icu_locales),
 		cmocka_unit_test(long_dates_in_languages),
 		cmocka_unit_test(pipeline_keeps_order),
 	};

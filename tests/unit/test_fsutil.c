@@ -168,6 +168,26 @@ static void test_every_temporary_is_removed(void **state)
 	assert_false(exists(path));
 }
 
+/* fsutil_unsafe_name is the one file-name rule (bagit.c, verify.c). */
+static void test_unsafe_names(void **state)
+{
+	(void)state;
+	assert_null(fsutil_unsafe_name("agreements/LV-0001.pdf"));
+	assert_null(fsutil_unsafe_name("Jānis/līgums.pdf"));
+	assert_null(fsutil_unsafe_name("folder/"));
+	assert_string_equal(fsutil_unsafe_name(""), "empty name");
+	assert_non_null(strstr(fsutil_unsafe_name("/etc/passwd"), "absolute"));
+	assert_non_null(strstr(fsutil_unsafe_name("C:x.pdf"), "drive letter"));
+	assert_non_null(strstr(fsutil_unsafe_name("a\\b.pdf"), "backslash"));
+	assert_non_null(strstr(fsutil_unsafe_name("a\nb.pdf"), "control"));
+	assert_non_null(strstr(fsutil_unsafe_name("a\x7f.pdf"), "control"));
+	assert_non_null(strstr(fsutil_unsafe_name("x\xff.pdf"), "UTF-8"));
+	assert_non_null(strstr(fsutil_unsafe_name("a/../b"), "'..'"));
+	assert_non_null(strstr(fsutil_unsafe_name(".."), "'..'"));
+	assert_non_null(strstr(fsutil_unsafe_name("./a"), "'.'"));
+	assert_non_null(strstr(fsutil_unsafe_name("a//b"), "empty"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -175,6 +195,7 @@ int main(void)
 		cmocka_unit_test(test_mkdirs_sweeps_stale_temporaries),
 		cmocka_unit_test(test_full_disk_is_named),
 		cmocka_unit_test(test_every_temporary_is_removed),
+		cmocka_unit_test(test_unsafe_names),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

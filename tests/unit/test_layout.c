@@ -1,7 +1,8 @@
 /* test_layout.c — page composition: nothing outside the margins, the
  * footer "page N of M" flush right on every page, signature blocks moved
  * whole, table headers repeated, headings kept with what follows, no
- * widow or orphan lines, and the layout stage's speed. */
+ * widow or orphan lines. The layout stage's speed is measured by
+ * tests/bench/bench_layout.c (`make bench`), not asserted here. */
 #include <math.h>
 #include <pthread.h>
 #include <setjmp.h>
@@ -10,7 +11,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <cmocka.h>
 
 #include "fixture_fonts.h"
@@ -913,34 +913,6 @@ static void test_real_documents(void **state)
 	catalog_free(cat);
 }
 
-static void test_speed(void **state)
-{
-	struct doc d;
-	struct pages p;
-	struct timespec t0, t1;
-	double ms;
-	int n = 20;
-
-	(void)state;
-	init_doc(&d, "lv");
-	add(&d, BLOCK_TITLE, "Pievienošanās līgums", NULL);
-	for (int i = 0; i < 10; i++)
-		add(&d, BLOCK_ITEM, commitment, "1.");
-	add_signature(&d, "Pieteicēja", "applicant_signature");
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	for (int i = 0; i < n; i++) {
-		lay(&d, &p);
-		pages_clear(&p);
-	}
-	clock_gettime(CLOCK_MONOTONIC, &t1);
-	ms = ((double)(t1.tv_sec - t0.tv_sec) * 1e3 +
-	      (double)(t1.tv_nsec - t0.tv_nsec) / 1e6) / n;
-	printf("layout: %.3f ms per 2-page document (this build)\n", ms);
-	/* Generous: the sanitized build is several times slower than -O2. */
-	assert_true(ms < 50);
-	doc_clear(&d);
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -958,7 +930,6 @@ int main(void)
 		cmocka_unit_test(test_balanced_title_keeps_words_whole),
 		cmocka_unit_test(test_threads),
 		cmocka_unit_test(test_real_documents),
-		cmocka_unit_test(test_speed),
 	};
 	return cmocka_run_group_tests(tests, fonts_setup, teardown);
 }

@@ -173,6 +173,11 @@ static void test_dos_datetime(void **state)
 	assert_int_equal(zipw_dos_datetime("2026-13-01", &d, &t), -1);
 	assert_int_equal(zipw_dos_datetime("2026-11-23x", &d, &t), -1);
 	assert_int_equal(zipw_dos_datetime("", &d, &t), -1);
+	/* One date parser (dates_split): no 30 February, no sign or space. */
+	assert_int_equal(zipw_dos_datetime("2026-02-30", &d, &t), -1);
+	assert_int_equal(zipw_dos_datetime("2026-04-31", &d, &t), -1);
+	assert_int_equal(zipw_dos_datetime("2026-+1-01", &d, &t), -1);
+	assert_int_equal(zipw_dos_datetime("2026-01- 1", &d, &t), -1);
 }
 
 static void test_failures_leave_nothing(void **state)
