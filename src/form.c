@@ -26,6 +26,9 @@ static const char *const known_fields[] = {
 	"eligibility.confirmed", "eligibility.reference",
 	"signing.place", "countersignatory.name", "countersignatory.position",
 	"date",
+	/* the cover sheet's */
+	"countersignatory", "batch.name", "package.file", "package.part",
+	"package.count",
 };
 
 int form_field_known(const char *path)
@@ -52,6 +55,8 @@ static void block_clear(struct form_block *b)
 	free(b->series);
 	free(b->sig_field);
 	msg_clear(&b->tooltip);
+	for (int i = 0; i < 5; i++)
+		msg_clear(&b->cols[i]);
 	for (int i = 0; i < b->n_lines; i++) {
 		msg_clear(&b->lines[i].label);
 		free(b->lines[i].field);
@@ -64,6 +69,7 @@ static void form_clear(struct form *f)
 	free(f->id);
 	free(f->kind);
 	free(f->catalogue);
+	free(f->countersign_folder);
 	msg_clear(&f->title);
 	for (int i = 0; i < f->n_subject; i++) {
 		msg_clear(&f->subject[i].msg);
@@ -238,7 +244,10 @@ static int parse_block(const xmlNode *n, const char *own, struct form_block *b)
 		{ "heading", FB_HEADING }, { "paragraph", FB_PARAGRAPH },
 		{ "item", FB_ITEM }, { "items", FB_ITEMS }, { "field", FB_FIELD },
 		{ "offers", FB_OFFERS }, { "signature", FB_SIGNATURE },
-		{ "space", FB_SPACE },
+		{ "space", FB_SPACE }, { "documents", FB_DOCUMENTS },
+	};
+	static const char *const cols[5] = {
+		"id", "organisation", "document", "pages", "sha256"
 	};
 	size_t i;
 	int rc = 0;
@@ -269,6 +278,10 @@ static int parse_block(const xmlNode *n, const char *own, struct form_block *b)
 		b->sig_field = xmldoc_attr(n, "field");
 		rc |= b->sig_field == NULL ? -1 : 0;
 		rc |= parse_lines(n, own, b);
+		break;
+	case FB_DOCUMENTS:
+		for (int c = 0; c < 5; c++)
+			rc |= parse_msg(n, cols[c], own, &b->cols[c]);
 		break;
 	case FB_SPACE: {
 		char *v = xmldoc_attr(n, "points");
@@ -325,7 +338,8 @@ static int build_form(const xmlNode *root, struct form *f, struct err *e)
 	const xmlNode *meta = child(root, "meta");
 	const xmlNode *footer = child(root, "footer");
 	const xmlNode *body = child(root, "body");
-	char *order;
+	const xmlNode *roles = child(root, "roles");
+	char *order, *purpose;
 	int count = 0;
 
 	f->id = xmldoc_attr(root, "id");
@@ -334,9 +348,20 @@ static int build_form(const xmlNode *root, struct form *f, struct err *e)
 	order = xmldoc_attr(root, "order");
 	f->order = order ? atoi(order) : 1;
 	free(order);
+	purpose = xmldoc_attr(root, "purpose");
+	f->cover = purpose != NULL && strcmp(purpose, "countersign-cover") == 0;
+	free(purpose);
+	f->countersign_folder = xmldoc_attr(root, "countersign-folder");
 	if (f->id == NULL || f->kind == NULL || f->catalogue == NULL)
 		return err_set(e, "%s: out of memory", f->path);
-	for (const xmlNode *r = child(root, "roles")->children; r; r = r->next) {
+	if ((roles != NULL) == f->cover)
+		return err_set(e, "%s: %s", f->path, f->cover ?
+		               "a cover sheet form has no <roles>" :
+		               "a record form needs <roles>");
+	if (f->cover && f->countersign_folder != NULL)
+		return err_set(e, "%s: a cover sheet is not itself countersigned",
+		               f->path);
+	for (const xmlNode *r = roles ? roles->children : NULL; r; r = r->next) {
 		xmlChar *name;
 		enum role role;
 
@@ -411,6 +436,9 @@ static int check_set(const struct form_set *s, struct err *e)
 			if (strcmp(a->id, b->id) == 0)
 				return err_set(e, "%s: form id '%s' is also used by %s",
 				               b->path, b->id, a->path);
+			if (a->cover && b->cover)
+				return err_set(e, "%s: a second cover sheet form (%s)",
+				               b->path, a->path);
 			if (strcmp(a->kind, b->kind) != 0)
 				continue;
 			for (int x = 0; x < a->n_roles; x++)
@@ -495,6 +523,14 @@ const struct form *form_set_find(const struct form_set *s, const char *id)
 	return NULL;
 }
 
+const struct form *form_set_cover(const struct form_set *s)
+{
+	for (int i = 0; i < s->n; i++)
+		if (s->forms[i].cover)
+			return &s->forms[i];
+	return NULL;
+}
+
 int form_set_for_role(const struct form_set *s, enum role r,
                       const struct form **out, int max)
 {
@@ -540,6 +576,8 @@ int form_check_messages(const struct form *f, const struct catalog *c,
 		rc |= rc ? 0 : check_msg(f, &b->tooltip, c, e);
 		for (int j = 0; j < b->n_lines && rc == 0; j++)
 			rc |= check_msg(f, &b->lines[j].label, c, e);
+		for (int j = 0; j < 5 && rc == 0; j++)
+			rc |= check_msg(f, &b->cols[j], c, e);
 		if (rc == 0 && b->kind == FB_ITEMS &&
 		    catalog_series_len(c, f->catalogue, b->series) == 0)
 			rc = err_set(e, "%s: no message '%s:%s1' for the list",
