@@ -24,7 +24,7 @@ SAN_DIR   = build/asan
 SAN_FLAGS = -O1 -fsanitize=address,undefined -fno-omit-frame-pointer \
             -fno-sanitize-recover=undefined
 
-.PHONY: all deps demo test unit e2e bench install clean fonts check-fonts render-refs
+.PHONY: all deps demo test unit e2e bench bench-memory install clean fonts check-fonts render-refs
 
 all: build/pactdoc
 
@@ -61,6 +61,9 @@ test: deps build/pactdoc $(SAN_DIR)/pactdoc $(UNIT_SRCS:tests/unit/test_%.c=$(SA
 
 bench: deps build/pactdoc
 	./scripts/bench.sh build/pactdoc
+
+bench-memory: deps build/pactdoc
+	./scripts/bench-memory.sh build/pactdoc
 
 # --- fonts: regenerate fonts/ from Debian's DejaVu (committed output) -----
 fonts:
