@@ -31,6 +31,14 @@ static const char *const known_fields[] = {
 	"package.count",
 };
 
+/* Fields only a cover sheet (purpose="countersign-cover") has. */
+static int cover_field(const char *path)
+{
+	return strcmp(path, "countersignatory") == 0 ||
+	       strncmp(path, "batch.", 6) == 0 ||
+	       strncmp(path, "package.", 8) == 0;
+}
+
 int form_field_known(const char *path)
 {
 	for (size_t i = 0; i < sizeof known_fields / sizeof known_fields[0]; i++)
@@ -405,6 +413,32 @@ static int build_form(const xmlNode *root, struct form *f, struct err *e)
 	return 0;
 }
 
+/* A record form may not print the cover sheet's fields, nor hold its
+ * table of documents. */
+static int check_fields(const struct form *f, struct err *e)
+{
+	if (f->cover)
+		return 0;
+	for (int i = 0; i < f->n_subject; i++)
+		if (f->subject[i].field && cover_field(f->subject[i].field))
+			goto field;
+	for (int i = 0; i < f->n_blocks; i++) {
+		const struct form_block *b = &f->blocks[i];
+		if (b->kind == FB_DOCUMENTS)
+			return err_set(e, "%s: <documents> belongs to a cover sheet "
+			               "form", f->path);
+		if (b->field && cover_field(b->field))
+			goto field;
+		for (int j = 0; j < b->n_lines; j++)
+			if (b->lines[j].field && cover_field(b->lines[j].field))
+				goto field;
+	}
+	return 0;
+field:
+	return err_set(e, "%s: a record form uses a field of the cover sheet "
+	               "(batch.*, package.*, countersignatory)", f->path);
+}
+
 static int load_one(const char *path, xmlSchemaPtr schema, struct form *f,
                     struct err *e)
 {
@@ -421,6 +455,8 @@ static int load_one(const char *path, xmlSchemaPtr schema, struct form *f,
 	if (schema_validate(schema, doc, path, e) != 0)
 		goto cleanup;
 	rc = build_form(xmlDocGetRootElement(doc), f, e);
+	if (rc == 0)
+		rc = check_fields(f, e);
 cleanup:
 	xmlFreeDoc(doc);
 	return rc;

@@ -229,6 +229,17 @@ static void test_bad_forms_refused(void **state)
 	msg = load_form_text(buf);
 	assert_non_null(msg);
 	assert_non_null(strstr(msg, "DOCTYPE"));
+	/* A record form with the cover sheet's fields or table. */
+	snprintf(buf, sizeof buf, "%s<field label=\"a\" field=\"package.file\"/>"
+	         "</body></form>", head);
+	msg = load_form_text(buf);
+	assert_non_null(msg);
+	assert_non_null(strstr(msg, "field of the cover sheet"));
+	snprintf(buf, sizeof buf, "%s<documents id=\"a\" organisation=\"a\" "
+	         "document=\"a\" pages=\"a\" sha256=\"a\"/></body></form>", head);
+	msg = load_form_text(buf);
+	assert_non_null(msg);
+	assert_non_null(strstr(msg, "belongs to a cover sheet"));
 	/* A record form without roles; a cover sheet with roles, or sent to
 	 * the countersigning package itself. */
 	snprintf(buf, sizeof buf, "%s<title text=\"title\"/></body></form>", head);
