@@ -301,6 +301,7 @@ static int put(json_object *o, const char *key, json_object *val,
 	return 0;
 }
 
+/* One document's manifest entry, or NULL when out of memory. */
 static json_object *doc_json(const struct produced_doc *d, const char *path,
                              const char *sha256, size_t bytes)
 {
@@ -416,6 +417,8 @@ cleanup:
 
 /* ---- the list of countersigned documents, on disk --------------------- */
 
+/* Writes s (may be NULL) as a 4-byte length and its bytes. Returns 0, or
+ * -1 on a write error. */
 static int put_str(FILE *f, const char *s)
 {
 	uint32_t len = s ? (uint32_t)strlen(s) : UINT32_MAX;
@@ -444,6 +447,9 @@ static int get_str(FILE *f, char **s)
 	return 0;
 }
 
+/* Appends a checked document to the list on disk (created on first use)
+ * and notes whether every listed document shares one language. Returns
+ * 0, or -1 with e set. */
 static int list_doc(struct packager *pk, const struct packed *p,
                     struct err *e)
 {
@@ -474,6 +480,7 @@ static int list_doc(struct packager *pk, const struct packed *p,
 	return 0;
 }
 
+/* Frees the strings of a document read back by unlist_doc. */
 static void doc_free_strings(struct produced_doc *d)
 {
 	free((char *)d->id);
@@ -571,6 +578,7 @@ int packager_note_batch(struct packager *pk, const struct batch *b,
 	return 0;
 }
 
+/* Creates OUTDIR/packages once. Returns 0, or -1 with e set. */
 static int make_dir(struct packager *pk, struct err *e)
 {
 	char dir[4096];
@@ -623,6 +631,7 @@ struct part {
 	size_t n;
 };
 
+/* Frees what pt owns and zeroes it; accepts a part read only in part. */
 static void part_clear(struct part *pt)
 {
 	for (size_t i = 0; i < pt->n; i++) {
@@ -635,6 +644,7 @@ static void part_clear(struct part *pt)
 	memset(pt, 0, sizeof *pt);
 }
 
+/* Orders a part's documents by id, then path. */
 static int compare_docs(const void *a, const void *b)
 {
 	const struct produced_doc *x = a, *y = b;
@@ -672,6 +682,9 @@ static int part_read(struct packager *pk, size_t n, struct part *pt,
 	return 0;
 }
 
+/* The countersigning manifest without its documents: head,
+ * countersignatory, part and parts when split, the cover sheet. NULL when
+ * an object could not be made. */
 static json_object *countersign_head(const struct packager *pk,
                                      const struct package_cover *c,
                                      const struct produced_doc *cover)
