@@ -118,8 +118,27 @@ static void check_codes(const struct record *r, struct diag_list *out)
 		         "alpha-2 code", r->id, r->org_country);
 }
 
+/* Characters (code points) of UTF-8 text. */
+static size_t utf8_chars(const char *s)
+{
+	size_t n = 0;
+
+	for (; *s != '\0'; s++)
+		n += ((unsigned char)*s & 0xC0) != 0x80;
+	return n;
+}
+
 static void check_support(const struct record *r, struct diag_list *out)
 {
+	size_t chars = 0;
+
+	for (int i = 0; i < r->n_offers; i++)
+		chars += r->offers[i].text ? utf8_chars(r->offers[i].text) : 0;
+	if (chars > RULES_MAX_OFFER_CHARS)
+		diag_add(out, r->file, r->line, r->col, SEV_ERROR, "offer-length",
+		         "record %s: its support offers hold %zu characters, "
+		         "more than the %d one document can print", r->id, chars,
+		         RULES_MAX_OFFER_CHARS);
 	if (r->n_offers > 0 && r->role == ROLE_ASSOCIATED_PARTNER)
 		diag_add(out, r->file, r->line, r->col, SEV_WARNING,
 		         "support-role",

@@ -21,6 +21,12 @@ int rules_country_ok(const char *cc);
 /* Whether category is one the role may have. */
 int rules_category_ok(enum role role, const char *category);
 
+/* At most this many characters in all support offers of one record
+ * (about 30 pages): what bounds the memory of one document (laying out
+ * text costs about 75 bytes a character). More is an error [offer-length]
+ * that validate and generate both report. */
+#define RULES_MAX_OFFER_CHARS 100000
+
 /* The ids seen in a run, with where each was first seen. */
 struct idset;
 
