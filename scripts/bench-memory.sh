@@ -2,9 +2,9 @@
 # make bench-memory: peak RSS of `pactdoc generate` (release binary, under
 # /usr/bin/time -v) on 1,000 and on 100,000 eligible records from
 # scripts/gen-records.py, and their ratio (issue 8: within 25 %). Prints
-# the wall time of each run too: 100,000 records take about 8 minutes on
-# one idle 2-core machine (they write 100,000 applicant packages and
-# ~74,000 agreement forms); it is a bench, not a test.
+# the wall time of each run too: 100,000 records need about 520 s of CPU,
+# about 5 minutes on an idle 2-core machine (they write 100,000 applicant
+# packages and 75 countersigning parts); it is a bench, not a test.
 #   BENCH_SMALL, BENCH_LARGE   record counts (default 1000, 100000)
 #   BENCH_JOBS                 generate -j (default: the tool's default)
 set -eu
