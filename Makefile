@@ -38,7 +38,7 @@ FUZZERS       = reader catalog form verify produce
 FUZZ_BINS     = $(FUZZERS:%=$(FUZZ_DIR)/fuzz_%)
 FUZZ_SECONDS ?= 60
 
-.PHONY: all deps demo test unit e2e bench install clean fonts check-fonts render-refs js-deps fuzz
+.PHONY: all deps demo test unit e2e bench install clean fonts check-fonts render-refs js-deps fuzz bench-memory
 
 all: build/pactdoc
 
@@ -120,6 +120,9 @@ fuzz: deps $(FUZZ_BINS)
 
 bench: deps build/pactdoc
 	./scripts/bench.sh build/pactdoc
+
+bench-memory: deps build/pactdoc
+	./scripts/bench-memory.sh build/pactdoc
 
 # --- fonts: regenerate fonts/ from Debian's DejaVu (committed output) -----
 fonts:

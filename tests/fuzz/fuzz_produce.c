@@ -97,7 +97,9 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	snprintf(schema, sizeof schema, "%s/forms/form.xsd", data);
 	need(forms = form_set_load(path, schema, &e), &e);
 	snprintf(outdir, sizeof outdir, "%s", fuzz_scratch());
-	prod = (struct producer){ forms, catalog, fonts, outdir, "2026-11-23" };
+	prod = (struct producer){ .forms = forms, .catalog = catalog,
+	                          .fonts = fonts, .outdir = outdir,
+	                          .date = "2026-11-23" };
 	atexit(cleanup);
 	return 0;
 }
