@@ -38,7 +38,7 @@ FUZZERS       = reader catalog form verify produce
 FUZZ_BINS     = $(FUZZERS:%=$(FUZZ_DIR)/fuzz_%)
 FUZZ_SECONDS ?= 60
 
-.PHONY: all deps demo test unit e2e bench install clean fonts check-fonts render-refs js-deps fuzz
+.PHONY: all deps demo test unit e2e bench install clean fonts check-fonts render-refs js-deps fuzz bench-memory
 
 all: build/pactdoc
 
@@ -125,6 +125,9 @@ bench: deps build/pactdoc build/bench_layout
 # The layout stage alone, on the release objects (tests/bench/).
 build/bench_layout: tests/bench/bench_layout.c $(LIB_SRCS:src/%.c=$(REL_DIR)/%.o) $(REL_DIR)/srgb_icc.o
 	$(CC) $(CFLAGS_BASE) -O2 -Isrc -o $@ $^ $(LIBS)
+
+bench-memory: deps build/pactdoc
+	./scripts/bench-memory.sh build/pactdoc
 
 # --- fonts: regenerate fonts/ from Debian's DejaVu (committed output) -----
 fonts:

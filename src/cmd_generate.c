@@ -1,6 +1,8 @@
 /* cmd_generate.c — `pactdoc generate`: reads records on the main thread,
- * produces the documents of eligible ones on worker threads, reports every
- * record in input order, then writes the countersigning packages. */
+ * produces the documents of eligible ones on worker threads, reports and
+ * packs every record in input order, then writes the countersigning
+ * packages. Only wiring: what happens to a record is produce.c's call,
+ * what the packages hold and are named is package.c's. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,14 +21,8 @@
 #include "reader.h"
 #include "report.h"
 
-enum job_kind {
-	JOB_REJECTED,    /* broke the contract: reported, nothing written */
-	JOB_SKIPPED,     /* valid, but not eligible */
-	JOB_PRODUCE      /* valid and eligible: documents to write */
-};
-
 struct job {
-	enum job_kind kind;
+	enum produce_action kind;
 	struct record rec;         /* owned (moved out of the reader) */
 	struct batch batch;        /* a copy of the file's batch */
 	struct diag_list diags;
@@ -35,21 +31,13 @@ struct job {
 	struct err err;
 };
 
-/* The documents produced, kept for the packages at the end. */
-struct doc_list {
-	struct produced_doc *docs;
-	size_t n, cap;
-};
-
 struct generate_run {
 	const struct config *cfg;
 	struct producer producer;
 	struct pipeline *pipeline;
 	struct report *report;
 	struct progress progress;
-	struct doc_list produced;
-	struct batch first_batch;  /* batch name and countersignatory for packages */
-	int mixed_batches;         /* input files name different batches */
+	struct packager *packager;
 	int records, generated, skipped, rejected, failed, documents;
 	int unreviewed;            /* refused by --require-reviewed */
 	int rejected_files, records_in_file;
@@ -78,55 +66,29 @@ static void work(void *ctx, void *arg)
 	struct generate_run *run = ctx;
 	struct job *job = arg;
 
-	if (job->kind != JOB_PRODUCE)
+	if (job->kind != PRODUCE_WRITE)
 		return;
 	if (produce_record(&run->producer, &job->rec, &job->batch, &job->prod,
 	                   &job->err) != 0)
 		job->failed = 1;
 }
 
-static int keep_produced(struct doc_list *l, const struct job *job)
+/* Packs the job's documents: its applicant package now, its
+ * countersigned documents listed for the end of the run. */
+static void pack_job(struct generate_run *run, const struct job *job)
 {
-	for (int i = 0; i < job->prod.n_files; i++) {
-		const struct produced_file *f = &job->prod.files[i];
-		struct produced_doc *d;
+	struct produced_doc docs[PRODUCE_MAX_FILES];
+	int n = production_docs(&job->prod, &job->rec, docs);
+	struct err e;
 
-		if (l->n == l->cap) {
-			size_t cap = l->cap ? l->cap * 2 : 64;
-			struct produced_doc *docs = realloc(l->docs,
-			                                    cap * sizeof *docs);
-			if (docs == NULL)
-				return -1;
-			l->docs = docs;
-			l->cap = cap;
-		}
-		d = &l->docs[l->n];
-		memset(d, 0, sizeof *d);
-		d->id = strdup(job->rec.id);
-		d->org = strdup(job->rec.org_name);
-		d->kind = strdup(f->kind);
-		d->lang = strdup(f->lang);
-		d->relpath = strdup(f->relpath);
-		if (!d->id || !d->org || !d->kind || !d->lang || !d->relpath)
-			return -1;
-		memcpy(d->sha256, f->pdf.sha256, sizeof d->sha256);
-		d->pages = f->pdf.pages;
-		d->bytes = f->pdf.bytes;
-		l->n++;
+	if (run->packager == NULL || run->system_error)
+		return;
+	if (packager_add(run->packager, docs, (size_t)n, job->batch.name,
+	                 &e) != 0) {
+		progress_clear(&run->progress);
+		fprintf(stderr, "pactdoc: packages: %s\n", e.msg);
+		run->system_error = 1;
 	}
-	return 0;
-}
-
-static void free_produced(struct doc_list *l)
-{
-	for (size_t i = 0; i < l->n; i++) {
-		free((char *)l->docs[i].id);
-		free((char *)l->docs[i].org);
-		free((char *)l->docs[i].kind);
-		free((char *)l->docs[i].lang);
-		free((char *)l->docs[i].relpath);
-	}
-	free(l->docs);
 }
 
 static const char *job_outcome(const struct job *job)
@@ -136,9 +98,9 @@ static const char *job_outcome(const struct job *job)
 	if (job->prod.refused)
 		return "unreviewed";
 	switch (job->kind) {
-	case JOB_REJECTED:
+	case PRODUCE_REJECT:
 		return "rejected";
-	case JOB_SKIPPED:
+	case PRODUCE_SKIP:
 		return "skipped";
 	default:
 		return "generated";
@@ -178,7 +140,7 @@ static void print_outcome(const struct job *job)
 	printf("%s:%d: %s: %s", diag_printable(job->rec.file, file, sizeof file),
 	       job->rec.line, diag_printable(job->rec.id, id, sizeof id),
 	       job_outcome(job));
-	if (job->kind == JOB_SKIPPED)
+	if (job->kind == PRODUCE_SKIP)
 		printf(" (status %s)", status_name(job->rec.status));
 	for (int i = 0; i < job->prod.n_files && !job->failed; i++)
 		printf(" %s", job->prod.files[i].path);
@@ -226,19 +188,16 @@ static void finish(void *ctx, void *arg)
 		progress_clear(&run->progress);
 		fprintf(stderr, "pactdoc: %s\n", job->err.msg);
 		run->failed++;
-	} else if (job->kind == JOB_REJECTED) {
+	} else if (job->kind == PRODUCE_REJECT) {
 		run->rejected++;
 	} else if (job->prod.refused) {
 		run->unreviewed++;
-	} else if (job->kind == JOB_SKIPPED) {
+	} else if (job->kind == PRODUCE_SKIP) {
 		run->skipped++;
 	} else {
 		run->generated++;
 		run->documents += job->prod.n_files;
-		if (keep_produced(&run->produced, job) != 0) {
-			fprintf(stderr, "pactdoc: out of memory\n");
-			run->system_error = 1;
-		}
+		pack_job(run, job);
 	}
 	print_outcome(job);
 	report_job(run, job);
@@ -246,23 +205,12 @@ static void finish(void *ctx, void *arg)
 	job_free(job);
 }
 
-/* Remembers the batch name for the countersigning package; a run over
- * files of different batches names the package after its date. */
-static void note_batch(struct generate_run *run, const struct batch *b)
-{
-	if (b->name == NULL || run->mixed_batches)
-		return;
-	if (run->first_batch.name == NULL)
-		run->first_batch.name = strdup(b->name);
-	else if (strcmp(b->name, run->first_batch.name) != 0)
-		run->mixed_batches = 1;
-}
-
 static int on_record(void *ctx, struct record *r, const struct batch *b,
                      struct diag_list *diags)
 {
 	struct generate_run *run = ctx;
 	struct job *job = calloc(1, sizeof *job);
+	struct err e;
 
 	if (job == NULL) {
 		fprintf(stderr, "pactdoc: out of memory\n");
@@ -271,25 +219,14 @@ static int on_record(void *ctx, struct record *r, const struct batch *b,
 	}
 	job->rec = *r;
 	memset(r, 0, sizeof *r);
-	if (batch_copy(&job->batch, b) != 0) {
+	diag_move(&job->diags, diags);
+	job->kind = produce_decide(&job->rec, &job->diags);
+	if (batch_copy(&job->batch, b) != 0 ||
+	    packager_note_batch(run->packager, b, &e) != 0) {
 		fprintf(stderr, "pactdoc: out of memory\n");
 		run->system_error = 1;
 		job_free(job);
 		return -1;
-	}
-	diag_move(&job->diags, diags);
-	if (job->diags.errors)
-		job->kind = JOB_REJECTED;
-	else if (job->rec.status != STATUS_ELIGIBLE)
-		job->kind = JOB_SKIPPED;
-	else
-		job->kind = JOB_PRODUCE;
-	note_batch(run, b);
-	if (!run->first_batch.has_countersignatory && b->has_countersignatory) {
-		struct person *p = &run->first_batch.countersignatory;
-		p->name = strdup(b->countersignatory.name);
-		p->position = strdup(b->countersignatory.position);
-		run->first_batch.has_countersignatory = p->name && p->position;
 	}
 	run->records++;
 	run->records_in_file++;
@@ -368,26 +305,14 @@ static long count_records(const struct input_list *inputs)
 	return total;
 }
 
-static void write_packages(struct generate_run *run,
-                           const struct resources *res)
+/* The countersigning packages, their cover sheets made by produce.c. */
+static void write_packages(struct generate_run *run)
 {
-	const struct config *cfg = run->cfg;
-	struct package_run pr = {
-		.outdir = cfg->outdir,
-		.date = cfg->date,
-		.batch = run->mixed_batches ? NULL : run->first_batch.name,
-		.countersignatory = run->first_batch.has_countersignatory ?
-		                    &run->first_batch.countersignatory : NULL,
-		.docs = run->produced.docs,
-		.n_docs = run->produced.n,
-		.fonts = res->fonts,
-		.datadir = cfg->datadir,
-	};
 	struct err e;
 
-	if (run->produced.n == 0)
-		return;
-	if (package_write(&pr, &e) != 0) {
+	if (packager_finish(run->packager, produce_cover, &run->producer,
+	                    &e) != 0) {
+		progress_clear(&run->progress);
 		fprintf(stderr, "pactdoc: packages: %s\n", e.msg);
 		run->system_error = 1;
 	}
@@ -441,6 +366,12 @@ int cmd_generate(const struct config *cfg)
 	run.producer = (struct producer){ res.forms, res.catalog, res.fonts,
 	                                  cfg->outdir, cfg->date,
 	                                  cfg->require_reviewed };
+	run.packager = packager_new(cfg->outdir, cfg->date, &e);
+	if (run.packager == NULL) {
+		fprintf(stderr, "pactdoc: %s\n", e.msg);
+		free_resources(&res);
+		return PD_EXIT_FAILURE;
+	}
 	if (inputs_expand(cfg->inputs, cfg->n_inputs, &inputs, &problems) != 0)
 		run.system_error = 1;
 	print_diags(&run.progress, &problems);
@@ -469,7 +400,7 @@ int cmd_generate(const struct config *cfg)
 	}
 	pipeline_finish(run.pipeline);
 	if (!run.system_error)
-		write_packages(&run, &res);
+		write_packages(&run);
 	if (run.report != NULL) {
 		if (run.system_error)
 			report_abort(run.report);
@@ -480,8 +411,7 @@ int cmd_generate(const struct config *cfg)
 	}
 	print_summary(&run);
 	status = exit_status(&run, problems.errors);
-	free_produced(&run.produced);
-	batch_clear(&run.first_batch);
+	packager_free(run.packager);
 	diag_list_clear(&problems);
 	inputs_clear(&inputs);
 	free_resources(&res);

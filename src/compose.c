@@ -37,7 +37,7 @@ struct var {
 };
 
 enum { V_ORGANISATION, V_SIGNATORY, V_POSITION, V_ROLE, V_COUNTERSIGNATORY,
-       V_ID, V_REFERENCE, V_DATE, V_COUNTRY, N_VARS };
+       V_ID, V_REFERENCE, V_DATE, V_COUNTRY, V_PACKAGE, N_VARS };
 
 struct ctx {
 	const struct form *f;
@@ -50,6 +50,7 @@ struct ctx {
 	struct err *e;
 	struct var vars[N_VARS];
 	char *run_date_long;            /* the run date printed, once per doc */
+	const struct cover_data *cover; /* the cover sheet's package, or NULL */
 };
 
 /* --- strings ---------------------------------------------------------- */
@@ -317,6 +318,8 @@ static char *localised(struct ctx *x, const char *prefix, const char *name)
 /* The value of a record field path as a new string ("" when absent),
  * *nohyph set for names, addresses, e-mails, URLs, places and codes.
  * NULL with x->e set on error. */
+static char *cover_value(struct ctx *x, const char *path, int *nohyph);
+
 static char *field_value(struct ctx *x, const char *path, int *nohyph)
 {
 	const struct record *r = x->r;
@@ -326,6 +329,10 @@ static char *field_value(struct ctx *x, const char *path, int *nohyph)
 	char *v;
 
 	*nohyph = 1;
+	if (x->cover != NULL && (strcmp(path, "countersignatory") == 0 ||
+	                         strncmp(path, "package.", 8) == 0 ||
+	                         strncmp(path, "batch.", 6) == 0))
+		return cover_value(x, path, nohyph);
 	if (strcmp(path, "id") == 0)
 		v = dup_or_empty(r->id);
 	else if (strcmp(path, "organisation.name") == 0)
@@ -382,6 +389,50 @@ static char *field_value(struct ctx *x, const char *path, int *nohyph)
 	return v;
 }
 
+/* The cover sheet's own fields (see compose_cover). NULL with x->e set. */
+static char *cover_value(struct ctx *x, const char *path, int *nohyph)
+{
+	const struct cover_data *cv = x->cover;
+	const struct person *cs = cv->countersignatory;
+	const char *position = cs ? batch_position(x->b, x->lang) : NULL;
+	char buf[64];
+	char *v = NULL;
+
+	*nohyph = 1;
+	if (strcmp(path, "batch.name") == 0)
+		v = dup_or_empty(cv->batch);
+	else if (strcmp(path, "package.file") == 0)
+		v = dup_or_empty(cv->package_file);
+	else if (strcmp(path, "package.part") == 0) {
+		if (cv->parts > 1)
+			snprintf(buf, sizeof buf, "%d / %d", cv->part, cv->parts);
+		else
+			buf[0] = '\0';
+		v = strdup(buf);
+	} else if (strcmp(path, "package.count") == 0) {
+		snprintf(buf, sizeof buf, "%zu", cv->n_rows);
+		v = strdup(buf);
+	} else if (strcmp(path, "countersignatory") == 0) {
+		*nohyph = 0;
+		if (cs == NULL || is_empty(cs->name)) {
+			const char *s = msg(x, "common", "commission.representative");
+			if (s == NULL)
+				return NULL;
+			v = strdup(s);
+		} else if (asprintf(&v, "%s%s%s", cs->name,
+		                    is_empty(position) ? "" : ", ",
+		                    is_empty(position) ? "" : position) < 0) {
+			v = NULL;
+		}
+	} else {
+		err_set(x->e, "the cover sheet has no field '%s'", path);
+		return NULL;
+	}
+	if (v == NULL)
+		err_set(x->e, "out of memory");
+	return v;
+}
+
 /* --- placeholders ----------------------------------------------------- */
 
 static const char *const var_names[N_VARS] = {
@@ -389,6 +440,7 @@ static const char *const var_names[N_VARS] = {
 	[V_POSITION] = "position", [V_ROLE] = "role",
 	[V_COUNTERSIGNATORY] = "countersignatory", [V_ID] = "id",
 	[V_REFERENCE] = "reference", [V_DATE] = "date", [V_COUNTRY] = "country",
+	[V_PACKAGE] = "package",
 };
 
 static const char *const var_fields[N_VARS] = {
@@ -396,7 +448,7 @@ static const char *const var_fields[N_VARS] = {
 	[V_POSITION] = "signatory.position", [V_ROLE] = "role",
 	[V_COUNTERSIGNATORY] = "countersignatory.name", [V_ID] = "id",
 	[V_REFERENCE] = "eligibility.reference", [V_DATE] = "date",
-	[V_COUNTRY] = "organisation.country",
+	[V_COUNTRY] = "organisation.country", [V_PACKAGE] = "package.file",
 };
 
 /* The value of placeholder i, computed once. NULL with x->e set. */
@@ -809,6 +861,70 @@ static int add_signature(struct ctx *x, struct doc *d,
 	return 0;
 }
 
+/* Fractions of the text width of the cover sheet's table columns. */
+static const double documents_widths[5] = { 0.17, 0.24, 0.28, 0.08, 0.23 };
+
+/* A table row of five cells (copied). Returns 0, or -1 with x->e set. */
+static int add_row(struct ctx *x, struct doc *d, const char *const cells[5],
+                   int header)
+{
+	struct block *b = add(x, d, BLOCK_TABLE_ROW);
+
+	if (b == NULL)
+		return -1;
+	if ((b->cells = calloc(5, sizeof *b->cells)) == NULL)
+		return err_set(x->e, "out of memory");
+	b->col_widths = documents_widths;
+	b->header = header;
+	for (int i = 0; i < 5; i++) {
+		if ((b->cells[i] = strdup(cells[i])) == NULL)
+			return err_set(x->e, "out of memory");
+		b->n_cells = i + 1;
+	}
+	return 0;
+}
+
+/* The SHA-256 as groups of 16, so that a narrow column wraps it, into
+ * out (size bytes; a longer digest is cut). */
+static void grouped_hex(const char *hex, char *out, size_t size)
+{
+	size_t n = strlen(hex), o = 0;
+
+	for (size_t i = 0; i < n && o + 2 < size; i++) {
+		if (i > 0 && i % 16 == 0)
+			out[o++] = ' ';
+		out[o++] = hex[i];
+	}
+	out[o] = '\0';
+}
+
+/* The cover sheet's table: a header row, then one row per document. */
+static int add_documents(struct ctx *x, struct doc *d,
+                         const struct form_block *fb)
+{
+	const char *head[5];
+
+	if (x->cover == NULL)
+		return err_set(x->e, "%s: <documents> belongs to a cover sheet",
+		               x->f->path);
+	for (int i = 0; i < 5; i++)
+		if ((head[i] = fmsg(x, &fb->cols[i])) == NULL)
+			return -1;
+	if (add_row(x, d, head, 1) != 0)
+		return -1;
+	for (size_t i = 0; i < x->cover->n_rows; i++) {
+		const struct cover_row *r = &x->cover->rows[i];
+		char pages[16], hex[72];
+		const char *cells[5] = { r->id, r->org ? r->org : "", r->file,
+		                         pages, hex };
+		snprintf(pages, sizeof pages, "%d", r->pages);
+		grouped_hex(r->sha256, hex, sizeof hex);
+		if (add_row(x, d, cells, 0) != 0)
+			return -1;
+	}
+	return 0;
+}
+
 static int add_block(struct ctx *x, struct doc *d, const struct form_block *fb,
                      int *number)
 {
@@ -836,6 +952,8 @@ static int add_block(struct ctx *x, struct doc *d, const struct form_block *fb,
 		return add_offers(x, d, fb);
 	case FB_SIGNATURE:
 		return add_signature(x, d, fb);
+	case FB_DOCUMENTS:
+		return add_documents(x, d, fb);
 	case FB_SPACE:
 		if ((b = add(x, d, BLOCK_SPACE)) == NULL)
 			return -1;
@@ -855,7 +973,8 @@ static int add_metadata(struct ctx *x, struct doc *d)
 	d->page_format = d->footer ? fill_msg(x, &x->f->page) : NULL;
 	if (d->page_format == NULL)
 		return -1;
-	d->author = strdup(x->r->org_name ? x->r->org_name : "");
+	d->author = strdup(x->cover ? "pactdoc" :
+	                   x->r->org_name ? x->r->org_name : "");
 	if (d->author == NULL)
 		return err_set(x->e, "out of memory");
 	for (int i = 0; i < x->f->n_subject; i++) {
@@ -912,45 +1031,76 @@ static void ctx_clear(struct ctx *x)
 	free(x->run_date_long);
 }
 
+/* compose_doc and compose_cover: x is filled but for x->lang. */
+static int compose(struct ctx *x, struct doc *out);
+
 int compose_doc(const struct form *f, const struct catalog *c,
                 const struct record *r, const struct batch *b,
                 const char *run_date, struct doc *out,
                 struct compose_info *info, struct err *e)
 {
-	struct ctx x = { f, c, r, b, run_date, NULL, info, e, { { 0 } }, NULL };
+	struct ctx x = { f, c, r, b, run_date, NULL, info, e, { { 0 } }, NULL,
+	                 NULL };
+
+	return compose(&x, out);
+}
+
+int compose_cover(const struct form *f, const struct catalog *c,
+                  const struct cover_data *cv, const char *run_date,
+                  struct doc *out, struct compose_info *info, struct err *e)
+{
+	struct record r = { 0 };
+	struct batch b = { 0 };
+	struct ctx x = { f, c, &r, &b, run_date, NULL, info, e, { { 0 } }, NULL,
+	                 cv };
+
+	r.lang = (char *)(cv->lang ? cv->lang : CATALOG_BASE_LANG);
+	if (cv->countersignatory != NULL) {
+		b.countersignatory = *cv->countersignatory;
+		b.has_countersignatory = 1;
+		b.positions = (struct lang_text *)cv->positions;
+		b.n_positions = cv->n_positions;
+	}
+	return compose(&x, out);
+}
+
+static int compose(struct ctx *x, struct doc *out)
+{
+	const char *tag = x->r->lang;
 	int number = 0;
 
 	memset(out, 0, sizeof *out);
-	if (info != NULL) {
-		memset(info, 0, sizeof *info);
-		info->requested = r->lang ? r->lang : "";
+	if (x->info != NULL) {
+		memset(x->info, 0, sizeof *x->info);
+		x->info->requested = tag ? tag : "";
 	}
-	if (run_date == NULL || dates_parse_iso(run_date, (char[11]){ 0 }) != 0) {
-		err_set(e, "invalid run date");
+	if (x->run_date == NULL ||
+	    dates_parse_iso(x->run_date, (char[11]){ 0 }) != 0) {
+		err_set(x->e, "invalid run date");
 		goto fail;
 	}
-	x.lang = catalog_resolve(c, r->lang);
-	if (info != NULL) {
-		info->lang = x.lang;
-		info->lang_fallback = r->lang == NULL ||
-		                      strcasecmp(r->lang, x.lang) != 0;
+	x->lang = catalog_resolve(x->c, tag);
+	if (x->info != NULL) {
+		x->info->lang = x->lang;
+		x->info->lang_fallback = tag == NULL ||
+		                         strcasecmp(tag, x->lang) != 0;
 	}
-	out->lang = strdup(x.lang);
+	out->lang = strdup(x->lang);
 	if (out->lang == NULL) {
-		err_set(e, "out of memory");
+		err_set(x->e, "out of memory");
 		goto fail;
 	}
-	if (add_metadata(&x, out) != 0)
+	if (add_metadata(x, out) != 0)
 		goto fail;
-	for (int i = 0; i < f->n_blocks; i++)
-		if (form_block_for_role(&f->blocks[i], r->role) &&
-		    add_block(&x, out, &f->blocks[i], &number) != 0)
+	for (int i = 0; i < x->f->n_blocks; i++)
+		if (form_block_for_role(&x->f->blocks[i], x->r->role) &&
+		    add_block(x, out, &x->f->blocks[i], &number) != 0)
 			goto fail;
-	ctx_clear(&x);
+	ctx_clear(x);
 	return 0;
 fail:
-	ctx_clear(&x);
+	ctx_clear(x);
 	doc_clear(out);
-	compose_info_clear(info);
+	compose_info_clear(x->info);
 	return -1;
 }

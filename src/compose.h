@@ -51,4 +51,38 @@ int compose_doc(const struct form *f, const struct catalog *c,
                 const char *run_date, struct doc *out,
                 struct compose_info *info, struct err *e);
 
+/* One document listed on a cover sheet. */
+struct cover_row {
+	const char *id;         /* record id */
+	const char *org;        /* organisation name; may be NULL */
+	const char *file;       /* file name in the package */
+	const char *sha256;     /* 64 hex digits */
+	int pages;
+};
+
+/* What a countersigning package's cover sheet shows. */
+struct cover_data {
+	const char *lang;       /* BCP 47 tag of the sheet; NULL: English */
+	const char *batch;      /* field batch.name; may be NULL */
+	const struct person *countersignatory;  /* field countersignatory;
+	                           NULL: common:commission.representative */
+	const char *package_file;   /* field package.file: "countersign-X.zip" */
+	int part, parts;        /* field package.part: "2 / 5", "" when parts <= 1 */
+	const struct cover_row *rows;   /* the <documents> table, in order */
+	size_t n_rows;          /* field package.count */
+	const struct lang_text *positions;  /* the countersignatory's
+	                           positions by language (batch_position) */
+	int n_positions;
+};
+
+/* Builds out (a zeroed struct doc) from the cover sheet form f (purpose
+ * "countersign-cover") for the package cv, in cv->lang as catalog c
+ * resolves it; fields and placeholders as compose_doc, plus the cover
+ * fields above; record fields are empty. info as in compose_doc (may be
+ * NULL). Returns 0, or -1 with e set; on error out and info are cleared.
+ * Thread-safe: f, c and cv are only read. */
+int compose_cover(const struct form *f, const struct catalog *c,
+                  const struct cover_data *cv, const char *run_date,
+                  struct doc *out, struct compose_info *info, struct err *e);
+
 #endif

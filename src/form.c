@@ -17,6 +17,14 @@ struct form_set {
 	int n;
 };
 
+/* Fields only a cover sheet (purpose="countersign-cover") has. */
+static int cover_field(const char *path)
+{
+	return strcmp(path, "countersignatory") == 0 ||
+	       strncmp(path, "batch.", 6) == 0 ||
+	       strncmp(path, "package.", 8) == 0;
+}
+
 /* --- freeing ---------------------------------------------------------- */
 
 static void msg_clear(struct form_msg *m)
@@ -34,6 +42,8 @@ static void block_clear(struct form_block *b)
 	free(b->sig_field);
 	msg_clear(&b->tooltip);
 	msg_clear(&b->caption);
+	for (int i = 0; i < 5; i++)
+		msg_clear(&b->cols[i]);
 	for (int i = 0; i < b->n_lines; i++) {
 		msg_clear(&b->lines[i].label);
 		free(b->lines[i].field);
@@ -46,6 +56,7 @@ static void form_clear(struct form *f)
 	free(f->id);
 	free(f->kind);
 	free(f->catalogue);
+	free(f->countersign_folder);
 	msg_clear(&f->title);
 	for (int i = 0; i < f->n_subject; i++) {
 		msg_clear(&f->subject[i].msg);
@@ -256,7 +267,10 @@ static int parse_block(const xmlNode *n, const char *own, struct form_block *b)
 		{ "heading", FB_HEADING }, { "paragraph", FB_PARAGRAPH },
 		{ "item", FB_ITEM }, { "items", FB_ITEMS }, { "field", FB_FIELD },
 		{ "offers", FB_OFFERS }, { "signature", FB_SIGNATURE },
-		{ "space", FB_SPACE },
+		{ "space", FB_SPACE }, { "documents", FB_DOCUMENTS },
+	};
+	static const char *const cols[5] = {
+		"id", "organisation", "document", "pages", "sha256"
 	};
 	size_t i;
 	int rc = 0;
@@ -288,6 +302,10 @@ static int parse_block(const xmlNode *n, const char *own, struct form_block *b)
 		b->sig_field = xmldoc_attr(n, "field");
 		rc |= b->sig_field == NULL ? -1 : 0;
 		rc |= parse_lines(n, own, b);
+		break;
+	case FB_DOCUMENTS:
+		for (int c = 0; c < 5; c++)
+			rc |= parse_msg(n, cols[c], own, &b->cols[c]);
 		break;
 	case FB_SPACE: {
 		char *v = xmldoc_attr(n, "points");
@@ -344,7 +362,8 @@ static int build_form(const xmlNode *root, struct form *f, struct err *e)
 	const xmlNode *meta = child(root, "meta");
 	const xmlNode *footer = child(root, "footer");
 	const xmlNode *body = child(root, "body");
-	char *order;
+	const xmlNode *roles = child(root, "roles");
+	char *order, *purpose;
 	int count = 0;
 
 	f->id = xmldoc_attr(root, "id");
@@ -353,9 +372,20 @@ static int build_form(const xmlNode *root, struct form *f, struct err *e)
 	order = xmldoc_attr(root, "order");
 	f->order = order ? atoi(order) : 1;
 	free(order);
+	purpose = xmldoc_attr(root, "purpose");
+	f->cover = purpose != NULL && strcmp(purpose, "countersign-cover") == 0;
+	free(purpose);
+	f->countersign_folder = xmldoc_attr(root, "countersign-folder");
 	if (f->id == NULL || f->kind == NULL || f->catalogue == NULL)
 		return err_set(e, "%s: out of memory", f->path);
-	for (const xmlNode *r = child(root, "roles")->children; r; r = r->next) {
+	if ((roles != NULL) == f->cover)
+		return err_set(e, "%s: %s", f->path, f->cover ?
+		               "a cover sheet form has no <roles>" :
+		               "a record form needs <roles>");
+	if (f->cover && f->countersign_folder != NULL)
+		return err_set(e, "%s: a cover sheet is not itself countersigned",
+		               f->path);
+	for (const xmlNode *r = roles ? roles->children : NULL; r; r = r->next) {
 		xmlChar *name;
 		enum role role;
 
@@ -399,6 +429,32 @@ static int build_form(const xmlNode *root, struct form *f, struct err *e)
 	return 0;
 }
 
+/* A record form may not print the cover sheet's fields, nor hold its
+ * table of documents. */
+static int check_fields(const struct form *f, struct err *e)
+{
+	if (f->cover)
+		return 0;
+	for (int i = 0; i < f->n_subject; i++)
+		if (f->subject[i].field && cover_field(f->subject[i].field))
+			goto field;
+	for (int i = 0; i < f->n_blocks; i++) {
+		const struct form_block *b = &f->blocks[i];
+		if (b->kind == FB_DOCUMENTS)
+			return err_set(e, "%s: <documents> belongs to a cover sheet "
+			               "form", f->path);
+		if (b->field && cover_field(b->field))
+			goto field;
+		for (int j = 0; j < b->n_lines; j++)
+			if (b->lines[j].field && cover_field(b->lines[j].field))
+				goto field;
+	}
+	return 0;
+field:
+	return err_set(e, "%s: a record form uses a field of the cover sheet "
+	               "(batch.*, package.*, countersignatory)", f->path);
+}
+
 static int load_one(const char *path, xmlSchemaPtr schema, struct form *f,
                     struct err *e)
 {
@@ -415,6 +471,8 @@ static int load_one(const char *path, xmlSchemaPtr schema, struct form *f,
 	if (schema_validate(schema, doc, path, e) != 0)
 		goto cleanup;
 	rc = build_form(xmlDocGetRootElement(doc), f, e);
+	if (rc == 0)
+		rc = check_fields(f, e);
 cleanup:
 	xmlFreeDoc(doc);
 	return rc;
@@ -430,6 +488,9 @@ static int check_set(const struct form_set *s, struct err *e)
 			if (strcmp(a->id, b->id) == 0)
 				return err_set(e, "%s: form id '%s' is also used by %s",
 				               b->path, b->id, a->path);
+			if (a->cover && b->cover)
+				return err_set(e, "%s: a second cover sheet form (%s)",
+				               b->path, a->path);
 			if (strcmp(a->kind, b->kind) != 0)
 				continue;
 			for (int x = 0; x < a->n_roles; x++)
@@ -514,6 +575,14 @@ const struct form *form_set_find(const struct form_set *s, const char *id)
 	return NULL;
 }
 
+const struct form *form_set_cover(const struct form_set *s)
+{
+	for (int i = 0; i < s->n; i++)
+		if (s->forms[i].cover)
+			return &s->forms[i];
+	return NULL;
+}
+
 int form_set_for_role(const struct form_set *s, enum role r,
                       const struct form **out, int max)
 {
@@ -561,6 +630,8 @@ int form_check_messages(const struct form *f, const struct catalog *c,
 			rc |= check_msg(f, &b->caption, c, e);
 		for (int j = 0; j < b->n_lines && rc == 0; j++)
 			rc |= check_msg(f, &b->lines[j].label, c, e);
+		for (int j = 0; j < 5 && rc == 0; j++)
+			rc |= check_msg(f, &b->cols[j], c, e);
 		if (rc == 0 && b->kind == FB_ITEMS &&
 		    catalog_series_len(c, f->catalogue, b->series) == 0)
 			rc = err_set(e, "%s: no message '%s:%s1' for the list",

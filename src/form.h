@@ -28,7 +28,8 @@ enum form_block_kind {
 	FB_FIELD,       /* label + record field; omitted when the value is empty */
 	FB_OFFERS,      /* the applicant's support offers; omitted when none */
 	FB_SIGNATURE,
-	FB_SPACE
+	FB_SPACE,
+	FB_DOCUMENTS    /* cover sheet: a table of the package's documents */
 };
 
 enum form_marker {
@@ -63,6 +64,8 @@ struct form_block {
 	double space;           /* SPACE, points */
 	unsigned roles;         /* bit 1 << role for each role the block is
 	                           shown to; 0: every role of the form */
+	struct form_msg cols[5];/* DOCUMENTS: column headings (id, organisation,
+	                           document, pages, sha256) */
 };
 
 /* Whether block b is shown in a document for role r. */
@@ -79,6 +82,10 @@ struct form {
 	char *kind;             /* "declaration", "agreement" (names output files) */
 	char *catalogue;        /* the catalogue file id of its own messages */
 	int order;              /* documents of a role are made in this order */
+	int cover;              /* purpose="countersign-cover": the cover sheet
+	                           of a countersigning package; no roles */
+	char *countersign_folder;  /* its documents go into the countersigning
+	                           package, in this folder; NULL: they do not */
 	enum role roles[4];
 	int n_roles;
 	struct form_msg title;          /* PDF title and document title */
@@ -95,8 +102,9 @@ struct form_set;
 
 /* Loads every *.xml in dir, each validated against schema_path (an XSD,
  * normally forms/form.xsd) and checked for rules XSD cannot say (unique
- * ids, one form per role and kind). Field paths are checked by the XSD
- * alone (its f:field enumeration), not in C. Returns the set,
+ * ids, one form per role and kind, roles on every record form and none
+ * on the one cover form). Field paths are checked by the XSD alone (its
+ * f:field enumeration), not in C. Returns the set,
  * freed by form_set_free, or NULL with e set ("path:line: message"). */
 struct form_set *form_set_load(const char *dir, const char *schema_path,
                                struct err *e);
@@ -109,6 +117,10 @@ const struct form *form_set_get(const struct form_set *s, int i);
 
 /* The form with this id, or NULL. */
 const struct form *form_set_find(const struct form_set *s, const char *id);
+
+/* The countersigning cover sheet's form (purpose="countersign-cover"),
+ * or NULL when the set has none. */
+const struct form *form_set_cover(const struct form_set *s);
 
 /* The forms for role r, by `order` then id, into out (at most max).
  * Returns how many there are (may exceed max). Thread-safe. */

@@ -1,20 +1,19 @@
 /* package.c — the per-applicant and countersigning packages of a generate
- * run (see package.h): grouping, the cover sheet, manifests, ZIPs. */
+ * run (see package.h): checking documents, manifests, ZIPs, and the list
+ * of countersigned documents kept on disk until the end of the run. */
 #include "package.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <errno.h>
 #include <unistd.h>
 
 #include <json-c/json.h>
 
 #include "digest.h"
-#include "doc.h"
 #include "fsutil.h"
-#include "layout.h"
-#include "pages.h"
-#include "pdf.h"
 #include "zipw.h"
 
 #define FORMAT_NAME "pactdoc-package 1"
@@ -41,6 +40,20 @@ struct pkg {
 	size_t n, cap;
 };
 
+struct packager {
+	char *outdir;
+	char *date;
+	char *batch;             /* shared by every file so far; NULL: none */
+	int mixed_batches;
+	struct batch cs;         /* a copy of the first batch naming a
+	                            countersignatory (name, positions) */
+	int has_cs;
+	char *lang;              /* shared by every countersigned document */
+	int mixed_langs;
+	FILE *list;              /* the countersigned documents (tmpfile) */
+	size_t n_listed;
+	int have_dir;
+};
 /* ---- names ------------------------------------------------------------ */
 
 void package_countersign_name(const char *batch, const char *date,
@@ -77,28 +90,13 @@ static int safe_id(const char *id)
 	return 1;
 }
 
-/* A relative path without '..', absolute parts, backslashes or control
- * characters. */
+/* A relative path that is safe to name an entry (fsutil_unsafe_name: no
+ * '..', absolute parts, backslashes or control characters), of at most
+ * 400 bytes. */
 static int safe_relpath(const char *rel)
 {
-	const char *p = rel;
-
-	if (rel == NULL || rel[0] == '\0' || rel[0] == '/' ||
-	    strlen(rel) > 400)
-		return 0;
-	for (const unsigned char *c = (const unsigned char *)rel; *c; c++)
-		if (*c < 0x20 || *c == 0x7f || *c == '\\')
-			return 0;
-	while (*p) {
-		size_t n = strcspn(p, "/");
-		if (n == 0 || (n == 1 && p[0] == '.') ||
-		    (n == 2 && p[0] == '.' && p[1] == '.'))
-			return 0;
-		p += n;
-		if (*p == '/')
-			p++;
-	}
-	return 1;
+	return rel != NULL && strlen(rel) <= 400 &&
+	       fsutil_unsafe_name(rel) == NULL;
 }
 
 /* ---- checking the documents ------------------------------------------- */
@@ -111,8 +109,6 @@ static int compare_packed(const void *a, const void *b)
 	return c != 0 ? c : strcmp(x->doc->relpath, y->doc->relpath);
 }
 
-/* Checks every document and reads its digest again. Returns the array
- * sorted by id then path (caller frees), or NULL with e set. */
 static void free_packed(struct packed *p, size_t n)
 {
 	for (size_t i = 0; p != NULL && i < n; i++)
@@ -120,47 +116,52 @@ static void free_packed(struct packed *p, size_t n)
 	free(p);
 }
 
-static struct packed *check_docs(const struct package_run *run,
+/* Checks one document's names and reads its digest again into p. */
+static int check_doc(const char *outdir, const struct produced_doc *d,
+                     struct packed *p, struct err *e)
+{
+	const char *slash;
+
+	p->doc = d;
+	if (!safe_id(d->id) || !safe_relpath(d->relpath) ||
+	    d->kind == NULL || d->lang == NULL ||
+	    (d->countersign_folder != NULL && !safe_id(d->countersign_folder)))
+		return err_set(e, "package: document %s: bad id, kind, folder "
+		               "or path", d->relpath ? d->relpath : "?");
+	slash = strrchr(d->relpath, '/');
+	p->base = slash ? slash + 1 : d->relpath;
+	if (asprintf(&p->src, "%s/%s", outdir, d->relpath) < 0) {
+		p->src = NULL;
+		return err_set(e, "out of memory");
+	}
+	if (digest_file(DIGEST_SHA256, p->src, p->sha256, &p->bytes, e) != 0)
+		return -1;
+	if (d->sha256[0] != '\0' && strcmp(d->sha256, p->sha256) != 0)
+		return err_set(e, "%s: changed since it was written", p->src);
+	return 0;
+}
+
+/* Checks every document and reads its digest again. Returns the array
+ * sorted by id then path (caller frees with free_packed), or NULL with e
+ * set. */
+static struct packed *check_docs(const char *outdir,
+                                 const struct produced_doc *docs, size_t n,
                                  struct err *e)
 {
-	struct packed *p = calloc(run->n_docs ? run->n_docs : 1, sizeof *p);
+	struct packed *p = calloc(n ? n : 1, sizeof *p);
 
 	if (p == NULL) {
 		err_set(e, "out of memory");
 		return NULL;
 	}
-	for (size_t i = 0; i < run->n_docs; i++) {
-		const struct produced_doc *d = &run->docs[i];
-		const char *slash;
-
-		p[i].doc = d;
-		if (!safe_id(d->id) || !safe_relpath(d->relpath) ||
-		    d->kind == NULL || d->lang == NULL) {
-			err_set(e, "package: document %zu (%s): bad id, kind or "
-			        "path", i, d->relpath ? d->relpath : "?");
-			goto fail;
+	for (size_t i = 0; i < n; i++)
+		if (check_doc(outdir, &docs[i], &p[i], e) != 0) {
+			free_packed(p, n);
+			return NULL;
 		}
-		slash = strrchr(d->relpath, '/');
-		p[i].base = slash ? slash + 1 : d->relpath;
-		if (asprintf(&p[i].src, "%s/%s", run->outdir, d->relpath) < 0) {
-			p[i].src = NULL;
-			err_set(e, "out of memory");
-			goto fail;
-		}
-		if (digest_file(DIGEST_SHA256, p[i].src, p[i].sha256,
-		                &p[i].bytes, e) != 0)
-			goto fail;
-		if (d->sha256[0] != '\0' && strcmp(d->sha256, p[i].sha256) != 0) {
-			err_set(e, "%s: changed since it was written", p[i].src);
-			goto fail;
-		}
-	}
-	if (run->n_docs > 1)
-		qsort(p, run->n_docs, sizeof *p, compare_packed);
+	if (n > 1)
+		qsort(p, n, sizeof *p, compare_packed);
 	return p;
-fail:
-	free_packed(p, run->n_docs);
-	return NULL;
 }
 
 /* ---- one package ------------------------------------------------------ */
@@ -252,7 +253,7 @@ static void pkg_clear(struct pkg *k)
 	memset(k, 0, sizeof *k);
 }
 
-static int pkg_start(struct pkg *k, const struct package_run *run,
+static int pkg_start(struct pkg *k, const struct packager *pk,
                      const char *top, struct err *e)
 {
 	char path[4096];
@@ -260,9 +261,9 @@ static int pkg_start(struct pkg *k, const struct package_run *run,
 	memset(k, 0, sizeof *k);
 	snprintf(k->top, sizeof k->top, "%s", top);
 	if ((size_t)snprintf(path, sizeof path, "%s/packages/%s.zip",
-	                     run->outdir, top) >= sizeof path)
-		return err_set(e, "%s: path too long", run->outdir);
-	k->z = zipw_new(path, run->date, e);
+	                     pk->outdir, top) >= sizeof path)
+		return err_set(e, "%s: path too long", pk->outdir);
+	k->z = zipw_new(path, pk->date, e);
 	return k->z == NULL ? -1 : 0;
 }
 
@@ -273,34 +274,64 @@ static json_object *json_str(const char *s)
 	return s != NULL ? json_object_new_string(s) : NULL;
 }
 
-static json_object *doc_json(const struct packed *p, const char *path)
+/* Adds key: val to o; val NULL is a JSON null when allowed. Returns 0,
+ * or -1 when an object could not be made (val is released). */
+static int put(json_object *o, const char *key, json_object *val,
+               int null_ok)
+{
+	if (o == NULL || (val == NULL && !null_ok) ||
+	    json_object_object_add(o, key, val) != 0) {
+		json_object_put(val);
+		return -1;
+	}
+	return 0;
+}
+
+/* One document's manifest entry, or NULL when out of memory. */
+static json_object *doc_json(const struct produced_doc *d, const char *path,
+                             const char *sha256, size_t bytes)
 {
 	json_object *o = json_object_new_object();
 
-	json_object_object_add(o, "path", json_str(path));
-	json_object_object_add(o, "id", json_str(p->doc->id));
-	json_object_object_add(o, "organisation", json_str(p->doc->org));
-	json_object_object_add(o, "kind", json_str(p->doc->kind));
-	json_object_object_add(o, "lang", json_str(p->doc->lang));
-	json_object_object_add(o, "pages", json_object_new_int(p->doc->pages));
-	json_object_object_add(o, "bytes",
-	                       json_object_new_int64((int64_t)p->bytes));
-	json_object_object_add(o, "sha256", json_str(p->sha256));
+	if (put(o, "path", json_str(path), 0) ||
+	    put(o, "id", json_str(d->id), 0) ||
+	    put(o, "organisation", json_str(d->org), 1) ||
+	    put(o, "kind", json_str(d->kind), 0) ||
+	    put(o, "lang", json_str(d->lang), 0) ||
+	    put(o, "pages", json_object_new_int(d->pages), 0) ||
+	    put(o, "bytes", json_object_new_int64((int64_t)bytes), 0) ||
+	    put(o, "sha256", json_str(sha256), 0)) {
+		json_object_put(o);
+		return NULL;
+	}
 	return o;
 }
 
-static json_object *manifest_head(const struct package_run *run,
-                                  const char *kind, const char *top)
+/* Appends doc (consumed) to array a. */
+static int append(json_object *a, json_object *doc)
+{
+	if (a == NULL || doc == NULL || json_object_array_add(a, doc) != 0) {
+		json_object_put(doc);
+		return -1;
+	}
+	return 0;
+}
+
+static json_object *manifest_head(const struct packager *pk,
+                                  const char *kind, const char *top,
+                                  const char *batch)
 {
 	json_object *o = json_object_new_object();
 
-	json_object_object_add(o, "format", json_str(FORMAT_NAME));
-	json_object_object_add(o, "package", json_str(kind));
-	json_object_object_add(o, "name", json_str(top));
-	json_object_object_add(o, "generator",
-	                       json_str("pactdoc " PACTDOC_VERSION));
-	json_object_object_add(o, "date", json_str(run->date));
-	json_object_object_add(o, "batch", json_str(run->batch));
+	if (put(o, "format", json_str(FORMAT_NAME), 0) ||
+	    put(o, "package", json_str(kind), 0) ||
+	    put(o, "name", json_str(top), 0) ||
+	    put(o, "generator", json_str("pactdoc " PACTDOC_VERSION), 0) ||
+	    put(o, "date", json_str(pk->date), 0) ||
+	    put(o, "batch", json_str(batch), 1)) {
+		json_object_put(o);
+		return NULL;
+	}
 	return o;
 }
 
@@ -333,278 +364,461 @@ static int add_manifest_json(struct pkg *k, json_object *o, struct err *e)
 
 /* ---- per-applicant packages ------------------------------------------ */
 
-static int write_applicant(const struct package_run *run,
-                           const struct packed *p, size_t n, struct err *e)
+static int write_applicant(const struct packager *pk, const struct packed *p,
+                           size_t n, const char *batch, struct err *e)
 {
 	struct pkg k;
-	json_object *o, *docs;
+	json_object *o = NULL, *docs = NULL;
 	int rc = -1;
 
-	if (pkg_start(&k, run, p[0].doc->id, e) != 0)
+	if (pkg_start(&k, pk, p[0].doc->id, e) != 0)
 		goto cleanup;
-	o = manifest_head(run, "applicant", k.top);
+	o = manifest_head(pk, "applicant", k.top, batch);
 	docs = json_object_new_array();
 	for (size_t i = 0; i < n; i++) {
-		if (pkg_add_file(&k, p[i].base, p[i].src, p[i].sha256, e) != 0) {
-			json_object_put(o);
-			json_object_put(docs);
+		if (pkg_add_file(&k, p[i].base, p[i].src, p[i].sha256, e) != 0)
+			goto cleanup;
+		if (append(docs, doc_json(p[i].doc, p[i].base, p[i].sha256,
+		                          p[i].bytes)) != 0) {
+			err_set(e, "out of memory");
 			goto cleanup;
 		}
-		json_object_array_add(docs, doc_json(&p[i], p[i].base));
 	}
-	json_object_object_add(o, "documents", docs);
-	if (add_manifest_json(&k, o, e) != 0 || pkg_finish(&k, e) != 0)
-		goto cleanup;
-	rc = 0;
-cleanup:
-	pkg_clear(&k);
-	return rc;
-}
-
-/* ---- the cover sheet -------------------------------------------------- */
-
-static const double cover_widths[] = { 0.17, 0.24, 0.28, 0.08, 0.23 };
-
-static int add_text_block(struct doc *d, enum block_kind kind,
-                          const char *label, const char *text)
-{
-	struct block *b = doc_add_block(d, kind);
-
-	if (b == NULL)
-		return -1;
-	b->text = strdup(text);
-	b->label = label ? strdup(label) : NULL;
-	return b->text == NULL || (label && b->label == NULL) ? -1 : 0;
-}
-
-static int add_row(struct doc *d, const char *const cells[5], int header)
-{
-	struct block *b = doc_add_block(d, BLOCK_TABLE_ROW);
-
-	if (b == NULL || (b->cells = calloc(5, sizeof *b->cells)) == NULL)
-		return -1;
-	b->col_widths = cover_widths;
-	b->header = header;
-	for (int i = 0; i < 5; i++) {
-		if ((b->cells[i] = strdup(cells[i])) == NULL)
-			return -1;
-		b->n_cells = i + 1;
-	}
-	return 0;
-}
-
-/* The SHA-256 as four groups of 16, so that a narrow column wraps it. */
-static void grouped_hex(const char *hex, char *out)
-{
-	for (int g = 0; g < 4; g++) {
-		memcpy(out + g * 17, hex + g * 16, 16);
-		out[g * 17 + 16] = g < 3 ? ' ' : '\0';
-	}
-}
-
-static int build_cover(const struct package_run *run, const char *top,
-                       const struct packed *const *agr, size_t n,
-                       struct doc *d)
-{
-	static const char *const head[5] = {
-		"Applicant", "Organisation", "Document", "Pages", "SHA-256"
-	};
-	const struct person *cs = run->countersignatory;
-	char buf[1024];
-
-	if ((d->lang = strdup("en")) == NULL ||
-	    (d->page_format = strdup("Page {page} of {pages}")) == NULL)
-		return -1;
-	snprintf(buf, sizeof buf, "%s · %s", top, run->date);
-	if ((d->footer = strdup(buf)) == NULL)
-		return -1;
-	snprintf(buf, sizeof buf, "Countersigning package %s", top);
-	if ((d->title = strdup(buf)) == NULL ||
-	    (d->author = strdup("pactdoc")) == NULL ||
-	    (d->subject = strdup("Agreement forms for countersigning")) == NULL)
-		return -1;
-	if (add_text_block(d, BLOCK_TITLE, NULL, "Countersigning package") ||
-	    add_text_block(d, BLOCK_SUBTITLE, NULL,
-	                   "Covenant of Mayors for Climate & Energy") ||
-	    add_text_block(d, BLOCK_FIELD, "Batch",
-	                   run->batch ? run->batch : "(none)") ||
-	    add_text_block(d, BLOCK_FIELD, "Date", run->date))
-		return -1;
-	if (cs != NULL && cs->name != NULL)
-		snprintf(buf, sizeof buf, "%s%s%s", cs->name,
-		         cs->position ? ", " : "",
-		         cs->position ? cs->position : "");
-	else
-		snprintf(buf, sizeof buf, "the representative of the European "
-		         "Commission");
-	if (add_text_block(d, BLOCK_FIELD, "Countersignatory", buf))
-		return -1;
-	snprintf(buf, sizeof buf, "%zu", n);
-	if (add_text_block(d, BLOCK_FIELD, "Agreement forms", buf))
-		return -1;
-	snprintf(buf, sizeof buf, "%s.zip", top);
-	if (add_text_block(d, BLOCK_FIELD, "Package", buf) ||
-	    add_text_block(d, BLOCK_HEADING, NULL, "Agreement forms") ||
-	    add_row(d, head, 1))
-		return -1;
-	for (size_t i = 0; i < n; i++) {
-		char pages[16], hex[72];
-		const char *cells[5];
-		snprintf(pages, sizeof pages, "%d", agr[i]->doc->pages);
-		grouped_hex(agr[i]->sha256, hex);
-		cells[0] = agr[i]->doc->id;
-		cells[1] = agr[i]->doc->org ? agr[i]->doc->org : "";
-		cells[2] = agr[i]->base;
-		cells[3] = pages;
-		cells[4] = hex;
-		if (add_row(d, cells, 0))
-			return -1;
-	}
-	if (doc_add_block(d, BLOCK_SPACE) == NULL)
-		return -1;
-	d->blocks[d->n_blocks - 1].space = 12;
-	return add_text_block(d, BLOCK_PARAGRAPH, NULL,
-	                      "Each agreement form is in agreements/ of this "
-	                      "package; manifest-sha256.txt lists the SHA-256 "
-	                      "of every file, and \"pactdoc verify\" checks "
-	                      "them.");
-}
-
-/* Lays out and writes the cover sheet to path. */
-static int write_cover(const struct package_run *run, const char *top,
-                       const struct packed *const *agr, size_t n,
-                       const char *path, struct pdf_result *res,
-                       struct err *e)
-{
-	struct doc d = { 0 };
-	struct pages pg = { 0 };
-	struct pdf_meta meta;
-	int rc = -1;
-
-	if (run->fonts == NULL) {
-		err_set(e, "package: no fonts for the cover sheet");
+	if (put(o, "documents", docs, 0) != 0) {
+		docs = NULL;
+		err_set(e, "out of memory");
 		goto cleanup;
 	}
-	if (build_cover(run, top, agr, n, &d) != 0) {
-		err_set(e, "package: out of memory");
-		goto cleanup;
-	}
-	if (layout_doc(&d, run->fonts, &pg, e) != 0)
-		goto cleanup;
-	meta.title = d.title;
-	meta.author = d.author;
-	meta.subject = d.subject;
-	meta.creator = "pactdoc " PACTDOC_VERSION;
-	meta.lang = d.lang;
-	meta.date = run->date;
-	rc = pdf_write(run->fonts, &pg, &meta, path, res, e);
-cleanup:
-	pages_clear(&pg);
-	doc_clear(&d);
-	return rc;
-}
-
-/* ---- the countersigning package --------------------------------------- */
-
-static int write_countersign(const struct package_run *run,
-                             const struct packed *p, size_t n,
-                             struct err *e)
-{
-	const struct packed **agr = calloc(n ? n : 1, sizeof *agr);
-	char name[96], top[128], cover[4096], rel[600];
-	struct pdf_result res;
-	struct pkg k = { 0 };
-	json_object *o = NULL, *docs, *cj;
-	size_t na = 0;
-	int rc = -1, have_cover = 0;
-
-	if (agr == NULL)
-		return err_set(e, "out of memory");
-	for (size_t i = 0; i < n; i++)
-		if (strcmp(p[i].doc->kind, "agreement") == 0)
-			agr[na++] = &p[i];
-	if (na == 0) {
-		rc = 0;
-		goto cleanup;
-	}
-	package_countersign_name(run->batch, run->date, name, sizeof name);
-	snprintf(top, sizeof top, "countersign-%s", name);
-	snprintf(cover, sizeof cover, "%s/packages/.%s.cover-sheet.pdf",
-	         run->outdir, top);
-	/* Registered before it exists: an interrupted run removes it. */
-	if (fs_temp_track(cover, e) != 0)
-		goto cleanup;
-	have_cover = 1;
-	if (write_cover(run, top, agr, na, cover, &res, e) != 0)
-		goto cleanup;
-	if (pkg_start(&k, run, top, e) != 0 ||
-	    pkg_add_file(&k, "cover-sheet.pdf", cover, res.sha256, e) != 0)
-		goto cleanup;
-	o = manifest_head(run, "countersign", top);
-	if (run->countersignatory != NULL &&
-	    run->countersignatory->name != NULL) {
-		json_object *cs = json_object_new_object();
-		json_object_object_add(cs, "name",
-		                       json_str(run->countersignatory->name));
-		json_object_object_add(cs, "position",
-		                       json_str(run->countersignatory->position));
-		json_object_object_add(o, "countersignatory", cs);
-	} else {
-		json_object_object_add(o, "countersignatory", NULL);
-	}
-	cj = json_object_new_object();
-	json_object_object_add(cj, "path", json_str("cover-sheet.pdf"));
-	json_object_object_add(cj, "pages", json_object_new_int(res.pages));
-	json_object_object_add(cj, "bytes",
-	                       json_object_new_int64((int64_t)res.bytes));
-	json_object_object_add(cj, "sha256", json_str(res.sha256));
-	json_object_object_add(o, "cover_sheet", cj);
-	docs = json_object_new_array();
-	json_object_object_add(o, "documents", docs);
-	for (size_t i = 0; i < na; i++) {
-		snprintf(rel, sizeof rel, "agreements/%s", agr[i]->base);
-		if (pkg_add_file(&k, rel, agr[i]->src, agr[i]->sha256, e) != 0)
-			goto cleanup;
-		json_object_array_add(docs, doc_json(agr[i], rel));
-	}
+	docs = NULL;
 	rc = add_manifest_json(&k, o, e);
 	o = NULL;
 	if (rc == 0)
 		rc = pkg_finish(&k, e);
 cleanup:
+	json_object_put(docs);
 	json_object_put(o);
 	pkg_clear(&k);
-	if (have_cover)
-		fs_temp_discard(cover);
-	free(agr);
 	return rc;
 }
 
-int package_write(const struct package_run *run, struct err *e)
+/* ---- the list of countersigned documents, on disk --------------------- */
+
+/* Writes s (may be NULL) as a 4-byte length and its bytes. Returns 0, or
+ * -1 on a write error. */
+static int put_str(FILE *f, const char *s)
 {
-	struct packed *p = NULL;
+	uint32_t len = s ? (uint32_t)strlen(s) : UINT32_MAX;
+
+	if (fwrite(&len, sizeof len, 1, f) != 1)
+		return -1;
+	return s == NULL || len == 0 || fwrite(s, len, 1, f) == 1 ? 0 : -1;
+}
+
+/* A string written by put_str, as a new string (*s NULL for NULL).
+ * Returns 0, or -1 (read error or out of memory). */
+static int get_str(FILE *f, char **s)
+{
+	uint32_t len;
+
+	*s = NULL;
+	if (fread(&len, sizeof len, 1, f) != 1)
+		return -1;
+	if (len == UINT32_MAX)
+		return 0;
+	if (len > (1u << 20) || (*s = malloc((size_t)len + 1)) == NULL)
+		return -1;
+	if (len > 0 && fread(*s, len, 1, f) != 1)
+		return -1;
+	(*s)[len] = '\0';
+	return 0;
+}
+
+/* Appends a checked document to the list on disk (created on first use)
+ * and notes whether every listed document shares one language. Returns
+ * 0, or -1 with e set. */
+static int list_doc(struct packager *pk, const struct packed *p,
+                    struct err *e)
+{
+	const struct produced_doc *d = p->doc;
+	uint64_t bytes = p->bytes;
+	int32_t pages = d->pages;
+
+	if (pk->list == NULL && (pk->list = tmpfile()) == NULL)
+		return err_set(e, "cannot create a temporary file: %s",
+		               strerror(errno));
+	if (put_str(pk->list, d->id) || put_str(pk->list, d->org) ||
+	    put_str(pk->list, d->kind) || put_str(pk->list, d->lang) ||
+	    put_str(pk->list, d->relpath) ||
+	    put_str(pk->list, d->countersign_folder) ||
+	    fwrite(p->sha256, 64, 1, pk->list) != 1 ||
+	    fwrite(&pages, sizeof pages, 1, pk->list) != 1 ||
+	    fwrite(&bytes, sizeof bytes, 1, pk->list) != 1)
+		return err_set(e, "temporary file: %s", strerror(errno));
+	pk->n_listed++;
+	if (pk->lang == NULL && !pk->mixed_langs) {
+		if ((pk->lang = strdup(d->lang)) == NULL)
+			return err_set(e, "out of memory");
+	} else if (pk->lang != NULL && strcmp(pk->lang, d->lang) != 0) {
+		free(pk->lang);
+		pk->lang = NULL;
+		pk->mixed_langs = 1;
+	}
+	return 0;
+}
+
+/* Frees the strings of a document read back by unlist_doc. */
+static void doc_free_strings(struct produced_doc *d)
+{
+	free((char *)d->id);
+	free((char *)d->org);
+	free((char *)d->kind);
+	free((char *)d->lang);
+	free((char *)d->relpath);
+	free((char *)d->countersign_folder);
+}
+
+/* Reads the next document of the list into d (strings owned). */
+static int unlist_doc(FILE *f, struct produced_doc *d, struct err *e)
+{
+	char *str[6] = { 0 };
+	uint64_t bytes;
+	int32_t pages;
+	int bad = 0;
+
+	memset(d, 0, sizeof *d);
+	for (int i = 0; i < 6 && !bad; i++)
+		bad = get_str(f, &str[i]);
+	d->id = str[0];
+	d->org = str[1];
+	d->kind = str[2];
+	d->lang = str[3];
+	d->relpath = str[4];
+	d->countersign_folder = str[5];
+	if (bad || fread(d->sha256, 64, 1, f) != 1 ||
+	    fread(&pages, sizeof pages, 1, f) != 1 ||
+	    fread(&bytes, sizeof bytes, 1, f) != 1) {
+		doc_free_strings(d);
+		return err_set(e, "temporary file: cannot read it back");
+	}
+	d->sha256[64] = '\0';
+	d->pages = pages;
+	d->bytes = (size_t)bytes;
+	return 0;
+}
+
+/* ---- the applicant's packages and the run's batch ---------------------- */
+
+struct packager *packager_new(const char *outdir, const char *date,
+                              struct err *e)
+{
+	struct packager *pk = calloc(1, sizeof *pk);
+
+	if (pk == NULL || (pk->outdir = strdup(outdir)) == NULL ||
+	    (pk->date = strdup(date)) == NULL) {
+		packager_free(pk);
+		err_set(e, "out of memory");
+		return NULL;
+	}
+	return pk;
+}
+
+void packager_free(struct packager *pk)
+{
+	if (pk == NULL)
+		return;
+	if (pk->list != NULL)
+		fclose(pk->list);
+	free(pk->outdir);
+	free(pk->date);
+	free(pk->batch);
+	free(pk->lang);
+	batch_clear(&pk->cs);
+	free(pk);
+}
+
+int packager_note_batch(struct packager *pk, const struct batch *b,
+                        struct err *e)
+{
+	if (b->name != NULL && !pk->mixed_batches) {
+		if (pk->batch == NULL) {
+			if ((pk->batch = strdup(b->name)) == NULL)
+				return err_set(e, "out of memory");
+		} else if (strcmp(b->name, pk->batch) != 0) {
+			free(pk->batch);
+			pk->batch = NULL;
+			pk->mixed_batches = 1;
+		}
+	}
+	if (!pk->has_cs && b->has_countersignatory &&
+	    b->countersignatory.name != NULL) {
+		if (batch_copy(&pk->cs, b) != 0) {
+			batch_clear(&pk->cs);
+			return err_set(e, "out of memory");
+		}
+		pk->has_cs = 1;
+	}
+	return 0;
+}
+
+/* Creates OUTDIR/packages once. Returns 0, or -1 with e set. */
+static int make_dir(struct packager *pk, struct err *e)
+{
 	char dir[4096];
+
+	if (pk->have_dir)
+		return 0;
+	if ((size_t)snprintf(dir, sizeof dir, "%s/packages", pk->outdir) >=
+	    sizeof dir)
+		return err_set(e, "%s: path too long", pk->outdir);
+	if (fs_mkdirs(dir, e) != 0)
+		return -1;
+	pk->have_dir = 1;
+	return 0;
+}
+
+int packager_add(struct packager *pk, const struct produced_doc *docs,
+                 size_t n, const char *batch, struct err *e)
+{
+	struct packed *p;
 	int rc = -1;
 
-	if (run->n_docs == 0)
+	if (n == 0)
 		return 0;
-	if ((size_t)snprintf(dir, sizeof dir, "%s/packages", run->outdir) >=
-	    sizeof dir)
-		return err_set(e, "%s: path too long", run->outdir);
-	p = check_docs(run, e);
-	if (p == NULL)
+	for (size_t i = 1; i < n; i++)
+		if (docs[i].id == NULL || docs[0].id == NULL ||
+		    strcmp(docs[i].id, docs[0].id) != 0)
+			return err_set(e, "package: documents of different "
+			               "applicants");
+	if ((p = check_docs(pk->outdir, docs, n, e)) == NULL)
 		return -1;
-	if (fs_mkdirs(dir, e) != 0)
+	if (make_dir(pk, e) != 0 || write_applicant(pk, p, n, batch, e) != 0)
 		goto cleanup;
-	for (size_t i = 0, j; i < run->n_docs; i = j) {
-		for (j = i + 1; j < run->n_docs &&
-		     strcmp(p[j].doc->id, p[i].doc->id) == 0; j++)
-			;
-		if (write_applicant(run, &p[i], j - i, e) != 0)
+	for (size_t i = 0; i < n; i++)
+		if (p[i].doc->countersign_folder != NULL &&
+		    list_doc(pk, &p[i], e) != 0)
 			goto cleanup;
-	}
-	rc = write_countersign(run, p, run->n_docs, e);
+	rc = 0;
 cleanup:
-	free_packed(p, run->n_docs);
+	free_packed(p, n);
 	return rc;
+}
+
+/* ---- the countersigning packages -------------------------------------- */
+
+/* One part being written: its documents (strings owned) and names. */
+struct part {
+	struct produced_doc *docs;
+	char **names;            /* <folder>/<file name> */
+	struct packed *packed;   /* docs checked again */
+	size_t n;
+};
+
+/* Frees what pt owns and zeroes it; accepts a part read only in part. */
+static void part_clear(struct part *pt)
+{
+	for (size_t i = 0; i < pt->n; i++) {
+		doc_free_strings(&pt->docs[i]);
+		free(pt->names != NULL ? pt->names[i] : NULL);
+	}
+	free(pt->docs);
+	free(pt->names);
+	free_packed(pt->packed, pt->n);
+	memset(pt, 0, sizeof *pt);
+}
+
+/* Orders a part's documents by id, then path. */
+static int compare_docs(const void *a, const void *b)
+{
+	const struct produced_doc *x = a, *y = b;
+	int c = strcmp(x->id, y->id);
+
+	return c != 0 ? c : strcmp(x->relpath, y->relpath);
+}
+
+/* Reads the next n documents of the list, sorts them, checks them again
+ * and names them. */
+static int part_read(struct packager *pk, size_t n, struct part *pt,
+                     struct err *e)
+{
+	memset(pt, 0, sizeof *pt);
+	if ((pt->docs = calloc(n, sizeof *pt->docs)) == NULL)
+		return err_set(e, "out of memory");
+	for (; pt->n < n; pt->n++)
+		if (unlist_doc(pk->list, &pt->docs[pt->n], e) != 0)
+			return -1;
+	qsort(pt->docs, n, sizeof *pt->docs, compare_docs);
+	pt->names = calloc(n, sizeof *pt->names);
+	pt->packed = calloc(n, sizeof *pt->packed);
+	if (pt->names == NULL || pt->packed == NULL)
+		return err_set(e, "out of memory");
+	for (size_t i = 0; i < n; i++) {
+		if (check_doc(pk->outdir, &pt->docs[i], &pt->packed[i], e) != 0)
+			return -1;
+		if (asprintf(&pt->names[i], "%s/%s",
+		             pt->docs[i].countersign_folder,
+		             pt->packed[i].base) < 0) {
+			pt->names[i] = NULL;
+			return err_set(e, "out of memory");
+		}
+	}
+	return 0;
+}
+
+/* The countersigning manifest without its documents: head,
+ * countersignatory, part and parts when split, the cover sheet. NULL when
+ * an object could not be made. */
+static json_object *countersign_head(const struct packager *pk,
+                                     const struct package_cover *c,
+                                     const struct produced_doc *cover)
+{
+	json_object *o = manifest_head(pk, "countersign", c->top, pk->batch);
+	json_object *cs = NULL, *cj;
+
+	if (o == NULL)
+		return NULL;
+	if (pk->has_cs) {
+		cs = json_object_new_object();
+		if (put(cs, "name", json_str(pk->cs.countersignatory.name), 0) ||
+		    put(cs, "position",
+		        json_str(pk->cs.countersignatory.position), 1))
+			goto fail;
+	}
+	if (put(o, "countersignatory", cs, 1) != 0) {
+		cs = NULL;
+		goto fail;
+	}
+	if (c->parts > 1 &&
+	    (put(o, "part", json_object_new_int(c->part), 0) ||
+	     put(o, "parts", json_object_new_int(c->parts), 0)))
+		goto fail;
+	cj = json_object_new_object();
+	if (put(cj, "path", json_str("cover-sheet.pdf"), 0) ||
+	    put(cj, "pages", json_object_new_int(cover->pages), 0) ||
+	    put(cj, "bytes", json_object_new_int64((int64_t)cover->bytes), 0) ||
+	    put(cj, "sha256", json_str(cover->sha256), 0) ||
+	    put(o, "cover_sheet", cj, 0))
+		goto fail;
+	return o;
+fail:
+	json_object_put(o);
+	return NULL;
+}
+
+/* Writes one countersigning package from part pt; c describes it. */
+static int write_part(struct packager *pk, struct package_cover *c,
+                      const struct part *pt, package_cover_fn cover_fn,
+                      void *ctx, struct err *e)
+{
+	struct produced_doc cover = { 0 };
+	struct pkg k = { 0 };
+	json_object *o = NULL, *docs = NULL;
+	char path[4096];
+	int rc = -1, have_cover = 0;
+
+	if ((size_t)snprintf(path, sizeof path, "%s/packages/.%s.cover-sheet.pdf",
+	                     pk->outdir, c->top) >= sizeof path)
+		return err_set(e, "%s: path too long", pk->outdir);
+	c->path = path;
+	c->docs = pt->docs;
+	c->names = (const char *const *)pt->names;
+	c->n = pt->n;
+	/* Registered before it exists: an interrupted run removes it. */
+	if (fs_temp_track(path, e) != 0)
+		goto cleanup;
+	have_cover = 1;
+	if (cover_fn(ctx, c, &cover, e) != 0)
+		goto cleanup;
+	if (pkg_start(&k, pk, c->top, e) != 0 ||
+	    pkg_add_file(&k, "cover-sheet.pdf", path, cover.sha256, e) != 0)
+		goto cleanup;
+	o = countersign_head(pk, c, &cover);
+	docs = json_object_new_array();
+	for (size_t i = 0; i < pt->n; i++) {
+		const struct packed *p = &pt->packed[i];
+		if (pkg_add_file(&k, pt->names[i], p->src, p->sha256, e) != 0)
+			goto cleanup;
+		if (append(docs, doc_json(p->doc, pt->names[i], p->sha256,
+		                          p->bytes)) != 0) {
+			err_set(e, "out of memory");
+			goto cleanup;
+		}
+	}
+	if (put(o, "documents", docs, 0) != 0) {
+		docs = NULL;
+		err_set(e, "out of memory");
+		goto cleanup;
+	}
+	docs = NULL;
+	rc = add_manifest_json(&k, o, e);
+	o = NULL;
+	if (rc == 0)
+		rc = pkg_finish(&k, e);
+cleanup:
+	json_object_put(docs);
+	json_object_put(o);
+	pkg_clear(&k);
+	if (have_cover)
+		fs_temp_discard(path);
+	return rc;
+}
+
+/* Removes countersign packages of this NAME that the run did not write:
+ * the unsplit one when there are parts, parts beyond the last. */
+static void remove_stale(const struct packager *pk, const char *name,
+                         int parts)
+{
+	char path[4096];
+
+	if (parts > 1) {
+		snprintf(path, sizeof path, "%s/packages/countersign-%s.zip",
+		         pk->outdir, name);
+		unlink(path);
+	}
+	for (int i = parts > 1 ? parts + 1 : 1; i < 100000; i++) {
+		snprintf(path, sizeof path,
+		         "%s/packages/countersign-%s-part-%04d.zip", pk->outdir,
+		         name, i);
+		if (unlink(path) != 0)
+			break;
+	}
+}
+
+int packager_finish(struct packager *pk, package_cover_fn cover_fn,
+                    void *ctx, struct err *e)
+{
+	char name[96], top[128], file[140];
+	size_t left = pk->n_listed;
+	int parts = (int)((left + PACKAGE_PART_MAX - 1) / PACKAGE_PART_MAX);
+
+	if (left == 0)
+		return 0;
+	if (fflush(pk->list) != 0 || fseek(pk->list, 0, SEEK_SET) != 0)
+		return err_set(e, "temporary file: %s", strerror(errno));
+	package_countersign_name(pk->batch, pk->date, name, sizeof name);
+	for (int i = 1; left > 0; i++) {
+		size_t n = left < PACKAGE_PART_MAX ? left : PACKAGE_PART_MAX;
+		struct package_cover c = { 0 };
+		struct part pt;
+		int rc;
+
+		if (parts > 1)
+			snprintf(top, sizeof top, "countersign-%s-part-%04d", name, i);
+		else
+			snprintf(top, sizeof top, "countersign-%s", name);
+		snprintf(file, sizeof file, "%s.zip", top);
+		c = (struct package_cover){ NULL, top, file, pk->batch,
+		                            pk->has_cs ? &pk->cs.countersignatory
+		                                       : NULL, pk->lang,
+		                            i, parts, NULL, NULL, 0,
+		                            pk->cs.positions, pk->cs.n_positions };
+		rc = part_read(pk, n, &pt, e);
+		if (rc == 0)
+			rc = write_part(pk, &c, &pt, cover_fn, ctx, e);
+		part_clear(&pt);
+		if (rc != 0)
+			return -1;
+		left -= n;
+	}
+	remove_stale(pk, name, parts);
+	return 0;
 }

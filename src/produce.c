@@ -95,6 +95,7 @@ static int produce_one(const struct producer *p, const struct form *f,
 	if (compose_doc(f, p->catalog, r, b, p->date, &doc, &info, e) != 0)
 		goto cleanup;
 	out->kind = f->kind;
+	out->countersign_folder = f->countersign_folder;
 	if (note_languages(out, p->catalog, r, &info) != 0) {
 		err_set(e, "out of memory");
 		goto cleanup;
@@ -186,6 +187,84 @@ int produce_record(const struct producer *p, const struct record *r,
 	}
 	free(dir);
 	return 0;
+}
+
+enum produce_action produce_decide(const struct record *r,
+                                   const struct diag_list *diags)
+{
+	if (diags->errors)
+		return PRODUCE_REJECT;
+	if (r->status != STATUS_ELIGIBLE)
+		return PRODUCE_SKIP;
+	return PRODUCE_WRITE;
+}
+
+int production_docs(const struct production *out, const struct record *r,
+                    struct produced_doc *docs)
+{
+	for (int i = 0; i < out->n_files; i++) {
+		const struct produced_file *f = &out->files[i];
+		docs[i] = (struct produced_doc){
+			.id = r->id, .org = r->org_name, .kind = f->kind,
+			.lang = f->lang, .relpath = f->relpath,
+			.countersign_folder = f->countersign_folder,
+			.pages = f->pdf.pages, .bytes = f->pdf.bytes,
+		};
+		memcpy(docs[i].sha256, f->pdf.sha256, sizeof docs[i].sha256);
+	}
+	return out->n_files;
+}
+
+/* The cover sheet's table rows for c (caller frees the array). */
+static struct cover_row *cover_rows(const struct package_cover *c)
+{
+	struct cover_row *rows = calloc(c->n ? c->n : 1, sizeof *rows);
+
+	for (size_t i = 0; rows != NULL && i < c->n; i++) {
+		const struct produced_doc *d = &c->docs[i];
+		const char *slash = strrchr(d->relpath, '/');
+		rows[i] = (struct cover_row){ d->id, d->org,
+		                              slash ? slash + 1 : d->relpath,
+		                              d->sha256, d->pages };
+	}
+	return rows;
+}
+
+int produce_cover(void *ctx, const struct package_cover *c,
+                  struct produced_doc *out, struct err *e)
+{
+	const struct producer *p = ctx;
+	const struct form *f = form_set_cover(p->forms);
+	struct cover_data cv = { c->lang, c->batch, c->countersignatory,
+	                         c->file, c->part, c->parts, NULL, c->n,
+	                         c->positions, c->n_positions };
+	struct doc doc = { 0 };
+	struct pages pages = { 0 };
+	struct pdf_result res;
+	struct pdf_meta meta;
+	int rc = -1;
+
+	if (f == NULL)
+		return err_set(e, "no cover sheet form (purpose=\"countersign-"
+		               "cover\") in the forms");
+	if ((cv.rows = cover_rows(c)) == NULL)
+		return err_set(e, "out of memory");
+	if (compose_cover(f, p->catalog, &cv, p->date, &doc, NULL, e) != 0 ||
+	    layout_doc(&doc, p->fonts, &pages, e) != 0)
+		goto cleanup;
+	meta = (struct pdf_meta){ doc.title, doc.author, doc.subject,
+	                          "pactdoc " PACTDOC_VERSION, doc.lang, p->date };
+	if (pdf_write(p->fonts, &pages, &meta, c->path, &res, e) != 0)
+		goto cleanup;
+	memcpy(out->sha256, res.sha256, sizeof out->sha256);
+	out->pages = res.pages;
+	out->bytes = res.bytes;
+	rc = 0;
+cleanup:
+	pages_clear(&pages);
+	doc_clear(&doc);
+	free((void *)cv.rows);
+	return rc;
 }
 
 void production_clear(struct production *out)

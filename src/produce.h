@@ -5,9 +5,11 @@
 #define PACTDOC_PRODUCE_H
 
 #include "catalog.h"
+#include "diag.h"
 #include "err.h"
 #include "fontset.h"
 #include "form.h"
+#include "package.h"
 #include "pdf.h"
 #include "record.h"
 
@@ -32,6 +34,7 @@ struct produced_file {
 	char *path;                /* outdir/<id>/<id>-<kind>-<lang>.pdf */
 	char *relpath;             /* <id>/<id>-<kind>-<lang>.pdf */
 	struct pdf_result pdf;
+	const char *countersign_folder;  /* the form's; NULL: not countersigned */
 	char *fallback;            /* NULL, or "pt-BR -> pt -> en" */
 	char **missing;            /* "file/unit" messages taken from another language */
 	int n_missing;
@@ -49,6 +52,17 @@ struct production {
 	int n_unreviewed;
 };
 
+/* What becomes of a record the reader has checked. */
+enum produce_action {
+	PRODUCE_REJECT,    /* broke the contract: reported, nothing written */
+	PRODUCE_SKIP,      /* valid, but not eligible: nothing written */
+	PRODUCE_WRITE      /* valid and eligible: its documents are written */
+};
+
+/* The action for record r, given the reader's diagnostics about it. */
+enum produce_action produce_decide(const struct record *r,
+                                   const struct diag_list *diags);
+
 /* Writes the documents of record r (valid, eligible: the validation
  * stage has checked its content, glyphs included). Returns 0 when all
  * were written, or when p->require_reviewed refused them (out->refused
@@ -57,6 +71,19 @@ struct production {
 int produce_record(const struct producer *p, const struct record *r,
                    const struct batch *b, struct production *out,
                    struct err *e);
+
+/* The documents of a production of record r, as packaging takes them,
+ * into docs (at least PRODUCE_MAX_FILES). The strings are borrowed from
+ * out and r. Returns how many. */
+int production_docs(const struct production *out, const struct record *r,
+                    struct produced_doc *docs);
+
+/* Writes a countersigning package's cover sheet (a package_cover_fn; ctx
+ * is the const struct producer) from the forms' cover sheet form, in
+ * c->lang when the catalogues have it, else English. Returns 0, or -1
+ * with e set. */
+int produce_cover(void *ctx, const struct package_cover *c,
+                  struct produced_doc *out, struct err *e);
 
 /* Frees what out owns and zeroes it. */
 void production_clear(struct production *out);

@@ -275,18 +275,28 @@ void rules_check_countersignatory(const struct batch *b, const char *file,
 		         "documents of every other language");
 }
 
-/* --- the run's id set: open addressing, FNV-1a ----------------------- */
+/* --- the run's id set: open addressing, FNV-1a -----------------------
+ * Held for the whole run, so it is kept small (about 35 bytes an id):
+ * each id is packed with its line and file index into one growing
+ * arena, the hash table holds 4-byte arena offsets at a load of at most
+ * 3/4, and a file name is stored once for its run of ids. */
 
-struct id_entry {
-	char *id;
-	char *file;
-	int line;
+#define IDSET_EMPTY UINT32_MAX
+
+/* An id in the arena: line, file index, then the id and its NUL. */
+struct id_head {
+	uint32_t line;
+	uint32_t file;
 };
 
 struct idset {
-	struct id_entry *slots;
-	size_t cap;   /* power of two */
+	uint32_t *slots;         /* arena offsets; IDSET_EMPTY: empty */
+	size_t cap;              /* power of two */
 	size_t n;
+	char *arena;
+	size_t used, size;
+	char **files;            /* distinct consecutive file names */
+	size_t n_files, cap_files;
 };
 
 static uint64_t hash_string(const char *s)
@@ -300,6 +310,15 @@ static uint64_t hash_string(const char *s)
 	return h;
 }
 
+static uint32_t *new_slots(size_t cap)
+{
+	uint32_t *slots = malloc(cap * sizeof *slots);
+
+	if (slots != NULL)
+		memset(slots, 0xff, cap * sizeof *slots);   /* IDSET_EMPTY */
+	return slots;
+}
+
 struct idset *idset_new(void)
 {
 	struct idset *s = calloc(1, sizeof *s);
@@ -307,8 +326,7 @@ struct idset *idset_new(void)
 	if (s == NULL)
 		return NULL;
 	s->cap = 1024;
-	s->slots = calloc(s->cap, sizeof *s->slots);
-	if (s->slots == NULL) {
+	if ((s->slots = new_slots(s->cap)) == NULL) {
 		free(s);
 		return NULL;
 	}
@@ -319,20 +337,25 @@ void idset_free(struct idset *s)
 {
 	if (s == NULL)
 		return;
-	for (size_t i = 0; i < s->cap; i++) {
-		free(s->slots[i].id);
-		free(s->slots[i].file);
-	}
+	for (size_t i = 0; i < s->n_files; i++)
+		free(s->files[i]);
+	free(s->files);
+	free(s->arena);
 	free(s->slots);
 	free(s);
 }
 
-static struct id_entry *idset_find_slot(struct id_entry *slots, size_t cap,
-                                        const char *id)
+static const char *id_at(const struct idset *s, uint32_t off)
+{
+	return s->arena + off + sizeof(struct id_head);
+}
+
+static uint32_t *idset_find_slot(const struct idset *s, uint32_t *slots,
+                                 size_t cap, const char *id)
 {
 	size_t i = (size_t)hash_string(id) & (cap - 1);
 
-	while (slots[i].id != NULL && strcmp(slots[i].id, id) != 0)
+	while (slots[i] != IDSET_EMPTY && strcmp(id_at(s, slots[i]), id) != 0)
 		i = (i + 1) & (cap - 1);
 	return &slots[i];
 }
@@ -340,42 +363,91 @@ static struct id_entry *idset_find_slot(struct id_entry *slots, size_t cap,
 static int idset_grow(struct idset *s)
 {
 	size_t cap = s->cap * 2;
-	struct id_entry *slots = calloc(cap, sizeof *slots);
+	uint32_t *slots = new_slots(cap);
 
 	if (slots == NULL)
 		return -1;
 	for (size_t i = 0; i < s->cap; i++)
-		if (s->slots[i].id != NULL)
-			*idset_find_slot(slots, cap, s->slots[i].id) = s->slots[i];
+		if (s->slots[i] != IDSET_EMPTY)
+			*idset_find_slot(s, slots, cap, id_at(s, s->slots[i])) =
+				s->slots[i];
 	free(s->slots);
 	s->slots = slots;
 	s->cap = cap;
 	return 0;
 }
 
+/* Appends line, file and id to the arena. Returns its offset, or
+ * IDSET_EMPTY when out of memory or past 4 GiB. */
+static uint32_t idset_keep(struct idset *s, const char *id, uint32_t file,
+                           uint32_t line)
+{
+	struct id_head h = { line, file };
+	size_t len = strlen(id) + 1, need = sizeof h + len;
+	uint32_t off;
+
+	if (s->used + need >= IDSET_EMPTY)
+		return IDSET_EMPTY;
+	if (s->size - s->used < need) {
+		size_t size = s->size ? s->size * 2 : 65536;
+		char *arena;
+		while (size - s->used < need)
+			size *= 2;
+		if ((arena = realloc(s->arena, size)) == NULL)
+			return IDSET_EMPTY;
+		s->arena = arena;
+		s->size = size;
+	}
+	off = (uint32_t)s->used;
+	memcpy(s->arena + off, &h, sizeof h);
+	memcpy(s->arena + off + sizeof h, id, len);
+	s->used += need;
+	return off;
+}
+
+/* The index of file in s->files (the last one, or a new one); -1 when
+ * out of memory. */
+static long idset_file(struct idset *s, const char *file)
+{
+	if (s->n_files > 0 && strcmp(s->files[s->n_files - 1], file) == 0)
+		return (long)s->n_files - 1;
+	if (s->n_files == UINT32_MAX)
+		return -1;
+	if (s->n_files == s->cap_files) {
+		size_t cap = s->cap_files ? s->cap_files * 2 : 8;
+		char **files = realloc(s->files, cap * sizeof *files);
+		if (files == NULL)
+			return -1;
+		s->files = files;
+		s->cap_files = cap;
+	}
+	if ((s->files[s->n_files] = strdup(file)) == NULL)
+		return -1;
+	return (long)s->n_files++;
+}
+
 int idset_add(struct idset *s, const char *id, const char *file, int line,
               const char **first_file, int *first_line)
 {
-	struct id_entry *slot;
+	uint32_t *slot, off;
+	struct id_head h;
+	long f;
 
-	if (s->n * 2 >= s->cap && idset_grow(s) != 0)
+	if ((s->n + 1) * 4 > s->cap * 3 && idset_grow(s) != 0)
 		return -1;
-	slot = idset_find_slot(s->slots, s->cap, id);
-	if (slot->id != NULL) {
-		*first_file = slot->file;
-		*first_line = slot->line;
+	slot = idset_find_slot(s, s->slots, s->cap, id);
+	if (*slot != IDSET_EMPTY) {
+		memcpy(&h, s->arena + *slot, sizeof h);
+		*first_file = s->files[h.file];
+		*first_line = (int)h.line;
 		return 0;
 	}
-	slot->id = strdup(id);
-	slot->file = strdup(file);
-	if (slot->id == NULL || slot->file == NULL) {
-		free(slot->id);
-		free(slot->file);
-		slot->id = NULL;
-		slot->file = NULL;
+	if ((f = idset_file(s, file)) < 0)
 		return -1;
-	}
-	slot->line = line;
+	off = idset_keep(s, id, (uint32_t)f, line > 0 ? (uint32_t)line : 0);
+	if (off == IDSET_EMPTY)
+		return -1;
+	*slot = off;
 	s->n++;
 	return 1;
 }

@@ -52,6 +52,7 @@ int rules_country_ok(const char *cc);
 /* Whether category is one the role may have. */
 int rules_category_ok(enum role role, const char *category);
 
+
 /* The ids seen in a run, with where each was first seen. */
 struct idset;
 

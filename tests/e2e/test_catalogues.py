@@ -20,7 +20,7 @@ SEEDS = os.path.join(harness.SHARED, "seeds")
 COMPLETE = harness.catalogue_languages()
 PLACEHOLDERS = {"organisation", "signatory", "position", "role",
                 "countersignatory", "page", "pages", "id", "reference",
-                "date", "country"}
+                "date", "country", "package"}
 PLACEHOLDER_RE = re.compile(r"\{([^{}]*)\}")
 
 KINDS = ["coordinator-declaration", "coordinator-agreement",
@@ -101,6 +101,14 @@ COMMON_IDS = (
     + ["sig.applicant", "sig.commission", "sig.applicant.tooltip",
        "sig.commission.tooltip", "commission.representative",
        "footer.page", "footer.reference", "issued"])
+
+
+# The countersigning package's cover sheet (forms/countersign-cover-sheet.xml).
+COVER = "countersign-cover-sheet"
+COVER_IDS = ["title", "subject", "footer", "label.batch",
+             "label.countersignatory", "label.count", "label.package",
+             "label.part", "heading.documents", "col.document", "col.pages",
+             "col.sha256", "note"]
 
 
 def load(lang):
@@ -192,8 +200,11 @@ class CataloguesTest(unittest.TestCase):
 
     def test_english_is_source_only_and_has_every_unit(self):
         _, files = self.cat["en"]
-        self.assertEqual(sorted(files), sorted(["common"] + KINDS))
+        self.assertEqual(sorted(files), sorted(["common", COVER] + KINDS))
         self.assertEqual(sorted(files["common"]), sorted(COMMON_IDS))
+        self.assertEqual(sorted(files[COVER]), sorted(COVER_IDS))
+        self.assertEqual(PLACEHOLDER_RE.findall(files[COVER]["footer"][0]),
+                         ["package", "date"])
         for fid, uid, kind, text in texts(files):
             self.assertEqual(kind, "source", "en.xlf %s/%s has a <target>" % (fid, uid))
             self.assertTrue(text.strip(), "en.xlf %s/%s: empty source" % (fid, uid))

@@ -17,6 +17,9 @@ F = "{urn:pactdoc:form:1}"
 X = "{urn:oasis:names:tc:xliff:document:2.0}"
 MSG_ATTRS = ("text", "label", "heading", "tooltip", "title", "reference",
              "page")
+# The cover sheet's <documents> column headings.
+COLUMN_ATTRS = ("id", "organisation", "document", "pages", "sha256")
+COVER = "countersign-cover-sheet.xml"
 OFFER_KINDS = ("technical", "financial", "strategic", "capacity-building",
                "other")
 
@@ -51,6 +54,10 @@ def references(form):
                 continue
             file, _, unit = v.rpartition(":")
             refs.append(((file or own, unit), "%s/@%s" % (el.tag[len(F):], attr)))
+        if el.tag == F + "documents":
+            for attr in COLUMN_ATTRS:
+                file, _, unit = el.get(attr).rpartition(":")
+                refs.append(((file or own, unit), "documents/@" + attr))
         if el.tag == F + "items":
             refs.append(((own, el.get("series") + "1"), "items/@series"))
         if el.tag == F + "offers":
@@ -64,12 +71,22 @@ def references(form):
 
 
 class FormsTest(unittest.TestCase):
-    def test_five_forms_exist(self):
+    def test_five_forms_and_the_cover_sheet_exist(self):
         names = [os.path.basename(p) for p in form_paths()]
         self.assertEqual(names, [
             "associated-partner-declaration.xml", "coordinator-agreement.xml",
-            "coordinator-declaration.xml", "supporter-agreement.xml",
+            "coordinator-declaration.xml", COVER, "supporter-agreement.xml",
             "supporter-declaration.xml"])
+
+    def test_agreements_and_only_they_are_countersigned(self):
+        for path in form_paths():
+            form = ET.parse(path).getroot()
+            want = "agreements" if form.get("kind") == "agreement" else None
+            self.assertEqual(form.get("countersign-folder"), want, path)
+            cover = os.path.basename(path) == COVER
+            self.assertEqual(form.get("purpose") == "countersign-cover",
+                             cover, path)
+            self.assertEqual(form.find(F + "roles") is None, cover, path)
 
     def test_every_form_validates(self):
         for path in form_paths():
@@ -118,6 +135,7 @@ class FormsTest(unittest.TestCase):
             fields = [s.get("field") for s in form.iter(F + "signature")]
             want = (["applicant_signature", "commission_signature"]
                     if form.get("kind") == "agreement"
+                    else [] if os.path.basename(path) == COVER
                     else ["applicant_signature"])
             self.assertEqual(fields, want, path)
 
@@ -127,7 +145,8 @@ class FormsTest(unittest.TestCase):
         for path in form_paths():
             form = ET.parse(path).getroot()
             refs = references(form)
-            self.assertGreater(len(refs), 20, path)
+            self.assertGreater(len(refs), 20 if form.find(F + "roles")
+                               is not None else 10, path)
             for (file, unit), where in refs:
                 with self.subTest(form=os.path.basename(path), msg=file + ":" + unit):
                     if (file, unit) not in units:

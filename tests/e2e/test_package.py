@@ -1,10 +1,12 @@
 """End-to-end tests of the packages `pactdoc generate` writes to
 DIR/packages/ (the per-applicant ZIPs and the countersigning ZIP with its
 cover sheet), and of the archivist's workflow on generate's real output.
-Skipped while generate does not write packages yet."""
+A run that writes no packages fails."""
 import hashlib
 import json
 import os
+import re
+import shutil
 import subprocess
 import unittest
 import zipfile
@@ -66,14 +68,39 @@ class PackageTest(unittest.TestCase):
         self.records = harness.write(os.path.join(self.tmp, "records",
                                                   "batch.xml"), RECORDS)
 
-    def generate(self, out):
+    def generate(self, out, records=None, env=None):
         r = run(self, "generate", "--date", DATE, "-j", "2", "-o", out,
-                "--report", os.path.join(out, "report.json"), self.records)
-        if "not built yet" in r.stderr or \
-                not os.path.isdir(os.path.join(out, "packages")):
-            self.skipTest("generate does not write packages yet")
+                "--report", os.path.join(out, "report.json"),
+                records or self.records, env=env)
         self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertTrue(os.path.isdir(os.path.join(out, "packages")),
+                        "generate wrote no packages")
         return r
+
+    def cover_text(self, out, name=COUNTERSIGN):
+        d = unpack(self, os.path.join(out, "packages", name + ".zip"))
+        cover = os.path.join(d, name, "cover-sheet.pdf")
+        r = subprocess.run(["pdftotext", cover, "-"], capture_output=True,
+                           text=True)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        return r.stdout
+
+    def datadir_copy(self):
+        """A copy of the data directory to edit (fonts linked)."""
+        d = os.path.join(self.tmp, "data")
+        for sub in ("forms", "locales", "schema"):
+            shutil.copytree(os.path.join(harness.ROOT, sub),
+                            os.path.join(d, sub))
+        os.symlink(os.path.join(harness.ROOT, "fonts"),
+                   os.path.join(d, "fonts"))
+        return d
+
+    def edit(self, path, old, new):
+        with open(path, encoding="utf-8") as f:
+            text = f.read()
+        self.assertIn(old, text)
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(text.replace(old, new))
 
     def test_packages_hold_the_documents_and_verify(self):
         out = os.path.join(self.tmp, "out")
@@ -128,12 +155,20 @@ class PackageTest(unittest.TestCase):
         self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
         text = subprocess.run(["pdftotext", cover, "-"], capture_output=True,
                               text=True).stdout
-        # Table cells wrap: compare without white space.
+        # Table cells wrap: compare without white space. Every agreement
+        # form of the batch is Latvian, so the cover sheet is too.
         flat = "".join(text.split())
-        for want in ("2026-11-A", DATE, "Maria Rossi", "LV-COORD-0042",
-                     "Vidzemes plānošanas reģions", doc["sha256"]):
+        for want in ("Līdzparakstīšanas pakete", "Pieteikumu kārta",
+                     "2026-11-A", "2026. gada 23. novembris",
+                     "Maria Rossi, Head of Unit, DG ENER", "LV-COORD-0042",
+                     "Vidzemes plānošanas reģions", doc["sha256"],
+                     COUNTERSIGN + ".zip", "1. lappuse no 1"):
             self.assertIn("".join(want.split()), flat)
         self.assertNotIn("LV-AP-0007", flat)
+        self.assertNotIn("Countersigning", flat)
+        info = subprocess.run(["pdfinfo", cover], capture_output=True,
+                              text=True).stdout
+        self.assertRegex(info, r"Title:\s+Līdzparakstīšanas pakete")
 
     def test_countersigned_form_starts_with_the_listed_bytes(self):
         """The countersigner's check in docs/packages.md: after signing the
@@ -176,6 +211,52 @@ class PackageTest(unittest.TestCase):
         self.assertGreater(len(data), doc["bytes"])
         self.assertEqual(hashlib.sha256(data[:doc["bytes"]]).hexdigest(),
                          doc["sha256"])
+
+    def test_cover_sheet_in_english_when_languages_differ(self):
+        sv = RECORDS.replace('id="LV-AP-0007" role="associated-partner" '
+                             'lang="lv"',
+                             'id="SE-SUP-0001" role="supporter" lang="sv"')
+        sv = sv.replace("<category>ngo-civil-society</category>",
+                        "<category>network</category>")
+        records = harness.write(os.path.join(self.tmp, "mixed", "b.xml"), sv)
+        out = os.path.join(self.tmp, "out")
+        self.generate(out, records)
+        flat = "".join(self.cover_text(out).split())
+        for want in ("Countersigning package", "23 November 2026",
+                     "Number of agreement forms", "LV-COORD-0042",
+                     "SE-SUP-0001", "Page 1 of 1"):
+            self.assertIn("".join(want.split()), flat)
+
+    def test_cover_sheet_and_folder_come_from_forms_and_catalogues(self):
+        """The cover sheet's words are catalogue text, and which documents
+        go to the countersigning package, in which folder, is the forms'
+        say: edit them, and the package follows without a code change."""
+        data = self.datadir_copy()
+        self.edit(os.path.join(data, "locales", "lv.xlf"),
+                  "<target>Līdzparakstīšanas pakete</target>",
+                  "<target>Pakete Komisijas parakstam</target>")
+        self.edit(os.path.join(data, "forms", "coordinator-agreement.xml"),
+                  'countersign-folder="agreements"',
+                  'countersign-folder="to-sign"')
+        out = os.path.join(self.tmp, "out")
+        self.generate(out, env={"PACTDOC_DATADIR": data})
+        flat = "".join(self.cover_text(out).split())
+        self.assertIn("PaketeKomisijasparakstam", flat)
+        with zipfile.ZipFile(os.path.join(out, "packages",
+                                          COUNTERSIGN + ".zip")) as zf:
+            self.assertIn(COUNTERSIGN + "/to-sign/"
+                          "LV-COORD-0042-agreement-lv.pdf", zf.namelist())
+        # No form names a folder: no countersigning package at all.
+        for form in ("coordinator-agreement", "supporter-agreement"):
+            path = os.path.join(data, "forms", form + ".xml")
+            with open(path, encoding="utf-8") as f:
+                text = f.read()
+            with open(path, "w", encoding="utf-8") as f:
+                f.write(re.sub(r'countersign-folder="[^"]*"', "", text))
+        out2 = os.path.join(self.tmp, "out2")
+        self.generate(out2, env={"PACTDOC_DATADIR": data})
+        self.assertEqual(sorted(os.listdir(os.path.join(out2, "packages"))),
+                         ["LV-AP-0007.zip", "LV-COORD-0042.zip"])
 
     def test_two_runs_same_packages(self):
         a, b = os.path.join(self.tmp, "a"), os.path.join(self.tmp, "b")

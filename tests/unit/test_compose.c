@@ -236,6 +236,41 @@ static void test_bad_forms_refused(void **state)
 	msg = load_form_text(buf);
 	assert_non_null(msg);
 	assert_non_null(strstr(msg, "DOCTYPE"));
+	/* A record form with the cover sheet's fields or table. */
+	snprintf(buf, sizeof buf, "%s<field label=\"a\" field=\"package.file\"/>"
+	         "</body></form>", head);
+	msg = load_form_text(buf);
+	assert_non_null(msg);
+	assert_non_null(strstr(msg, "field of the cover sheet"));
+	snprintf(buf, sizeof buf, "%s<documents id=\"a\" organisation=\"a\" "
+	         "document=\"a\" pages=\"a\" sha256=\"a\"/></body></form>", head);
+	msg = load_form_text(buf);
+	assert_non_null(msg);
+	assert_non_null(strstr(msg, "belongs to a cover sheet"));
+	/* A record form without roles; a cover sheet with roles, or sent to
+	 * the countersigning package itself. */
+	snprintf(buf, sizeof buf, "%s<title text=\"title\"/></body></form>", head);
+	memmove(strstr(buf, "<roles>"), strstr(buf, "<meta"),
+	        strlen(strstr(buf, "<meta")) + 1);
+	msg = load_form_text(buf);
+	assert_non_null(msg);
+	assert_non_null(strstr(msg, "needs <roles>"));
+	snprintf(buf, sizeof buf, "<form xmlns=\"urn:pactdoc:form:1\" id=\"x\" "
+	         "kind=\"cover-sheet\" purpose=\"countersign-cover\" "
+	         "catalogue=\"x\"><roles><role>supporter</role></roles>%s",
+	         strstr(head, "<meta"));
+	strcat(buf, "<title text=\"title\"/></body></form>");
+	msg = load_form_text(buf);
+	assert_non_null(msg);
+	assert_non_null(strstr(msg, "has no <roles>"));
+	snprintf(buf, sizeof buf, "<form xmlns=\"urn:pactdoc:form:1\" id=\"x\" "
+	         "kind=\"cover-sheet\" purpose=\"countersign-cover\" "
+	         "countersign-folder=\"a\" catalogue=\"x\">%s",
+	         strstr(head, "<meta"));
+	strcat(buf, "<title text=\"title\"/></body></form>");
+	msg = load_form_text(buf);
+	assert_non_null(msg);
+	assert_non_null(strstr(msg, "not itself countersigned"));
 }
 
 /* --- composing the fixture form --------------------------------------- */
@@ -618,7 +653,7 @@ static void test_real_forms(void **state)
 
 	if (forms == NULL)
 		fail_msg("%s", e.msg);
-	assert_int_equal(form_set_count(forms), 5);
+	assert_int_equal(form_set_count(forms), 6);
 	for (int i = 0; i < form_set_count(forms); i++)
 		if (form_check_messages(form_set_get(forms, i), cat, &e) != 0)
 			fail_msg("%s", e.msg);
@@ -670,6 +705,87 @@ static void test_real_forms(void **state)
 	catalog_free(cat);
 }
 
+/* The countersigning cover sheet, from the real form and catalogues, in
+ * each complete language: every message there, fields filled, the table
+ * a header and a row per document, the part shown only when split. */
+static void test_real_cover_sheet(void **state)
+{
+	static const char *const langs[] = { "en", "lv", "sv", "bg", "ky" };
+	static const char hex[] = "0123456789abcdef0123456789abcdef"
+	                          "0123456789abcdef0123456789abcdef";
+	static const struct cover_row rows[2] = {
+		{ "LV-1", "Rīgas dome", "LV-1-agreement-lv.pdf", hex, 3 },
+		{ "LV-2", NULL, "LV-2-agreement-lv.pdf", hex, 2 },
+	};
+	struct person cs = { "Anna Example", "Head of Unit", NULL, NULL };
+	const struct lang_text positions[1] = {
+		{ "lv", "Nodaļas vadītāja", 1 },
+	};
+	struct err e = { { 0 } };
+	struct catalog *cat = catalog_load("locales", &e);
+	struct form_set *forms = cat ? form_set_load("forms", "forms/form.xsd",
+	                                              &e) : NULL;
+	const struct form *f;
+
+	(void)state;
+	if (forms == NULL)
+		fail_msg("%s", e.msg);
+	f = form_set_cover(forms);
+	assert_non_null(f);
+	assert_string_equal(f->id, "countersign-cover-sheet");
+	assert_int_equal(f->n_roles, 0);
+	assert_int_equal(form_check_messages(f, cat, &e), 0);
+	for (size_t l = 0; l < sizeof langs / sizeof langs[0]; l++) {
+		struct cover_data cv = { langs[l], "2026-11-A", &cs,
+		                         "countersign-2026-11-A.zip", 1, 1, rows, 2,
+		                         positions, 1 };
+		/* The position in the cover's language, as in the documents. */
+		const char *want = strcmp(langs[l], "lv") == 0 ?
+		                   "Anna Example, Nodaļas vadītāja" :
+		                   "Anna Example, Head of Unit";
+		struct compose_info in = { 0 };
+		struct doc d = { 0 };
+		int part = 0, fields = 0;
+
+		for (int split = 0; split < 2; split++) {
+			cv.part = split ? 2 : 1;
+			cv.parts = split ? 3 : 1;
+			if (compose_cover(f, cat, &cv, DATE, &d, &in, &e) != 0)
+				fail_msg("%s: %s", langs[l], e.msg);
+			if (in.n_fallbacks != 0)
+				fail_msg("%s: %s:%s from %s", langs[l],
+				         in.fallbacks[0].file, in.fallbacks[0].unit,
+				         in.fallbacks[0].from);
+			assert_string_equal(d.lang, langs[l]);
+			assert_string_equal(d.author, "pactdoc");
+			assert_int_equal(count(&d, BLOCK_TABLE_ROW), 3);
+			assert_non_null(strstr(d.footer, "countersign-2026-11-A.zip"));
+			fields = count(&d, BLOCK_FIELD);
+			part = 0;
+			for (int b = 0; b < d.n_blocks; b++) {
+				const struct block *k = &d.blocks[b];
+				if (k->kind == BLOCK_FIELD && strcmp(k->text, "2 / 3") == 0)
+					part = 1;
+				if (k->kind == BLOCK_TABLE_ROW && !k->header) {
+					assert_int_equal(k->n_cells, 5);
+					assert_string_equal(k->cells[4],
+					                    "0123456789abcdef 0123456789abcdef "
+					                    "0123456789abcdef 0123456789abcdef");
+				}
+				if (k->kind == BLOCK_FIELD &&
+				    strstr(k->text, "Anna Example") != NULL)
+					assert_string_equal(k->text, want);
+			}
+			assert_int_equal(part, split);
+			assert_int_equal(fields, split ? 6 : 5);
+			doc_clear(&d);
+			compose_info_clear(&in);
+		}
+	}
+	form_set_free(forms);
+	catalog_free(cat);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -686,6 +802,7 @@ int main(void)
 		cmocka_unit_test(test_missing_message_is_an_error),
 		cmocka_unit_test(test_threads_share_catalog_and_forms),
 		cmocka_unit_test(test_real_forms),
+		cmocka_unit_test(test_real_cover_sheet),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
