@@ -552,63 +552,166 @@ static int use_on_page(struct pdffont *f, HPDF_Page page)
 	return HPDF_Dict_Add(fonts, f->res_name, f->type0) == HPDF_OK ? 0 : -1;
 }
 
-int pdffont_show(struct pdffont *f, HPDF_Page page, double size, double x,
-                 double y, const char *utf8, struct err *e)
+/* Appends "/Span <</ActualText <FEFF...>>> BDC" for the drawn
+ * characters of utf8 (the invisible ones left out, as in the glyphs). */
+static void actual_text_open(struct buf *b, const char *utf8)
 {
-	return pdffont_show_scaled(f, page, size, 1, x, y, utf8, e);
+	size_t len = strlen(utf8), i = 0;
+	char hex[16];
+
+	buf_str(b, "/Span <</ActualText <FEFF");
+	while (i < len) {
+		uint32_t cp;
+		int n = fontset_utf8_next(utf8 + i, len - i, &cp);
+		i += n > 0 ? (size_t)n : 1;
+		if (n < 0 || fontset_is_invisible(cp))
+			continue;
+		if (cp >= 0x10000) {
+			uint32_t v = cp - 0x10000;
+			snprintf(hex, sizeof hex, "%04X%04X",
+			         0xD800 + (unsigned)(v >> 10),
+			         0xDC00 + (unsigned)(v & 0x3FF));
+		} else {
+			snprintf(hex, sizeof hex, "%04X", (unsigned)cp);
+		}
+		buf_str(b, hex);
+	}
+	buf_str(b, ">>> BDC\n");
+}
+
+/* Whether a glyph of g is drawn off the pen (a mark on an anchor). */
+static int has_offsets(const struct shaped *g, int n)
+{
+	for (int i = 0; i < n; i++)
+		if (g[i].dx != 0 || g[i].dy != 0)
+			return 1;
+	return 0;
+}
+
+/* Draws a shaped run at x, y, horizontally scaled by hscale; `wrap`: in
+ * an /ActualText of its own when a mark is moved off the pen. */
+static int show(struct pdffont *f, HPDF_Page page, double size,
+                double hscale, double x, double y, const char *utf8,
+                int wrap, struct err *e);
+
+int pdffont_show(struct pdffont *f, HPDF_Page page, double size, double x,
+                 double y, const char *utf8, int actual, struct err *e)
+{
+	return show(f, page, size, 1, x, y, utf8, actual, e);
 }
 
 int pdffont_show_scaled(struct pdffont *f, HPDF_Page page, double size,
                         double hscale, double x, double y, const char *utf8,
                         struct err *e)
 {
+	return show(f, page, size, hscale, x, y, utf8, 0, e);
+}
+
+/* Records that glyph g is drawn (for the widths, ToUnicode, subset). */
+static void note_used(struct pdffont *f, const struct shaped *g)
+{
+	if (f->used[g->gid] == 0)
+		f->used[g->gid] = g->cp;
+	if ((int)g->gid > f->max_gid)
+		f->max_gid = (int)g->gid;
+}
+
+/* Writes the text rise (Ts) that lifts glyph g (a mark) to the height
+ * of its base's anchor. */
+static void offset_ops(struct buf *b, const struct shaped *g, double k)
+{
+	char num[40], op[80];
+
+	fmt_num(num, sizeof num, (double)g->dy * k);
+	snprintf(op, sizeof op, "%s Ts\n", num);
+	buf_str(b, op);
+}
+
+/* Appends the glyphs of a shaped run to b as text operators: runs of
+ * glyphs in TJ arrays whose numbers carry the kerning (the difference
+ * between the shaped advance and the /W width), and an absolute Tm before
+ * a glyph the font moves off the pen (a mark on its base's anchor) and
+ * after it. x, y: baseline start; k: points per font unit; hscale: the
+ * horizontal scale of the Tm (hs: the same, as written). */
+static void emit_glyphs(struct pdffont *f, struct buf *b,
+                        const struct shaped *g, int n, double x, double y,
+                        double k, double hscale, const char *hs)
+{
+	long pen = 0, at = 0;      /* where we want / where the PDF pen is */
+	int open = 0, retm = 1;
+	char num[2][40], op[160];
+	double upem = f->info->units_per_em;
+
+	for (int i = 0; i < n; i++) {
+		int off = g[i].dx != 0 || g[i].dy != 0;
+		if (retm || off) {
+			if (open)
+				buf_str(b, "] TJ\n");
+			fmt_num(num[0], sizeof num[0],
+			        x + (double)(pen + g[i].dx) * k * hscale);
+			fmt_num(num[1], sizeof num[1], y);
+			snprintf(op, sizeof op, "%s 0 0 1 %s %s Tm\n", hs, num[0],
+			         num[1]);
+			buf_str(b, op);
+			if (g[i].dy != 0)
+				offset_ops(b, &g[i], k);
+			buf_str(b, "[");
+			open = 1;
+			at = pen + g[i].dx;
+		} else if (at != pen) {
+			fmt_num(num[0], sizeof num[0], (double)(at - pen) * 1000 / upem);
+			buf_str(b, num[0]);
+			at = pen;
+		}
+		{
+			char hex[8];
+			buf_str(b, "<");
+			hex4(hex, g[i].gid);
+			buf_add(b, hex, 4);
+			buf_str(b, ">");
+		}
+		note_used(f, &g[i]);
+		at += fontset_glyph_advance(f->fs, f->font, g[i].gid);
+		pen += g[i].advance;
+		if (off) {
+			buf_str(b, g[i].dy != 0 ? "] TJ\n0 Ts\n" : "] TJ\n");
+			open = 0;
+		}
+		retm = off;
+	}
+	if (open)
+		buf_str(b, "] TJ\n");
+}
+
+static int show(struct pdffont *f, HPDF_Page page, double size,
+                double hscale, double x, double y, const char *utf8,
+                int wrap, struct err *e)
+{
 	HPDF_PageAttr attr = (HPDF_PageAttr)page->attr;
 	struct buf b = { 0 };
-	size_t len = strlen(utf8), i = 0;
-	char num[4][40], op[200];
-	int rc = -1;
+	struct shaped *g = NULL;
+	char num[2][40], op[200];
+	long h = (long)floor(hscale * 10000);
+	int n, rc = -1;
 
 	if (use_on_page(f, page) < 0) {
 		err_set(e, "pdf: cannot add font to page resources");
 		goto cleanup;
 	}
+	if ((n = fontset_shape(f->fs, f->font, utf8, &g, e)) < 0)
+		goto cleanup;
 	fmt_num(num[0], sizeof num[0], size);
-	fmt_num(num[1], sizeof num[1], x);
-	fmt_num(num[2], sizeof num[2], y);
 	/* four decimals, rounded down: never wider than the pieces */
-	{
-		long h = (long)floor(hscale * 10000);
-		snprintf(num[3], sizeof num[3], "%ld.%04ld", h / 10000, h % 10000);
-	}
-	snprintf(op, sizeof op, "/%s %s Tf\n%s 0 0 1 %s %s Tm\n<", f->res_name,
-	         num[0], num[3], num[1], num[2]);
+	snprintf(num[1], sizeof num[1], "%ld.%04ld", h / 10000, h % 10000);
+	snprintf(op, sizeof op, "/%s %s Tf\n", f->res_name, num[0]);
 	buf_str(&b, op);
-	while (i < len) {
-		uint32_t cp;
-		int n = fontset_utf8_next(utf8 + i, len - i, &cp);
-		unsigned gid;
-		char hex[16];
-		if (n < 0) {
-			err_set(e, "pdf: invalid UTF-8 in text run");
-			goto cleanup;
-		}
-		i += (size_t)n;
-		if (fontset_is_invisible(cp))
-			continue;   /* never drawn, even where the font has a glyph */
-		gid = fontset_glyph(f->fs, f->font, cp);
-		if (gid == 0 || (int)gid >= f->n_glyphs) {
-			err_set(e, "pdf: U+%04X is not in font %s", (unsigned)cp,
-			        f->info->ps_name);
-			goto cleanup;
-		}
-		if (f->used[gid] == 0)
-			f->used[gid] = cp;
-		if ((int)gid > f->max_gid)
-			f->max_gid = (int)gid;
-		hex4(hex, gid);
-		buf_add(&b, hex, 4);
-	}
-	buf_str(&b, "> Tj\n");
+	wrap = wrap && has_offsets(g, n);
+	if (wrap)
+		actual_text_open(&b, utf8);
+	emit_glyphs(f, &b, g, n, x, y, size / f->info->units_per_em,
+	            (double)h / 10000, num[1]);
+	if (wrap)
+		buf_str(&b, "EMC\n");
 	if (b.oom) {
 		err_set(e, "pdf: out of memory");
 		goto cleanup;
@@ -619,31 +722,24 @@ int pdffont_show_scaled(struct pdffont *f, HPDF_Page page, double size,
 	}
 	rc = 0;
 cleanup:
+	free(g);
 	free(b.p);
 	return rc;
 }
 
 double pdffont_width(const struct pdffont *f, double size, const char *utf8)
 {
-	size_t len = strlen(utf8), i = 0;
-	double w = 0;
+	struct err e = { 0 };
+	struct shaped *g = NULL;
+	long units = 0;
+	int n = fontset_shape(f->fs, f->font, utf8, &g, &e);
 
-	while (i < len) {
-		uint32_t cp;
-		int n = fontset_utf8_next(utf8 + i, len - i, &cp);
-		unsigned gid;
-		if (n < 0)
-			return -1;
-		i += (size_t)n;
-		if (fontset_is_invisible(cp))
-			continue;
-		gid = fontset_glyph(f->fs, f->font, cp);
-		if (gid == 0)
-			return -1;
-		w += fontset_glyph_advance(f->fs, f->font, gid) * size /
-		     f->info->units_per_em;
-	}
-	return w;
+	if (n < 0)
+		return -1;
+	for (int i = 0; i < n; i++)
+		units += g[i].advance;
+	free(g);
+	return (double)units * size / f->info->units_per_em;
 }
 
 /* ---- glyph outlines as PDF paths ---------------------------------------- */
@@ -863,12 +959,13 @@ int pdffont_outline(struct pdffont *f, HPDF_Page page, double size, double x,
 	HPDF_PageAttr attr = (HPDF_PageAttr)page->attr;
 	struct table head, loca, glyf;
 	const unsigned char *data;
-	size_t dlen, len = strlen(utf8), i = 0;
+	size_t dlen;
+	struct shaped *g = NULL;
 	struct buf b = { 0 };
 	struct pen p = { .b = &b };
 	double scale = size / f->info->units_per_em, pen_x = x;
 	char k[40], num[2][40], op[200];
-	int long_loca, rc = -1;
+	int long_loca, n, rc = -1;
 
 	fmt_fine(k, sizeof k, scale);
 
@@ -881,29 +978,20 @@ int pdffont_outline(struct pdffont *f, HPDF_Page page, double size, double x,
 		return -1;
 	}
 	long_loca = rd16(head.p + 50) != 0;
-	while (i < len) {
-		uint32_t cp;
-		int n = fontset_utf8_next(utf8 + i, len - i, &cp);
-		unsigned gid;
+	if ((n = fontset_shape(f->fs, f->font, utf8, &g, e)) < 0)
+		return -1;
+	for (int i = 0; i < n; i++) {
+		unsigned gid = g[i].gid, cp = g[i].cp;
 		size_t go, gl;
-		if (n < 0) {
-			err_set(e, "pdf: invalid UTF-8 in text run");
-			goto cleanup;
-		}
-		i += (size_t)n;
-		if (fontset_is_invisible(cp))
-			continue;
-		gid = fontset_glyph(f->fs, f->font, cp);
-		if (gid == 0 || (int)gid >= f->n_glyphs ||
-		    glyph_span(&loca, &glyf, long_loca, (int)gid, &go, &gl) < 0) {
+		if (glyph_span(&loca, &glyf, long_loca, (int)gid, &go, &gl) < 0) {
 			err_set(e, "pdf: cannot draw U+%04X of font %s as a path",
 			        (unsigned)cp, f->info->ps_name);
 			goto cleanup;
 		}
 		if (gl > 0) {
 			size_t mark = b.len;
-			fmt_num(num[0], sizeof num[0], pen_x);
-			fmt_num(num[1], sizeof num[1], y);
+			fmt_num(num[0], sizeof num[0], pen_x + g[i].dx * scale);
+			fmt_num(num[1], sizeof num[1], y + g[i].dy * scale);
 			snprintf(op, sizeof op, "q %s 0 0 %s %s %s cm\n", k, k, num[0],
 			         num[1]);
 			buf_str(&b, op);
@@ -917,7 +1005,7 @@ int pdffont_outline(struct pdffont *f, HPDF_Page page, double size, double x,
 			else
 				b.len = mark;        /* no contour: nothing to fill */
 		}
-		pen_x += fontset_glyph_advance(f->fs, f->font, gid) * scale;
+		pen_x += g[i].advance * scale;
 	}
 	if (b.oom) {
 		err_set(e, "pdf: out of memory");
@@ -929,6 +1017,7 @@ int pdffont_outline(struct pdffont *f, HPDF_Page page, double size, double x,
 	}
 	rc = 0;
 cleanup:
+	free(g);
 	free(b.p);
 	return rc;
 }
