@@ -553,28 +553,19 @@ static int use_on_page(struct pdffont *f, HPDF_Page page)
 }
 
 /* Appends "/Span <</ActualText <FEFF...>>> BDC" for the drawn
- * characters of utf8 (the invisible ones left out, as in the glyphs). */
+ * characters of utf8 (the invisible ones left out, as in the glyphs;
+ * presentation forms as their letters, as in the ToUnicode map). */
 static void actual_text_open(struct buf *b, const char *utf8)
 {
 	size_t len = strlen(utf8), i = 0;
-	char hex[16];
 
 	buf_str(b, "/Span <</ActualText <FEFF");
 	while (i < len) {
 		uint32_t cp;
 		int n = fontset_utf8_next(utf8 + i, len - i, &cp);
 		i += n > 0 ? (size_t)n : 1;
-		if (n < 0 || fontset_is_invisible(cp))
-			continue;
-		if (cp >= 0x10000) {
-			uint32_t v = cp - 0x10000;
-			snprintf(hex, sizeof hex, "%04X%04X",
-			         0xD800 + (unsigned)(v >> 10),
-			         0xDC00 + (unsigned)(v & 0x3FF));
-		} else {
-			snprintf(hex, sizeof hex, "%04X", (unsigned)cp);
-		}
-		buf_str(b, hex);
+		if (n > 0 && !fontset_is_invisible(cp))
+			cmap_utf16(b, cp);
 	}
 	buf_str(b, ">>> BDC\n");
 }
