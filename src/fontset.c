@@ -836,3 +836,10 @@ cleanup:
 	hb_buffer_destroy(hb);
 	return rc;
 }
+
+void *fontset_hb_face(const struct fontset *fs, int font)
+{
+	const struct font *f = get_font(fs, font);
+
+	return f != NULL ? f->hb_face : NULL;
+}

@@ -94,6 +94,9 @@ int fontset_shape(const struct fontset *fs, int font, const char *utf8,
 int fontset_shape_widths(const struct fontset *fs, int font,
                          const uint16_t *u, int n, int *adv, struct err *e);
 
+/* HarfBuzz's face of font (hb_face_t *, owned by fs), for hb-subset. */
+void *fontset_hb_face(const struct fontset *fs, int font);
+
 const struct font_info *fontset_info(const struct fontset *fs, int font);
 
 /* Decodes one UTF-8 character of s (len bytes available, len > 0) into

@@ -1,8 +1,9 @@
 /* pdffont.c — embeds one shipped TrueType font in one PDF document as a
  * Type0 / CIDFontType2 font built through libharu's object API: text is
- * written as glyph ids (Identity-H, CIDToGIDMap /Identity), the embedded
- * font program keeps only the glyphs the document draws (original glyph
- * ids, unhinted, no composites: see scripts/build-fonts.py), widths and
+ * written as glyph ids (Identity-H, CIDToGIDMap /Identity) shaped by
+ * HarfBuzz (kerning, marks on anchors), the embedded font program is cut
+ * by hb-subset to the glyphs the document draws (original glyph ids,
+ * unhinted, no composites: see scripts/build-fonts.py), widths and
  * ToUnicode list only those glyphs. This avoids libharu's per-font
  * 65,536-code-point scan and 131 KB CIDToGIDMap (docs/fonts.md). */
 #include "pdffont.h"
@@ -13,6 +14,8 @@
 #include <string.h>
 
 #include <unicode/unorm2.h>
+
+#include <hb-subset.h>
 
 #include <hpdf_objects.h>
 #include <hpdf_doc.h>
@@ -84,20 +87,6 @@ static void buf_add(struct buf *b, const void *data, size_t n)
 static void buf_str(struct buf *b, const char *s)
 {
 	buf_add(b, s, strlen(s));
-}
-
-static void buf_u16(struct buf *b, unsigned v)
-{
-	unsigned char x[2] = { (unsigned char)(v >> 8), (unsigned char)v };
-	buf_add(b, x, 2);
-}
-
-static void buf_u32(struct buf *b, uint32_t v)
-{
-	unsigned char x[4] = { (unsigned char)(v >> 24),
-	                       (unsigned char)(v >> 16),
-	                       (unsigned char)(v >> 8), (unsigned char)v };
-	buf_add(b, x, 4);
 }
 
 static unsigned rd16(const unsigned char *p)
@@ -172,140 +161,46 @@ static int glyph_span(const struct table *loca, const struct table *glyf,
 	return 0;
 }
 
-static uint32_t checksum(const unsigned char *p, size_t len)
-{
-	uint32_t sum = 0;
-	size_t i;
-
-	for (i = 0; i + 4 <= len; i += 4)
-		sum += rd32(p + i);
-	if (i < len) {
-		unsigned char last[4] = { 0, 0, 0, 0 };
-		memcpy(last, p + i, len - i);
-		sum += rd32(last);
-	}
-	return sum;
-}
-
-/* Builds the subset font program into out: tables glyf, head, hhea, hmtx,
- * loca, maxp, post (alphabetical), glyphs 0..max_gid, unused glyphs
- * empty. Returns 0 or -1 (malformed source or out of memory). */
+/* Builds the subset font program into out with hb-subset: original
+ * glyph ids kept, only glyf, head, hhea, hmtx, loca, maxp, post.
+ * Returns 0 or -1. */
 static int build_program(const struct pdffont *f, struct buf *out)
 {
-	static const char *tags[] = { "glyf", "head", "hhea", "hmtx", "loca",
-	                              "maxp", "post" };
-	enum { N_TABLES = 7 };
-	const unsigned char *data;
-	size_t dlen;
-	struct table head, hhea, maxp, hmtx, loca, glyf;
-	struct buf tb[N_TABLES];
-	int n = f->max_gid + 1, gid, long_loca, i, rc = -1;
-	unsigned n_hm;
-	size_t off, dir_len, head_at = 0;
+	static const hb_tag_t drop[] = {
+		HB_TAG('c','m','a','p'), HB_TAG('G','P','O','S'),
+		HB_TAG('G','D','E','F'), HB_TAG('n','a','m','e'),
+		HB_TAG('O','S','/','2'),
+	};
+	hb_face_t *face = fontset_hb_face(f->fs, f->font), *sub = NULL;
+	hb_subset_input_t *in = hb_subset_input_create_or_fail();
+	hb_blob_t *blob = NULL;
+	const char *data;
+	unsigned len = 0;
+	int rc = -1;
 
-	memset(tb, 0, sizeof tb);
-	data = fontset_data(f->fs, f->font, &dlen);
-	if (data == NULL || dlen < 12 ||
-	    get_table(data, dlen, "head", &head) < 0 || head.len < 54 ||
-	    get_table(data, dlen, "hhea", &hhea) < 0 || hhea.len < 36 ||
-	    get_table(data, dlen, "maxp", &maxp) < 0 || maxp.len < 6 ||
-	    get_table(data, dlen, "hmtx", &hmtx) < 0 ||
-	    get_table(data, dlen, "loca", &loca) < 0 ||
-	    get_table(data, dlen, "glyf", &glyf) < 0)
-		return -1;
-	long_loca = rd16(head.p + 50) != 0;
-	n_hm = rd16(hhea.p + 34);
-	if (n_hm == 0 || (size_t)n_hm * 4 > hmtx.len)
-		return -1;
-
-	/* glyf and loca (long offsets: simple and always valid) */
-	buf_u32(&tb[4], 0);
-	for (gid = 0; gid < n; gid++) {
-		size_t go = 0, gl = 0;
-		if (gid == 0 || f->used[gid] != 0) {
-			if (glyph_span(&loca, &glyf, long_loca, gid, &go, &gl) < 0)
-				goto cleanup;
-			buf_add(&tb[0], glyf.p + go, gl);
-			while (tb[0].len % 4)
-				buf_add(&tb[0], "", 1);
-		}
-		buf_u32(&tb[4], (uint32_t)tb[0].len);
-	}
-	/* head: indexToLocFormat long, checkSumAdjustment set below */
-	buf_add(&tb[1], head.p, 54);
-	if (!tb[1].oom) {
-		memset(tb[1].p + 8, 0, 4);
-		tb[1].p[50] = 0;
-		tb[1].p[51] = 1;
-	}
-	/* hhea: every glyph gets a full metric */
-	buf_add(&tb[2], hhea.p, 36);
-	if (!tb[2].oom) {
-		tb[2].p[34] = (unsigned char)(n >> 8);
-		tb[2].p[35] = (unsigned char)n;
-	}
-	/* hmtx */
-	for (gid = 0; gid < n; gid++) {
-		unsigned adv, lsb;
-		if ((unsigned)gid < n_hm) {
-			adv = rd16(hmtx.p + gid * 4);
-			lsb = rd16(hmtx.p + gid * 4 + 2);
-		} else {
-			size_t at = (size_t)n_hm * 4 + (size_t)(gid - n_hm) * 2;
-			adv = rd16(hmtx.p + (n_hm - 1) * 4);
-			lsb = at + 2 <= hmtx.len ? rd16(hmtx.p + at) : 0;
-		}
-		buf_u16(&tb[3], adv);
-		buf_u16(&tb[3], lsb);
-	}
-	/* maxp with the new glyph count */
-	buf_add(&tb[5], maxp.p, maxp.len);
-	if (!tb[5].oom) {
-		tb[5].p[4] = (unsigned char)(n >> 8);
-		tb[5].p[5] = (unsigned char)n;
-	}
-	/* post format 3: no glyph names */
-	buf_u32(&tb[6], 0x00030000);
-	for (i = 0; i < 7; i++)
-		buf_u32(&tb[6], 0);
-
-	/* the table directory, then the tables, each 4-byte aligned */
-	buf_u32(out, 0x00010000);
-	buf_u16(out, N_TABLES);
-	buf_u16(out, 64);       /* searchRange for 7 tables */
-	buf_u16(out, 2);        /* entrySelector */
-	buf_u16(out, N_TABLES * 16 - 64);
-	dir_len = 12 + N_TABLES * 16;
-	off = dir_len;
-	for (i = 0; i < N_TABLES; i++) {
-		if (tb[i].oom)
-			goto cleanup;
-		buf_add(out, tags[i], 4);
-		buf_u32(out, checksum(tb[i].p, tb[i].len));
-		buf_u32(out, (uint32_t)off);
-		buf_u32(out, (uint32_t)tb[i].len);
-		if (i == 1)
-			head_at = off;
-		off += (tb[i].len + 3) & ~(size_t)3;
-	}
-	for (i = 0; i < N_TABLES; i++) {
-		buf_add(out, tb[i].p, tb[i].len);
-		while (out->len % 4)
-			buf_add(out, "", 1);
-	}
-	if (out->oom)
+	if (in == NULL || face == NULL)
 		goto cleanup;
-	{
-		uint32_t adj = 0xB1B0AFBAu - checksum(out->p, out->len);
-		out->p[head_at + 8] = (unsigned char)(adj >> 24);
-		out->p[head_at + 9] = (unsigned char)(adj >> 16);
-		out->p[head_at + 10] = (unsigned char)(adj >> 8);
-		out->p[head_at + 11] = (unsigned char)adj;
-	}
-	rc = 0;
+	for (int gid = 1; gid <= f->max_gid; gid++)
+		if (f->used[gid] != 0)
+			hb_set_add(hb_subset_input_glyph_set(in), (hb_codepoint_t)gid);
+	for (size_t i = 0; i < sizeof drop / sizeof drop[0]; i++)
+		hb_set_add(hb_subset_input_set(in, HB_SUBSET_SETS_DROP_TABLE_TAG),
+		           drop[i]);
+	hb_subset_input_set_flags(in, HB_SUBSET_FLAGS_RETAIN_GIDS |
+	                              HB_SUBSET_FLAGS_NO_HINTING);
+	sub = hb_subset_or_fail(face, in);
+	if (sub == NULL)
+		goto cleanup;
+	blob = hb_face_reference_blob(sub);
+	data = hb_blob_get_data(blob, &len);
+	if (data == NULL || len == 0)
+		goto cleanup;
+	buf_add(out, data, len);
+	rc = out->oom ? -1 : 0;
 cleanup:
-	for (i = 0; i < N_TABLES; i++)
-		free(tb[i].p);
+	hb_blob_destroy(blob);
+	hb_face_destroy(sub);
+	hb_subset_input_destroy(in);
 	return rc;
 }
 
