@@ -84,24 +84,29 @@ FAMILIES = {
     "world": ("Pactdoc Sans World", WORLD, "PactdocSansWorld"),
 }
 
-# Tables kept in the output; everything else (GSUB, GPOS, kern, MATH, FFTM,
-# gasp, hinting) is dropped: libharu neither shapes nor kerns nor hints.
+# Tables kept in the output; everything else (GSUB, kern, MATH, FFTM, gasp,
+# hinting) is dropped. GPOS and GDEF stay, cut to the features HarfBuzz
+# applies when pactdoc shapes a run (src/fontset.c): kerning and the mark
+# anchors. GSUB is dropped so that every character keeps one glyph of its
+# own (the text layer maps each glyph back to its character); Arabic
+# joining uses the presentation forms' glyphs (src/bidi.c).
 KEEP_TABLES = {"head", "hhea", "maxp", "OS/2", "hmtx", "cmap", "loca",
-               "glyf", "name", "post"}
+               "glyf", "name", "post", "GPOS", "GDEF"}
+LAYOUT_FEATURES = ["kern", "mark", "mkmk"]
 
 
 def cut(font, unicodes):
     """Subsets font in place to the glyphs of `unicodes`, unhinted."""
     opts = subset.Options()
     opts.hinting = False
-    opts.layout_features = []
-    opts.layout_scripts = []
+    opts.layout_features = LAYOUT_FEATURES
+    opts.layout_scripts = ["*"]
     opts.glyph_names = False
     opts.notdef_outline = True
     opts.recalc_timestamp = False
     opts.name_IDs = ["*"]
     opts.name_languages = ["*"]
-    opts.drop_tables += ["GSUB", "GPOS", "GDEF", "kern", "MATH", "FFTM",
+    opts.drop_tables += ["GSUB", "kern", "MATH", "FFTM",
                          "gasp", "hdmx", "LTSH", "VDMX", "DSIG", "BASE",
                          "JSTF", "PCLT"]
     sub = subset.Subsetter(options=opts)

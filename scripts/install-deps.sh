@@ -13,6 +13,7 @@ libxml2-utils      tests validate forms/*.xml against forms/form.xsd (xmllint)
 libzip-dev         writes and reads the ZIP packages and bundles
 libicu-dev         Unicode: NFC, line breaking, bidi, Arabic shaping, CLDR dates and names
 libhyphen-dev      hyphenation with the hyphen-* patterns
+libharfbuzz-dev    HarfBuzz: shapes every run (GPOS kerning, mark anchors); hb-subset cuts the embedded fonts
 hyphen-en-us       English hyphenation patterns
 hyphen-lv          Latvian hyphenation patterns
 hyphen-sv          Swedish hyphenation patterns

@@ -8,6 +8,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <hb.h>
+#include <hb-ot.h>
+#include <unicode/uchar.h>
+
 #include "fsutil.h"
 
 #define FONT_MAX_BYTES (32u * 1024 * 1024)
@@ -30,6 +34,9 @@ struct font {
 	struct astral *astral;  /* sorted by cp */
 	size_t n_astral;
 	uint16_t *advance;      /* per glyph, font units */
+	hb_blob_t *hb_blob;     /* HarfBuzz's view of data (not a copy) */
+	hb_face_t *hb_face;
+	hb_font_t *hb_font;     /* immutable: shared by every thread */
 };
 
 struct fontset {
@@ -327,6 +334,23 @@ static void cap_height_from_h(struct font *f)
 		f->info.cap_height = rds16(f->data + goff + at + 8);
 }
 
+/* Opens the font for HarfBuzz (its GPOS kerning and mark anchors), in
+ * font units, immutable so that threads can shape with it at once.
+ * Returns 0, or -1 with e set. */
+static int hb_open(struct font *f, struct err *e)
+{
+	f->hb_blob = hb_blob_create((const char *)f->data, (unsigned)f->len,
+	                            HB_MEMORY_MODE_READONLY, NULL, NULL);
+	f->hb_face = hb_face_create(f->hb_blob, 0);
+	f->hb_font = hb_font_create(f->hb_face);
+	if (f->hb_font == hb_font_get_empty())
+		return err_set(e, "%s: HarfBuzz cannot open the font", f->path);
+	hb_font_set_scale(f->hb_font, f->info.units_per_em,
+	                  f->info.units_per_em);
+	hb_font_make_immutable(f->hb_font);
+	return 0;
+}
+
 static void font_clear(struct font *f)
 {
 	free(f->path);
@@ -334,6 +358,9 @@ static void font_clear(struct font *f)
 	free(f->bmp);
 	free(f->astral);
 	free(f->advance);
+	hb_font_destroy(f->hb_font);
+	hb_face_destroy(f->hb_face);
+	hb_blob_destroy(f->hb_blob);
 	memset(f, 0, sizeof *f);
 }
 
@@ -355,7 +382,7 @@ static int font_load(struct font *f, const char *path, struct err *e)
 	f->info.ps_name = f->ps_name;
 	if (f->info.cap_height == f->info.ascent)
 		cap_height_from_h(f);
-	return 0;
+	return hb_open(f, e);
 }
 
 /* Index of the font loaded from dir/file, loading it if new. */
@@ -654,4 +681,165 @@ uint32_t fontset_missing(const struct fontset *fs, enum face face,
 			return cp;
 	}
 	return 0;
+}
+
+/* ---- shaping (HarfBuzz) --------------------------------------------------- */
+
+/* Whether the run (visual order) holds a right-to-left letter: then it
+ * was reversed by the layout and must be shaped right to left. */
+static int run_is_rtl(const uint32_t *cps, int n)
+{
+	for (int i = 0; i < n; i++) {
+		UCharDirection d = u_charDirection((UChar32)cps[i]);
+		if (d == U_RIGHT_TO_LEFT || d == U_RIGHT_TO_LEFT_ARABIC)
+			return 1;
+	}
+	return 0;
+}
+
+/* Decodes utf8 into the code points that are drawn (invisible ones
+ * dropped). Returns the count and *out (caller frees), or -1 with e. */
+static int drawn_cps(const char *utf8, uint32_t **out, struct err *e)
+{
+	size_t len = strlen(utf8), i = 0;
+	uint32_t *cps = malloc((len + 1) * sizeof *cps);
+	int n = 0;
+
+	if (cps == NULL)
+		return err_set(e, "out of memory");
+	while (i < len) {
+		uint32_t cp;
+		int k = fontset_utf8_next(utf8 + i, len - i, &cp);
+		if (k < 0) {
+			free(cps);
+			return err_set(e, "pdf: invalid UTF-8 in text run");
+		}
+		i += (size_t)k;
+		if (!fontset_is_invisible(cp))
+			cps[n++] = cp;
+	}
+	*out = cps;
+	return n;
+}
+
+/* An RTL run arrives reversed, with mirrored brackets: turn it back into
+ * logical order for HarfBuzz, which reverses and mirrors it again. */
+static void to_logical(uint32_t *cps, int n)
+{
+	for (int i = 0, j = n - 1; i < j; i++, j--) {
+		uint32_t t = cps[i];
+		cps[i] = cps[j];
+		cps[j] = t;
+	}
+	for (int i = 0; i < n; i++)
+		cps[i] = (uint32_t)u_charMirror((UChar32)cps[i]);
+}
+
+int fontset_shape(const struct fontset *fs, int font, const char *utf8,
+                  struct shaped **out, struct err *e)
+{
+	const struct font *f = get_font(fs, font);
+	hb_buffer_t *hb = NULL;
+	hb_glyph_info_t *info;
+	hb_glyph_position_t *pos;
+	struct shaped *g = NULL;
+	uint32_t *cps = NULL;
+	unsigned count = 0;
+	int n, rtl, rc = -1;
+
+	*out = NULL;
+	if (f == NULL)
+		return err_set(e, "pdf: unknown font %d", font);
+	if ((n = drawn_cps(utf8, &cps, e)) < 0)
+		return -1;
+	rtl = run_is_rtl(cps, n);
+	if (rtl)
+		to_logical(cps, n);
+	hb = hb_buffer_create();
+	if (!hb_buffer_allocation_successful(hb)) {
+		err_set(e, "out of memory");
+		goto cleanup;
+	}
+	hb_buffer_set_content_type(hb, HB_BUFFER_CONTENT_TYPE_UNICODE);
+	hb_buffer_set_cluster_level(hb,
+	                            HB_BUFFER_CLUSTER_LEVEL_MONOTONE_CHARACTERS);
+	for (int i = 0; i < n; i++)
+		hb_buffer_add(hb, cps[i], (unsigned)i);
+	hb_buffer_set_direction(hb, rtl ? HB_DIRECTION_RTL : HB_DIRECTION_LTR);
+	hb_buffer_guess_segment_properties(hb);
+	hb_shape(f->hb_font, hb, NULL, 0);
+	if (!hb_buffer_allocation_successful(hb)) {
+		err_set(e, "out of memory");
+		goto cleanup;
+	}
+	info = hb_buffer_get_glyph_infos(hb, &count);
+	pos = hb_buffer_get_glyph_positions(hb, NULL);
+	g = malloc(((size_t)count + 1) * sizeof *g);
+	if (g == NULL) {
+		err_set(e, "out of memory");
+		goto cleanup;
+	}
+	for (unsigned i = 0; i < count; i++) {
+		uint32_t cp = cps[info[i].cluster];
+		/* back to the character as the layout gave it (mirrored) */
+		g[i].cp = rtl ? (uint32_t)u_charMirror((UChar32)cp) : cp;
+		g[i].gid = info[i].codepoint;
+		if (g[i].gid == 0 || g[i].gid >= (unsigned)f->info.num_glyphs) {
+			err_set(e, "pdf: U+%04X is not in font %s", (unsigned)cp,
+			        f->info.ps_name);
+			goto cleanup;
+		}
+		g[i].advance = pos[i].x_advance;
+		g[i].dx = pos[i].x_offset;
+		g[i].dy = pos[i].y_offset;
+	}
+	*out = g;
+	g = NULL;
+	rc = (int)count;
+cleanup:
+	free(g);
+	free(cps);
+	hb_buffer_destroy(hb);
+	return rc;
+}
+
+int fontset_shape_widths(const struct fontset *fs, int font,
+                         const uint16_t *u, int n, int *adv, struct err *e)
+{
+	const struct font *f = get_font(fs, font);
+	hb_buffer_t *hb;
+	hb_glyph_info_t *info;
+	hb_glyph_position_t *pos;
+	unsigned count = 0;
+	int rc = -1;
+
+	if (f == NULL)
+		return err_set(e, "unknown font %d", font);
+	memset(adv, 0, (size_t)n * sizeof *adv);
+	hb = hb_buffer_create();
+	hb_buffer_set_cluster_level(hb,
+	                            HB_BUFFER_CLUSTER_LEVEL_MONOTONE_CHARACTERS);
+	hb_buffer_add_utf16(hb, u, n, 0, n);
+	hb_buffer_guess_segment_properties(hb);
+	hb_shape(f->hb_font, hb, NULL, 0);
+	if (!hb_buffer_allocation_successful(hb)) {
+		err_set(e, "out of memory");
+		goto cleanup;
+	}
+	info = hb_buffer_get_glyph_infos(hb, &count);
+	pos = hb_buffer_get_glyph_positions(hb, NULL);
+	for (unsigned i = 0; i < count; i++)
+		if (info[i].cluster < (unsigned)n)
+			adv[info[i].cluster] += pos[i].x_advance;
+	rc = 0;
+cleanup:
+	hb_buffer_destroy(hb);
+	return rc;
+}
+
+void *fontset_hb_face(const struct fontset *fs, int font)
+{
+	const struct font *f = get_font(fs, font);
+
+	return f != NULL ? f->hb_face : NULL;
 }

@@ -67,6 +67,36 @@ struct font_info {
 	int num_glyphs;
 	int bold;               /* 1 when head.macStyle says bold */
 };
+/* One glyph of a shaped run, in font units. */
+struct shaped {
+	unsigned gid;
+	uint32_t cp;       /* the character it draws, as given */
+	int advance;       /* pen advance after it (kerning included) */
+	int dx, dy;        /* where it is drawn, from the pen (mark anchors) */
+};
+
+/* Shapes a run of UTF-8 text (visual order, every drawn character in
+ * `font`) with HarfBuzz: the font's GPOS kerning and mark positioning.
+ * A run with a right-to-left letter is taken back to logical order and
+ * shaped right to left. Invisible characters (fontset_is_invisible) are
+ * dropped. Returns the number of glyphs (0 or more), left to right in
+ * *out (caller frees), or -1 with e set and *out NULL (bad UTF-8, a
+ * character not in the font, out of memory). */
+int fontset_shape(const struct fontset *fs, int font, const char *utf8,
+                  struct shaped **out, struct err *e);
+
+/* Shapes n UTF-16 units of text in logical order, all drawn in `font`
+ * (direction and script guessed from the text), and writes into adv[k]
+ * the advance, in font units, that unit k adds to the line: its glyph's
+ * kerned advance, 0 for a mark or the second unit of a pair. For the
+ * layout, so that it measures what pdffont_show draws. Returns 0, or -1
+ * with e set (out of memory). */
+int fontset_shape_widths(const struct fontset *fs, int font,
+                         const uint16_t *u, int n, int *adv, struct err *e);
+
+/* HarfBuzz's face of font (hb_face_t *, owned by fs), for hb-subset. */
+void *fontset_hb_face(const struct fontset *fs, int font);
+
 const struct font_info *fontset_info(const struct fontset *fs, int font);
 
 /* Decodes one UTF-8 character of s (len bytes available, len > 0) into

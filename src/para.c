@@ -269,6 +269,60 @@ static int is_arabic(UChar ch)
 	       (ch >= 0x08A0 && ch <= 0x08FF);
 }
 
+/* Replaces the advances d[a..b) of units drawn in one font f with those
+ * HarfBuzz gives when it shapes them together: kerning and zero-width
+ * marks, as the PDF stage will draw them. 0 or -1 with c->e set. */
+static int shape_stretch(struct ctx *c, int f, int32_t a, int32_t b,
+                         double *d)
+{
+	const struct font_info *fi = fontset_info(c->fs, f);
+	int *adv = malloc((size_t)(b - a) * sizeof *adv);
+	int rc = -1;
+
+	if (adv == NULL)
+		return err_set(c->e, "out of memory");
+	if (fi == NULL) {
+		err_set(c->e, "unknown font %d", f);
+		goto cleanup;
+	}
+	if (fontset_shape_widths(c->fs, f, c->u + a, b - a, adv, c->e) < 0)
+		goto cleanup;
+	for (int32_t k = a; k < b; k++)
+		d[k] = (double)adv[k - a] * c->st->size / fi->units_per_em;
+	rc = 0;
+cleanup:
+	free(adv);
+	return rc;
+}
+
+/* Shapes every stretch of units drawn in one font (shape_stretch) and
+ * sums c->cum again from the shaped advances. 0 or -1 with c->e set. */
+static int shape_all(struct ctx *c)
+{
+	double *d = malloc(((size_t)c->n + 1) * sizeof *d);
+	int32_t a = 0;
+	int rc = -1;
+
+	if (d == NULL)
+		return err_set(c->e, "out of memory");
+	for (int32_t k = 0; k < c->n; k++)
+		d[k] = c->cum[k + 1] - c->cum[k];
+	while (a < c->n) {
+		int32_t b = a + 1;
+		while (b < c->n && c->font[b] == c->font[a])
+			b++;
+		if (c->font[a] >= 0 && shape_stretch(c, c->font[a], a, b, d) < 0)
+			goto cleanup;
+		a = b;
+	}
+	for (int32_t k = 0; k < c->n; k++)
+		c->cum[k + 1] = c->cum[k] + d[k];
+	rc = 0;
+cleanup:
+	free(d);
+	return rc;
+}
+
 /* Picks a font for every character and sums the advances. */
 static int measure(struct ctx *c)
 {
@@ -307,7 +361,7 @@ static int measure(struct ctx *c)
 			c->cum[k + 1] = c->cum[k] + (k == at ? adv : 0);
 		}
 	}
-	return 0;
+	return shape_all(c);
 }
 
 /* ---- protected tokens: names, e-mail addresses, URLs -------------------- */

@@ -642,6 +642,7 @@ static int draw_runs(struct pdf_ctx *c, HPDF_Page page,
 	const struct run *open = NULL;
 	int *own = NULL, (*pending)[2] = NULL;
 	int i, n_pending = 0, pending_group = 0, pending_el = -1, rc = -1;
+	int in_span = 0;     /* inside a word's /ActualText */
 
 	if (pg->n_runs == 0)
 		return 0;
@@ -721,6 +722,7 @@ static int draw_runs(struct pdf_ctx *c, HPDF_Page page,
 			                     rx[i].actual) < 0 ||
 			    emit(c, page, ">> BDC\n") < 0)
 				goto cleanup;
+			in_span = 1;
 		}
 		if (rx[i].outline) {
 			/* the whole word, invisible (3 Tr), over its first piece */
@@ -730,11 +732,14 @@ static int draw_runs(struct pdf_ctx *c, HPDF_Page page,
 			    emit(c, page, "0 Tr\n") < 0)
 				goto cleanup;
 		} else if (pdffont_show(f, page, r->size, r->x, r->y, r->text,
-		                        c->e) < 0) {
+		                        !in_span, c->e) < 0) {
 			goto cleanup;
 		}
-		if (rx[i].close && emit(c, page, "EMC\n") < 0)
-			goto cleanup;
+		if (rx[i].close) {
+			if (emit(c, page, "EMC\n") < 0)
+				goto cleanup;
+			in_span = 0;
+		}
 		if (own[i] && emit(c, page, "EMC\n") < 0)
 			goto cleanup;
 	}

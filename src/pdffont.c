@@ -1,8 +1,9 @@
 /* pdffont.c — embeds one shipped TrueType font in one PDF document as a
  * Type0 / CIDFontType2 font built through libharu's object API: text is
- * written as glyph ids (Identity-H, CIDToGIDMap /Identity), the embedded
- * font program keeps only the glyphs the document draws (original glyph
- * ids, unhinted, no composites: see scripts/build-fonts.py), widths and
+ * written as glyph ids (Identity-H, CIDToGIDMap /Identity) shaped by
+ * HarfBuzz (kerning, marks on anchors), the embedded font program is cut
+ * by hb-subset to the glyphs the document draws (original glyph ids,
+ * unhinted, no composites: see scripts/build-fonts.py), widths and
  * ToUnicode list only those glyphs. This avoids libharu's per-font
  * 65,536-code-point scan and 131 KB CIDToGIDMap (docs/fonts.md). */
 #include "pdffont.h"
@@ -13,6 +14,8 @@
 #include <string.h>
 
 #include <unicode/unorm2.h>
+
+#include <hb-subset.h>
 
 #include <hpdf_objects.h>
 #include <hpdf_doc.h>
@@ -84,20 +87,6 @@ static void buf_add(struct buf *b, const void *data, size_t n)
 static void buf_str(struct buf *b, const char *s)
 {
 	buf_add(b, s, strlen(s));
-}
-
-static void buf_u16(struct buf *b, unsigned v)
-{
-	unsigned char x[2] = { (unsigned char)(v >> 8), (unsigned char)v };
-	buf_add(b, x, 2);
-}
-
-static void buf_u32(struct buf *b, uint32_t v)
-{
-	unsigned char x[4] = { (unsigned char)(v >> 24),
-	                       (unsigned char)(v >> 16),
-	                       (unsigned char)(v >> 8), (unsigned char)v };
-	buf_add(b, x, 4);
 }
 
 static unsigned rd16(const unsigned char *p)
@@ -172,140 +161,46 @@ static int glyph_span(const struct table *loca, const struct table *glyf,
 	return 0;
 }
 
-static uint32_t checksum(const unsigned char *p, size_t len)
-{
-	uint32_t sum = 0;
-	size_t i;
-
-	for (i = 0; i + 4 <= len; i += 4)
-		sum += rd32(p + i);
-	if (i < len) {
-		unsigned char last[4] = { 0, 0, 0, 0 };
-		memcpy(last, p + i, len - i);
-		sum += rd32(last);
-	}
-	return sum;
-}
-
-/* Builds the subset font program into out: tables glyf, head, hhea, hmtx,
- * loca, maxp, post (alphabetical), glyphs 0..max_gid, unused glyphs
- * empty. Returns 0 or -1 (malformed source or out of memory). */
+/* Builds the subset font program into out with hb-subset: original
+ * glyph ids kept, only glyf, head, hhea, hmtx, loca, maxp, post.
+ * Returns 0 or -1. */
 static int build_program(const struct pdffont *f, struct buf *out)
 {
-	static const char *tags[] = { "glyf", "head", "hhea", "hmtx", "loca",
-	                              "maxp", "post" };
-	enum { N_TABLES = 7 };
-	const unsigned char *data;
-	size_t dlen;
-	struct table head, hhea, maxp, hmtx, loca, glyf;
-	struct buf tb[N_TABLES];
-	int n = f->max_gid + 1, gid, long_loca, i, rc = -1;
-	unsigned n_hm;
-	size_t off, dir_len, head_at = 0;
+	static const hb_tag_t drop[] = {
+		HB_TAG('c','m','a','p'), HB_TAG('G','P','O','S'),
+		HB_TAG('G','D','E','F'), HB_TAG('n','a','m','e'),
+		HB_TAG('O','S','/','2'),
+	};
+	hb_face_t *face = fontset_hb_face(f->fs, f->font), *sub = NULL;
+	hb_subset_input_t *in = hb_subset_input_create_or_fail();
+	hb_blob_t *blob = NULL;
+	const char *data;
+	unsigned len = 0;
+	int rc = -1;
 
-	memset(tb, 0, sizeof tb);
-	data = fontset_data(f->fs, f->font, &dlen);
-	if (data == NULL || dlen < 12 ||
-	    get_table(data, dlen, "head", &head) < 0 || head.len < 54 ||
-	    get_table(data, dlen, "hhea", &hhea) < 0 || hhea.len < 36 ||
-	    get_table(data, dlen, "maxp", &maxp) < 0 || maxp.len < 6 ||
-	    get_table(data, dlen, "hmtx", &hmtx) < 0 ||
-	    get_table(data, dlen, "loca", &loca) < 0 ||
-	    get_table(data, dlen, "glyf", &glyf) < 0)
-		return -1;
-	long_loca = rd16(head.p + 50) != 0;
-	n_hm = rd16(hhea.p + 34);
-	if (n_hm == 0 || (size_t)n_hm * 4 > hmtx.len)
-		return -1;
-
-	/* glyf and loca (long offsets: simple and always valid) */
-	buf_u32(&tb[4], 0);
-	for (gid = 0; gid < n; gid++) {
-		size_t go = 0, gl = 0;
-		if (gid == 0 || f->used[gid] != 0) {
-			if (glyph_span(&loca, &glyf, long_loca, gid, &go, &gl) < 0)
-				goto cleanup;
-			buf_add(&tb[0], glyf.p + go, gl);
-			while (tb[0].len % 4)
-				buf_add(&tb[0], "", 1);
-		}
-		buf_u32(&tb[4], (uint32_t)tb[0].len);
-	}
-	/* head: indexToLocFormat long, checkSumAdjustment set below */
-	buf_add(&tb[1], head.p, 54);
-	if (!tb[1].oom) {
-		memset(tb[1].p + 8, 0, 4);
-		tb[1].p[50] = 0;
-		tb[1].p[51] = 1;
-	}
-	/* hhea: every glyph gets a full metric */
-	buf_add(&tb[2], hhea.p, 36);
-	if (!tb[2].oom) {
-		tb[2].p[34] = (unsigned char)(n >> 8);
-		tb[2].p[35] = (unsigned char)n;
-	}
-	/* hmtx */
-	for (gid = 0; gid < n; gid++) {
-		unsigned adv, lsb;
-		if ((unsigned)gid < n_hm) {
-			adv = rd16(hmtx.p + gid * 4);
-			lsb = rd16(hmtx.p + gid * 4 + 2);
-		} else {
-			size_t at = (size_t)n_hm * 4 + (size_t)(gid - n_hm) * 2;
-			adv = rd16(hmtx.p + (n_hm - 1) * 4);
-			lsb = at + 2 <= hmtx.len ? rd16(hmtx.p + at) : 0;
-		}
-		buf_u16(&tb[3], adv);
-		buf_u16(&tb[3], lsb);
-	}
-	/* maxp with the new glyph count */
-	buf_add(&tb[5], maxp.p, maxp.len);
-	if (!tb[5].oom) {
-		tb[5].p[4] = (unsigned char)(n >> 8);
-		tb[5].p[5] = (unsigned char)n;
-	}
-	/* post format 3: no glyph names */
-	buf_u32(&tb[6], 0x00030000);
-	for (i = 0; i < 7; i++)
-		buf_u32(&tb[6], 0);
-
-	/* the table directory, then the tables, each 4-byte aligned */
-	buf_u32(out, 0x00010000);
-	buf_u16(out, N_TABLES);
-	buf_u16(out, 64);       /* searchRange for 7 tables */
-	buf_u16(out, 2);        /* entrySelector */
-	buf_u16(out, N_TABLES * 16 - 64);
-	dir_len = 12 + N_TABLES * 16;
-	off = dir_len;
-	for (i = 0; i < N_TABLES; i++) {
-		if (tb[i].oom)
-			goto cleanup;
-		buf_add(out, tags[i], 4);
-		buf_u32(out, checksum(tb[i].p, tb[i].len));
-		buf_u32(out, (uint32_t)off);
-		buf_u32(out, (uint32_t)tb[i].len);
-		if (i == 1)
-			head_at = off;
-		off += (tb[i].len + 3) & ~(size_t)3;
-	}
-	for (i = 0; i < N_TABLES; i++) {
-		buf_add(out, tb[i].p, tb[i].len);
-		while (out->len % 4)
-			buf_add(out, "", 1);
-	}
-	if (out->oom)
+	if (in == NULL || face == NULL)
 		goto cleanup;
-	{
-		uint32_t adj = 0xB1B0AFBAu - checksum(out->p, out->len);
-		out->p[head_at + 8] = (unsigned char)(adj >> 24);
-		out->p[head_at + 9] = (unsigned char)(adj >> 16);
-		out->p[head_at + 10] = (unsigned char)(adj >> 8);
-		out->p[head_at + 11] = (unsigned char)adj;
-	}
-	rc = 0;
+	for (int gid = 1; gid <= f->max_gid; gid++)
+		if (f->used[gid] != 0)
+			hb_set_add(hb_subset_input_glyph_set(in), (hb_codepoint_t)gid);
+	for (size_t i = 0; i < sizeof drop / sizeof drop[0]; i++)
+		hb_set_add(hb_subset_input_set(in, HB_SUBSET_SETS_DROP_TABLE_TAG),
+		           drop[i]);
+	hb_subset_input_set_flags(in, HB_SUBSET_FLAGS_RETAIN_GIDS |
+	                              HB_SUBSET_FLAGS_NO_HINTING);
+	sub = hb_subset_or_fail(face, in);
+	if (sub == NULL)
+		goto cleanup;
+	blob = hb_face_reference_blob(sub);
+	data = hb_blob_get_data(blob, &len);
+	if (data == NULL || len == 0)
+		goto cleanup;
+	buf_add(out, data, len);
+	rc = out->oom ? -1 : 0;
 cleanup:
-	for (i = 0; i < N_TABLES; i++)
-		free(tb[i].p);
+	hb_blob_destroy(blob);
+	hb_face_destroy(sub);
+	hb_subset_input_destroy(in);
 	return rc;
 }
 
@@ -552,63 +447,157 @@ static int use_on_page(struct pdffont *f, HPDF_Page page)
 	return HPDF_Dict_Add(fonts, f->res_name, f->type0) == HPDF_OK ? 0 : -1;
 }
 
-int pdffont_show(struct pdffont *f, HPDF_Page page, double size, double x,
-                 double y, const char *utf8, struct err *e)
+/* Appends "/Span <</ActualText <FEFF...>>> BDC" for the drawn
+ * characters of utf8 (the invisible ones left out, as in the glyphs;
+ * presentation forms as their letters, as in the ToUnicode map). */
+static void actual_text_open(struct buf *b, const char *utf8)
 {
-	return pdffont_show_scaled(f, page, size, 1, x, y, utf8, e);
+	size_t len = strlen(utf8), i = 0;
+
+	buf_str(b, "/Span <</ActualText <FEFF");
+	while (i < len) {
+		uint32_t cp;
+		int n = fontset_utf8_next(utf8 + i, len - i, &cp);
+		i += n > 0 ? (size_t)n : 1;
+		if (n > 0 && !fontset_is_invisible(cp))
+			cmap_utf16(b, cp);
+	}
+	buf_str(b, ">>> BDC\n");
+}
+
+/* Whether a glyph of g is drawn off the pen (a mark on an anchor). */
+static int has_offsets(const struct shaped *g, int n)
+{
+	for (int i = 0; i < n; i++)
+		if (g[i].dx != 0 || g[i].dy != 0)
+			return 1;
+	return 0;
+}
+
+/* Draws a shaped run at x, y, horizontally scaled by hscale; `wrap`: in
+ * an /ActualText of its own when a mark is moved off the pen. */
+static int show(struct pdffont *f, HPDF_Page page, double size,
+                double hscale, double x, double y, const char *utf8,
+                int wrap, struct err *e);
+
+int pdffont_show(struct pdffont *f, HPDF_Page page, double size, double x,
+                 double y, const char *utf8, int actual, struct err *e)
+{
+	return show(f, page, size, 1, x, y, utf8, actual, e);
 }
 
 int pdffont_show_scaled(struct pdffont *f, HPDF_Page page, double size,
                         double hscale, double x, double y, const char *utf8,
                         struct err *e)
 {
+	return show(f, page, size, hscale, x, y, utf8, 0, e);
+}
+
+/* Records that glyph g is drawn (for the widths, ToUnicode, subset). */
+static void note_used(struct pdffont *f, const struct shaped *g)
+{
+	if (f->used[g->gid] == 0)
+		f->used[g->gid] = g->cp;
+	if ((int)g->gid > f->max_gid)
+		f->max_gid = (int)g->gid;
+}
+
+/* Writes the text rise (Ts) that lifts glyph g (a mark) to the height
+ * of its base's anchor. */
+static void offset_ops(struct buf *b, const struct shaped *g, double k)
+{
+	char num[40], op[80];
+
+	fmt_num(num, sizeof num, (double)g->dy * k);
+	snprintf(op, sizeof op, "%s Ts\n", num);
+	buf_str(b, op);
+}
+
+/* Appends the glyphs of a shaped run to b as text operators: runs of
+ * glyphs in TJ arrays whose numbers carry the kerning (the difference
+ * between the shaped advance and the /W width), and an absolute Tm before
+ * a glyph the font moves off the pen (a mark on its base's anchor) and
+ * after it. x, y: baseline start; k: points per font unit; hscale: the
+ * horizontal scale of the Tm (hs: the same, as written). */
+static void emit_glyphs(struct pdffont *f, struct buf *b,
+                        const struct shaped *g, int n, double x, double y,
+                        double k, double hscale, const char *hs)
+{
+	long pen = 0, at = 0;      /* where we want / where the PDF pen is */
+	int open = 0, retm = 1;
+	char num[2][40], op[160];
+	double upem = f->info->units_per_em;
+
+	for (int i = 0; i < n; i++) {
+		int off = g[i].dx != 0 || g[i].dy != 0;
+		if (retm || off) {
+			if (open)
+				buf_str(b, "] TJ\n");
+			fmt_num(num[0], sizeof num[0],
+			        x + (double)(pen + g[i].dx) * k * hscale);
+			fmt_num(num[1], sizeof num[1], y);
+			snprintf(op, sizeof op, "%s 0 0 1 %s %s Tm\n", hs, num[0],
+			         num[1]);
+			buf_str(b, op);
+			if (g[i].dy != 0)
+				offset_ops(b, &g[i], k);
+			buf_str(b, "[");
+			open = 1;
+			at = pen + g[i].dx;
+		} else if (at != pen) {
+			fmt_num(num[0], sizeof num[0], (double)(at - pen) * 1000 / upem);
+			buf_str(b, num[0]);
+			at = pen;
+		}
+		{
+			char hex[8];
+			buf_str(b, "<");
+			hex4(hex, g[i].gid);
+			buf_add(b, hex, 4);
+			buf_str(b, ">");
+		}
+		note_used(f, &g[i]);
+		at += fontset_glyph_advance(f->fs, f->font, g[i].gid);
+		pen += g[i].advance;
+		if (off) {
+			buf_str(b, g[i].dy != 0 ? "] TJ\n0 Ts\n" : "] TJ\n");
+			open = 0;
+		}
+		retm = off;
+	}
+	if (open)
+		buf_str(b, "] TJ\n");
+}
+
+static int show(struct pdffont *f, HPDF_Page page, double size,
+                double hscale, double x, double y, const char *utf8,
+                int wrap, struct err *e)
+{
 	HPDF_PageAttr attr = (HPDF_PageAttr)page->attr;
 	struct buf b = { 0 };
-	size_t len = strlen(utf8), i = 0;
-	char num[4][40], op[200];
-	int rc = -1;
+	struct shaped *g = NULL;
+	char num[2][40], op[200];
+	long h = (long)floor(hscale * 10000);
+	int n, rc = -1;
 
 	if (use_on_page(f, page) < 0) {
 		err_set(e, "pdf: cannot add font to page resources");
 		goto cleanup;
 	}
+	if ((n = fontset_shape(f->fs, f->font, utf8, &g, e)) < 0)
+		goto cleanup;
 	fmt_num(num[0], sizeof num[0], size);
-	fmt_num(num[1], sizeof num[1], x);
-	fmt_num(num[2], sizeof num[2], y);
 	/* four decimals, rounded down: never wider than the pieces */
-	{
-		long h = (long)floor(hscale * 10000);
-		snprintf(num[3], sizeof num[3], "%ld.%04ld", h / 10000, h % 10000);
-	}
-	snprintf(op, sizeof op, "/%s %s Tf\n%s 0 0 1 %s %s Tm\n<", f->res_name,
-	         num[0], num[3], num[1], num[2]);
+	snprintf(num[1], sizeof num[1], "%ld.%04ld", h / 10000, h % 10000);
+	snprintf(op, sizeof op, "/%s %s Tf\n", f->res_name, num[0]);
 	buf_str(&b, op);
-	while (i < len) {
-		uint32_t cp;
-		int n = fontset_utf8_next(utf8 + i, len - i, &cp);
-		unsigned gid;
-		char hex[16];
-		if (n < 0) {
-			err_set(e, "pdf: invalid UTF-8 in text run");
-			goto cleanup;
-		}
-		i += (size_t)n;
-		if (fontset_is_invisible(cp))
-			continue;   /* never drawn, even where the font has a glyph */
-		gid = fontset_glyph(f->fs, f->font, cp);
-		if (gid == 0 || (int)gid >= f->n_glyphs) {
-			err_set(e, "pdf: U+%04X is not in font %s", (unsigned)cp,
-			        f->info->ps_name);
-			goto cleanup;
-		}
-		if (f->used[gid] == 0)
-			f->used[gid] = cp;
-		if ((int)gid > f->max_gid)
-			f->max_gid = (int)gid;
-		hex4(hex, gid);
-		buf_add(&b, hex, 4);
-	}
-	buf_str(&b, "> Tj\n");
+	wrap = wrap && has_offsets(g, n);
+	if (wrap)
+		actual_text_open(&b, utf8);
+	emit_glyphs(f, &b, g, n, x, y, size / f->info->units_per_em,
+	            (double)h / 10000, num[1]);
+	if (wrap)
+		buf_str(&b, "EMC\n");
 	if (b.oom) {
 		err_set(e, "pdf: out of memory");
 		goto cleanup;
@@ -619,31 +608,24 @@ int pdffont_show_scaled(struct pdffont *f, HPDF_Page page, double size,
 	}
 	rc = 0;
 cleanup:
+	free(g);
 	free(b.p);
 	return rc;
 }
 
 double pdffont_width(const struct pdffont *f, double size, const char *utf8)
 {
-	size_t len = strlen(utf8), i = 0;
-	double w = 0;
+	struct err e = { 0 };
+	struct shaped *g = NULL;
+	long units = 0;
+	int n = fontset_shape(f->fs, f->font, utf8, &g, &e);
 
-	while (i < len) {
-		uint32_t cp;
-		int n = fontset_utf8_next(utf8 + i, len - i, &cp);
-		unsigned gid;
-		if (n < 0)
-			return -1;
-		i += (size_t)n;
-		if (fontset_is_invisible(cp))
-			continue;
-		gid = fontset_glyph(f->fs, f->font, cp);
-		if (gid == 0)
-			return -1;
-		w += fontset_glyph_advance(f->fs, f->font, gid) * size /
-		     f->info->units_per_em;
-	}
-	return w;
+	if (n < 0)
+		return -1;
+	for (int i = 0; i < n; i++)
+		units += g[i].advance;
+	free(g);
+	return (double)units * size / f->info->units_per_em;
 }
 
 /* ---- glyph outlines as PDF paths ---------------------------------------- */
@@ -863,12 +845,13 @@ int pdffont_outline(struct pdffont *f, HPDF_Page page, double size, double x,
 	HPDF_PageAttr attr = (HPDF_PageAttr)page->attr;
 	struct table head, loca, glyf;
 	const unsigned char *data;
-	size_t dlen, len = strlen(utf8), i = 0;
+	size_t dlen;
+	struct shaped *g = NULL;
 	struct buf b = { 0 };
 	struct pen p = { .b = &b };
 	double scale = size / f->info->units_per_em, pen_x = x;
 	char k[40], num[2][40], op[200];
-	int long_loca, rc = -1;
+	int long_loca, n, rc = -1;
 
 	fmt_fine(k, sizeof k, scale);
 
@@ -881,29 +864,20 @@ int pdffont_outline(struct pdffont *f, HPDF_Page page, double size, double x,
 		return -1;
 	}
 	long_loca = rd16(head.p + 50) != 0;
-	while (i < len) {
-		uint32_t cp;
-		int n = fontset_utf8_next(utf8 + i, len - i, &cp);
-		unsigned gid;
+	if ((n = fontset_shape(f->fs, f->font, utf8, &g, e)) < 0)
+		return -1;
+	for (int i = 0; i < n; i++) {
+		unsigned gid = g[i].gid, cp = g[i].cp;
 		size_t go, gl;
-		if (n < 0) {
-			err_set(e, "pdf: invalid UTF-8 in text run");
-			goto cleanup;
-		}
-		i += (size_t)n;
-		if (fontset_is_invisible(cp))
-			continue;
-		gid = fontset_glyph(f->fs, f->font, cp);
-		if (gid == 0 || (int)gid >= f->n_glyphs ||
-		    glyph_span(&loca, &glyf, long_loca, (int)gid, &go, &gl) < 0) {
+		if (glyph_span(&loca, &glyf, long_loca, (int)gid, &go, &gl) < 0) {
 			err_set(e, "pdf: cannot draw U+%04X of font %s as a path",
 			        (unsigned)cp, f->info->ps_name);
 			goto cleanup;
 		}
 		if (gl > 0) {
 			size_t mark = b.len;
-			fmt_num(num[0], sizeof num[0], pen_x);
-			fmt_num(num[1], sizeof num[1], y);
+			fmt_num(num[0], sizeof num[0], pen_x + g[i].dx * scale);
+			fmt_num(num[1], sizeof num[1], y + g[i].dy * scale);
 			snprintf(op, sizeof op, "q %s 0 0 %s %s %s cm\n", k, k, num[0],
 			         num[1]);
 			buf_str(&b, op);
@@ -917,7 +891,7 @@ int pdffont_outline(struct pdffont *f, HPDF_Page page, double size, double x,
 			else
 				b.len = mark;        /* no contour: nothing to fill */
 		}
-		pen_x += fontset_glyph_advance(f->fs, f->font, gid) * scale;
+		pen_x += g[i].advance * scale;
 	}
 	if (b.oom) {
 		err_set(e, "pdf: out of memory");
@@ -929,6 +903,7 @@ int pdffont_outline(struct pdffont *f, HPDF_Page page, double size, double x,
 	}
 	rc = 0;
 cleanup:
+	free(g);
 	free(b.p);
 	return rc;
 }

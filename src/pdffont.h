@@ -19,18 +19,22 @@ struct pdffont *pdffont_new(HPDF_Doc pdf, const struct fontset *fs, int font,
                             struct err *e);
 
 /* Draws UTF-8 text (visual order, every character in this font) with its
- * baseline starting at x, y, inside a BT/ET text object. 0 or -1 with e. */
+ * baseline starting at x, y, inside a BT/ET text object, shaped by
+ * HarfBuzz (fontset_shape): kerned, marks on their bases' anchors. When
+ * `actual` is 1 and a mark is moved off the pen, the run is wrapped in an
+ * /ActualText of its own so that extractors read it whole (pass 0 inside
+ * an /ActualText span). 0 or -1 with e. */
 int pdffont_show(struct pdffont *f, HPDF_Page page, double size, double x,
-                 double y, const char *utf8, struct err *e);
+                 double y, const char *utf8, int actual, struct err *e);
 
 /* Like pdffont_show, with the glyphs' horizontal scale `hscale` (1: as
- * designed), in the current text rendering mode. */
+ * designed), in the current text rendering mode, never wrapped. */
 int pdffont_show_scaled(struct pdffont *f, HPDF_Page page, double size,
                         double hscale, double x, double y, const char *utf8,
                         struct err *e);
 
-/* The advance width of utf8 in points at `size`, or -1 when a character
- * is not in the font. */
+/* The advance width of utf8 in points at `size` as shaped (kerning
+ * included), or -1 when a character is not in the font. */
 double pdffont_width(const struct pdffont *f, double size, const char *utf8);
 
 /* Appends to the page's content stream the glyph outlines of utf8 (as

@@ -33,8 +33,13 @@ class ShippedFonts(unittest.TestCase):
             composites = [g for g in font.getGlyphOrder()
                           if glyf[g].isComposite()]
             self.assertEqual(composites, [], path)
-            for tag in ("fpgm", "prep", "cvt ", "GSUB", "GPOS", "kern"):
+            for tag in ("fpgm", "prep", "cvt ", "GSUB", "kern"):
                 self.assertNotIn(tag, font, path)
+            # GPOS stays for HarfBuzz, cut to kerning and mark anchors
+            feats = {r.FeatureTag for r in
+                     font["GPOS"].table.FeatureList.FeatureRecord}
+            self.assertTrue(feats <= {"kern", "mark", "mkmk"}, feats)
+            self.assertIn("mark", feats, path)
             for g in font.getGlyphOrder():
                 prog = getattr(glyf[g], "program", None)
                 self.assertFalse(prog and prog.getBytecode(),

@@ -140,6 +140,50 @@ static void test_advances(void **state)
 	                    "PactdocSans-Bold");
 }
 
+/* HarfBuzz: "AV" closer than its plain advances, a mark moved onto its
+ * base (higher over a capital), a Hebrew run given in visual order comes
+ * back in visual order, bad input refused. */
+static void test_shape(void **state)
+{
+	struct err e = { 0 };
+	struct shaped *g = NULL;
+	int reg = fontset_pick(fs, FACE_REGULAR, 'A');
+	int world = fontset_pick(fs, FACE_REGULAR, 0x05D0);
+	unsigned a = fontset_glyph(fs, reg, 'A'), v = fontset_glyph(fs, reg, 'V');
+	int n, dy_small, dy_cap;
+
+	(void)state;
+	n = fontset_shape(fs, reg, "AV", &g, &e);
+	assert_int_equal(n, 2);
+	assert_int_equal(g[0].gid, a);
+	assert_int_equal(g[1].gid, v);
+	assert_true(g[0].advance < fontset_glyph_advance(fs, reg, a));
+	free(g);
+	n = fontset_shape(fs, reg, "x\u0304", &g, &e);
+	assert_int_equal(n, 2);
+	assert_int_equal(g[1].cp, 0x0304);
+	assert_int_equal(g[1].advance, 0);
+	assert_true(g[1].dx != 0);
+	dy_small = g[1].dy;
+	free(g);
+	n = fontset_shape(fs, reg, "X\u0304", &g, &e);
+	assert_int_equal(n, 2);
+	dy_cap = g[1].dy;
+	assert_true(dy_cap > dy_small);
+	free(g);
+	/* soft hyphen dropped; visual order kept for a reversed RTL run */
+	n = fontset_shape(fs, world, "\u05D1\u00AD\u05D0", &g, &e);
+	assert_int_equal(n, 2);
+	assert_int_equal(g[0].cp, 0x05D1);
+	assert_int_equal(g[1].cp, 0x05D0);
+	free(g);
+	assert_int_equal(fontset_shape(fs, reg, "\xff", &g, &e), -1);
+	assert_null(g);
+	assert_int_equal(fontset_shape(fs, reg, "\u05D0", &g, &e), -1);
+	assert_non_null(strstr(e.msg, "U+05D0"));
+	assert_null(g);
+}
+
 static void test_utf8(void **state)
 {
 	uint32_t cp;
@@ -193,6 +237,7 @@ int main(void)
 		cmocka_unit_test(test_missing),
 		cmocka_unit_test(test_invisible_pass),
 		cmocka_unit_test(test_advances),
+		cmocka_unit_test(test_shape),
 		cmocka_unit_test(test_utf8),
 		cmocka_unit_test(test_load_errors),
 	};
