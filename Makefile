@@ -12,15 +12,20 @@ PKGS      = libxml-2.0 libzip icu-uc icu-i18n json-c libcrypto harfbuzz harfbuzz
 CFLAGS_BASE = -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -g \
               -DPACTDOC_VERSION='"$(VERSION)"' \
               -DPACTDOC_DATADIR='"$(PREFIX)/share/pactdoc"' \
-              $(shell pkg-config --cflags $(PKGS))
+              $(INCS) $(shell pkg-config --cflags $(PKGS))
 LIBS      = $(shell pkg-config --libs $(PKGS)) -lhpdf -lhyphen -lpthread -lm
 
-SRCS      = $(sort $(wildcard src/*.c))
-LIB_SRCS  = $(filter-out src/main.c,$(SRCS))
+# src/ holds one folder per stage (src/README.md); each is on the include
+# path, and tests/e2e/test_architecture.py checks that no file includes a
+# header of a later stage.
+SRCS      = $(sort $(wildcard src/*/*.c))
+HDRS      = $(wildcard src/*/*.h)
+INCS      = $(patsubst %/,-I%,$(sort $(dir $(SRCS) $(HDRS))))
+LIB_SRCS  = $(filter-out src/cli/main.c,$(SRCS))
 UNIT_SRCS = $(sort $(wildcard tests/unit/test_*.c))
 
 # The sRGB ICC profile of the PDF/A output intent, from Debian's
-# icc-profiles-free, compiled into the binary (src/icc.h).
+# icc-profiles-free, compiled into the binary (src/pdf/icc.h).
 ICC_PROFILE ?= /usr/share/color/icc/sRGB.icc
 GEN_SRC   = build/gen/srgb_icc.c
 
@@ -46,20 +51,22 @@ deps:
 	@./scripts/install-deps.sh
 
 # --- release build -------------------------------------------------------
-$(REL_DIR)/%.o: src/%.c $(wildcard src/*.h) | $(REL_DIR)
+$(REL_DIR)/%.o: src/%.c $(HDRS) | $(REL_DIR)
+	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_BASE) -O2 -c $< -o $@
 
-$(REL_DIR)/srgb_icc.o: $(GEN_SRC) src/icc.h | $(REL_DIR)
+$(REL_DIR)/srgb_icc.o: $(GEN_SRC) src/pdf/icc.h | $(REL_DIR)
 	$(CC) $(CFLAGS_BASE) -Isrc -O2 -c $< -o $@
 
 build/pactdoc: $(SRCS:src/%.c=$(REL_DIR)/%.o) $(REL_DIR)/srgb_icc.o
 	$(CC) -o $@ $^ $(LIBS)
 
 # --- sanitized build, used by every test ---------------------------------
-$(SAN_DIR)/%.o: src/%.c $(wildcard src/*.h) | $(SAN_DIR)
+$(SAN_DIR)/%.o: src/%.c $(HDRS) | $(SAN_DIR)
+	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_BASE) $(SAN_FLAGS) -c $< -o $@
 
-$(SAN_DIR)/srgb_icc.o: $(GEN_SRC) src/icc.h | $(SAN_DIR)
+$(SAN_DIR)/srgb_icc.o: $(GEN_SRC) src/pdf/icc.h | $(SAN_DIR)
 	$(CC) $(CFLAGS_BASE) -Isrc $(SAN_FLAGS) -c $< -o $@
 
 $(SAN_DIR)/pactdoc: $(SRCS:src/%.c=$(SAN_DIR)/%.o) $(SAN_DIR)/srgb_icc.o
@@ -70,12 +77,13 @@ $(SAN_DIR)/test_%: tests/unit/test_%.c $(wildcard tests/unit/*.h) $(LIB_SRCS:src
 	    $(shell pkg-config --libs cmocka)
 
 # --- fuzzing: the library objects instrumented for libFuzzer ----------------
-$(FUZZ_DIR)/%.o: src/%.c $(wildcard src/*.h) | $(FUZZ_DIR)
+$(FUZZ_DIR)/%.o: src/%.c $(HDRS) | $(FUZZ_DIR)
+	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(CFLAGS_BASE) $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link -c $< -o $@
 
 .SECONDARY: $(LIB_SRCS:src/%.c=$(FUZZ_DIR)/%.o)
 
-$(FUZZ_DIR)/srgb_icc.o: $(GEN_SRC) src/icc.h | $(FUZZ_DIR)
+$(FUZZ_DIR)/srgb_icc.o: $(GEN_SRC) src/pdf/icc.h | $(FUZZ_DIR)
 	$(FUZZ_CC) $(CFLAGS_BASE) -Isrc $(FUZZ_FLAGS) -c $< -o $@
 
 $(FUZZ_DIR)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(LIB_SRCS:src/%.c=$(FUZZ_DIR)/%.o) $(FUZZ_DIR)/srgb_icc.o

@@ -86,10 +86,10 @@ FAMILIES = {
 
 # Tables kept in the output; everything else (GSUB, kern, MATH, FFTM, gasp,
 # hinting) is dropped. GPOS and GDEF stay, cut to the features HarfBuzz
-# applies when pactdoc shapes a run (src/fontset.c): kerning and the mark
+# applies when pactdoc shapes a run (src/resources/fontset.c): kerning and the mark
 # anchors. GSUB is dropped so that every character keeps one glyph of its
 # own (the text layer maps each glyph back to its character); Arabic
-# joining uses the presentation forms' glyphs (src/bidi.c).
+# joining uses the presentation forms' glyphs (src/layout/bidi.c).
 KEEP_TABLES = {"head", "hhea", "maxp", "OS/2", "hmtx", "cmap", "loca",
                "glyf", "name", "post", "GPOS", "GDEF"}
 LAYOUT_FEATURES = ["kern", "mark", "mkmk"]

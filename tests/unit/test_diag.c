@@ -1,4 +1,4 @@
-/* test_diag.c — the catalogue of rules (src/diag.c): every rule has a
+/* test_diag.c — the catalogue of rules (src/model/diag.c): every rule has a
  * name, a severity and a summary; names are unique; and README.md's rule
  * table lists exactly the catalogue's rules with the same severities. */
 #include <stdarg.h>
@@ -72,7 +72,7 @@ static void readme_lists_every_rule(void **state)
 			fail_msg("README rule row not understood: %s", line);
 		r = find_rule(name);
 		if (r < 0)
-			fail_msg("README lists rule '%s', which src/diag.c has not",
+			fail_msg("README lists rule '%s', which src/model/diag.c has not",
 			         name);
 		assert_string_equal(sev,
 		                    readme_severity(diag_rule_severity(

@@ -1,7 +1,7 @@
 /* reader.c — streaming, validating reader of application records (see
  * reader.h). Pass 1 checks that the file is well-formed and has no DTD;
  * pass 2 expands one <application> at a time, validates that subtree
- * against the schema, fills a struct record and applies src/rules.c. */
+ * against the schema, fills a struct record and applies src/read/rules.c. */
 #include "reader.h"
 
 #include <errno.h>
