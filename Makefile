@@ -52,6 +52,10 @@ $(SAN_DIR)/test_%: tests/unit/test_%.c $(wildcard tests/unit/*.h) $(LIB_SRCS:src
 $(REL_DIR) $(SAN_DIR):
 	mkdir -p $@
 
+# --- allocation-failure shim (tests/alloc/), built with the release flags -
+build/failmalloc.so: tests/alloc/failmalloc.c | $(REL_DIR)
+	$(CC) $(CFLAGS_BASE) -O2 -fPIC -shared -o $@ $< -lpthread
+
 # --- the two commands ----------------------------------------------------
 demo: deps build/pactdoc
 	./scripts/demo.sh build/pactdoc

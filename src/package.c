@@ -12,6 +12,7 @@
 #include "digest.h"
 #include "doc.h"
 #include "fsutil.h"
+#include "jsonb.h"
 #include "layout.h"
 #include "pages.h"
 #include "pdf.h"
@@ -268,54 +269,49 @@ static int pkg_start(struct pkg *k, const struct package_run *run,
 
 /* ---- manifest.json ---------------------------------------------------- */
 
-static json_object *json_str(const char *s)
+static json_object *doc_json(int *failed, const struct packed *p,
+                             const char *path)
 {
-	return s != NULL ? json_object_new_string(s) : NULL;
-}
+	json_object *o = jb_object(failed);
 
-static json_object *doc_json(const struct packed *p, const char *path)
-{
-	json_object *o = json_object_new_object();
-
-	json_object_object_add(o, "path", json_str(path));
-	json_object_object_add(o, "id", json_str(p->doc->id));
-	json_object_object_add(o, "organisation", json_str(p->doc->org));
-	json_object_object_add(o, "kind", json_str(p->doc->kind));
-	json_object_object_add(o, "lang", json_str(p->doc->lang));
-	json_object_object_add(o, "pages", json_object_new_int(p->doc->pages));
-	json_object_object_add(o, "bytes",
-	                       json_object_new_int64((int64_t)p->bytes));
-	json_object_object_add(o, "sha256", json_str(p->sha256));
+	jb_add_str(failed, o, "path", path);
+	jb_add_str(failed, o, "id", p->doc->id);
+	jb_add_str(failed, o, "organisation", p->doc->org);
+	jb_add_str(failed, o, "kind", p->doc->kind);
+	jb_add_str(failed, o, "lang", p->doc->lang);
+	jb_add_int(failed, o, "pages", p->doc->pages);
+	jb_add_int(failed, o, "bytes", (int64_t)p->bytes);
+	jb_add_str(failed, o, "sha256", p->sha256);
 	return o;
 }
 
-static json_object *manifest_head(const struct package_run *run,
+static json_object *manifest_head(int *failed, const struct package_run *run,
                                   const char *kind, const char *top)
 {
-	json_object *o = json_object_new_object();
+	json_object *o = jb_object(failed);
 
-	json_object_object_add(o, "format", json_str(FORMAT_NAME));
-	json_object_object_add(o, "package", json_str(kind));
-	json_object_object_add(o, "name", json_str(top));
-	json_object_object_add(o, "generator",
-	                       json_str("pactdoc " PACTDOC_VERSION));
-	json_object_object_add(o, "date", json_str(run->date));
-	json_object_object_add(o, "batch", json_str(run->batch));
+	jb_add_str(failed, o, "format", FORMAT_NAME);
+	jb_add_str(failed, o, "package", kind);
+	jb_add_str(failed, o, "name", top);
+	jb_add_str(failed, o, "generator", "pactdoc " PACTDOC_VERSION);
+	jb_add_str(failed, o, "date", run->date);
+	jb_add_str(failed, o, "batch", run->batch);
 	return o;
 }
 
-/* Adds manifest.json built from o (consumed). */
-static int add_manifest_json(struct pkg *k, json_object *o, struct err *e)
+/* Adds manifest.json built from o (consumed); failed says whether building
+ * o lost a value. */
+static int add_manifest_json(struct pkg *k, json_object *o, int failed,
+                             struct err *e)
 {
-	const char *text;
+	const char *text = NULL;
 	char *copy;
 	size_t len;
 	int rc;
 
-	if (o == NULL)
-		return err_set(e, "out of memory");
-	text = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY |
-	                                      JSON_C_TO_STRING_NOSLASHESCAPE);
+	if (!failed)
+		text = jb_text(&failed, o, JSON_C_TO_STRING_PRETTY |
+		                           JSON_C_TO_STRING_NOSLASHESCAPE);
 	len = text ? strlen(text) : 0;
 	copy = text ? malloc(len + 2) : NULL;
 	if (copy == NULL) {
@@ -338,22 +334,22 @@ static int write_applicant(const struct package_run *run,
 {
 	struct pkg k;
 	json_object *o, *docs;
-	int rc = -1;
+	int rc = -1, failed = 0;
 
 	if (pkg_start(&k, run, p[0].doc->id, e) != 0)
 		goto cleanup;
-	o = manifest_head(run, "applicant", k.top);
-	docs = json_object_new_array();
+	o = manifest_head(&failed, run, "applicant", k.top);
+	docs = jb_array(&failed);
 	for (size_t i = 0; i < n; i++) {
 		if (pkg_add_file(&k, p[i].base, p[i].src, p[i].sha256, e) != 0) {
 			json_object_put(o);
 			json_object_put(docs);
 			goto cleanup;
 		}
-		json_object_array_add(docs, doc_json(&p[i], p[i].base));
+		jb_push(&failed, docs, doc_json(&failed, &p[i], p[i].base));
 	}
-	json_object_object_add(o, "documents", docs);
-	if (add_manifest_json(&k, o, e) != 0 || pkg_finish(&k, e) != 0)
+	jb_add(&failed, o, "documents", docs);
+	if (add_manifest_json(&k, o, failed, e) != 0 || pkg_finish(&k, e) != 0)
 		goto cleanup;
 	rc = 0;
 cleanup:
@@ -516,7 +512,7 @@ static int write_countersign(const struct package_run *run,
 	struct pkg k = { 0 };
 	json_object *o = NULL, *docs, *cj;
 	size_t na = 0;
-	int rc = -1, have_cover = 0;
+	int rc = -1, have_cover = 0, failed = 0;
 
 	if (agr == NULL)
 		return err_set(e, "out of memory");
@@ -537,34 +533,36 @@ static int write_countersign(const struct package_run *run,
 	if (pkg_start(&k, run, top, e) != 0 ||
 	    pkg_add_file(&k, "cover-sheet.pdf", cover, res.sha256, e) != 0)
 		goto cleanup;
-	o = manifest_head(run, "countersign", top);
+	o = manifest_head(&failed, run, "countersign", top);
 	if (run->countersignatory != NULL &&
 	    run->countersignatory->name != NULL) {
-		json_object *cs = json_object_new_object();
-		json_object_object_add(cs, "name",
-		                       json_str(run->countersignatory->name));
-		json_object_object_add(cs, "position",
-		                       json_str(run->countersignatory->position));
-		json_object_object_add(o, "countersignatory", cs);
+		json_object *cs = jb_object(&failed);
+		jb_add_str(&failed, cs, "name", run->countersignatory->name);
+		jb_add_str(&failed, cs, "position",
+		           run->countersignatory->position);
+		jb_add(&failed, o, "countersignatory", cs);
 	} else {
-		json_object_object_add(o, "countersignatory", NULL);
+		jb_add_str(&failed, o, "countersignatory", NULL);
 	}
-	cj = json_object_new_object();
-	json_object_object_add(cj, "path", json_str("cover-sheet.pdf"));
-	json_object_object_add(cj, "pages", json_object_new_int(res.pages));
-	json_object_object_add(cj, "bytes",
-	                       json_object_new_int64((int64_t)res.bytes));
-	json_object_object_add(cj, "sha256", json_str(res.sha256));
-	json_object_object_add(o, "cover_sheet", cj);
-	docs = json_object_new_array();
-	json_object_object_add(o, "documents", docs);
+	cj = jb_object(&failed);
+	jb_add_str(&failed, cj, "path", "cover-sheet.pdf");
+	jb_add_int(&failed, cj, "pages", res.pages);
+	jb_add_int(&failed, cj, "bytes", (int64_t)res.bytes);
+	jb_add_str(&failed, cj, "sha256", res.sha256);
+	jb_add(&failed, o, "cover_sheet", cj);
+	docs = jb_array(&failed);
+	json_object_get(docs);
+	jb_add(&failed, o, "documents", docs);
 	for (size_t i = 0; i < na; i++) {
 		snprintf(rel, sizeof rel, "agreements/%s", agr[i]->base);
-		if (pkg_add_file(&k, rel, agr[i]->src, agr[i]->sha256, e) != 0)
+		if (pkg_add_file(&k, rel, agr[i]->src, agr[i]->sha256, e) != 0) {
+			json_object_put(docs);
 			goto cleanup;
-		json_object_array_add(docs, doc_json(agr[i], rel));
+		}
+		jb_push(&failed, docs, doc_json(&failed, agr[i], rel));
 	}
-	rc = add_manifest_json(&k, o, e);
+	json_object_put(docs);
+	rc = add_manifest_json(&k, o, failed, e);
 	o = NULL;
 	if (rc == 0)
 		rc = pkg_finish(&k, e);
