@@ -12,6 +12,7 @@
 #include "form.h"
 #include "fsutil.h"
 #include "inputs.h"
+#include "oom.h"
 #include "package.h"
 #include "pipeline.h"
 #include "produce.h"
@@ -67,7 +68,8 @@ static char *copy_or_null(const char *s)
 	return s ? strdup(s) : NULL;
 }
 
-static void batch_copy(struct batch *dst, const struct batch *src)
+/* Returns 0, or -1 out of memory (dst then holds what was copied). */
+static int batch_copy(struct batch *dst, const struct batch *src)
 {
 	dst->name = copy_or_null(src->name);
 	dst->exported = copy_or_null(src->exported);
@@ -75,6 +77,11 @@ static void batch_copy(struct batch *dst, const struct batch *src)
 	dst->countersignatory.position =
 		copy_or_null(src->countersignatory.position);
 	dst->has_countersignatory = src->has_countersignatory;
+	if ((src->name && !dst->name) || (src->exported && !dst->exported) ||
+	    (src->countersignatory.name && !dst->countersignatory.name) ||
+	    (src->countersignatory.position && !dst->countersignatory.position))
+		return -1;
+	return 0;
 }
 
 static void job_free(struct job *job)
@@ -95,8 +102,18 @@ static void work(void *ctx, void *arg)
 
 	if (job->kind != JOB_PRODUCE)
 		return;
+	oom_clear();
 	rc = produce_record(&run->producer, &job->rec, &job->batch, &job->prod,
 	                    &job->diags, &job->err);
+	/* A library that ran out of memory may have failed quietly (a date
+	 * left unformatted, a message taken as missing): the documents cannot
+	 * be trusted, and a rejection may be the lack of memory speaking. */
+	if (oom_seen()) {
+		production_discard(&job->prod);
+		diag_list_clear(&job->diags);
+		err_set(&job->err, "record %s: out of memory", job->rec.id);
+		rc = -1;
+	}
 	if (rc == 1)
 		job->kind = JOB_REJECTED;
 	else if (rc < 0)
@@ -236,43 +253,60 @@ static void finish(void *ctx, void *arg)
 
 /* Remembers the batch name for the countersigning package; a run over
  * files of different batches names the package after its date. */
-static void note_batch(struct generate_run *run, const struct batch *b)
+static int note_batch(struct generate_run *run, const struct batch *b)
 {
 	if (b->name == NULL || run->mixed_batches)
-		return;
+		return 0;
 	if (run->first_batch.name == NULL)
 		run->first_batch.name = strdup(b->name);
 	else if (strcmp(b->name, run->first_batch.name) != 0)
 		run->mixed_batches = 1;
+	return run->first_batch.name ? 0 : -1;
 }
 
 static int on_record(void *ctx, struct record *r, const struct batch *b,
                      struct diag_list *diags)
 {
 	struct generate_run *run = ctx;
-	struct job *job = calloc(1, sizeof *job);
+	struct job *job;
+	char file[4096];
 
+	/* Memory ran out while this record was read: its verdict ("not valid
+	 * UTF-8", a schema error) and its values cannot be trusted. */
+	job = oom_seen() ? NULL : calloc(1, sizeof *job);
 	if (job == NULL) {
-		fprintf(stderr, "pactdoc: out of memory\n");
+		progress_clear(&run->progress);
+		fprintf(stderr, "pactdoc: %s:%d: out of memory reading a record\n",
+		        diag_printable(r->file, file, sizeof file), r->line);
 		run->system_error = 1;
 		return -1;
 	}
 	job->rec = *r;
 	memset(r, 0, sizeof *r);
-	batch_copy(&job->batch, b);
 	diag_move(&job->diags, diags);
+	if (batch_copy(&job->batch, b) != 0 || note_batch(run, b) != 0) {
+		fprintf(stderr, "pactdoc: out of memory\n");
+		run->system_error = 1;
+		job_free(job);
+		return -1;
+	}
 	if (job->diags.errors)
 		job->kind = JOB_REJECTED;
 	else if (job->rec.status != STATUS_ELIGIBLE)
 		job->kind = JOB_SKIPPED;
 	else
 		job->kind = JOB_PRODUCE;
-	note_batch(run, b);
 	if (!run->first_batch.has_countersignatory && b->has_countersignatory) {
 		struct person *p = &run->first_batch.countersignatory;
 		p->name = strdup(b->countersignatory.name);
 		p->position = strdup(b->countersignatory.position);
 		run->first_batch.has_countersignatory = p->name && p->position;
+		if (!run->first_batch.has_countersignatory) {
+			fprintf(stderr, "pactdoc: out of memory\n");
+			run->system_error = 1;
+			job_free(job);
+			return -1;
+		}
 	}
 	run->records++;
 	run->records_in_file++;
@@ -284,7 +318,15 @@ static int on_file(void *ctx, const char *path, struct diag_list *diags)
 {
 	struct generate_run *run = ctx;
 	struct err e;
+	char file[4096];
 
+	if (oom_seen()) {
+		progress_clear(&run->progress);
+		fprintf(stderr, "pactdoc: %s: out of memory reading the file\n",
+		        diag_printable(path, file, sizeof file));
+		run->system_error = 1;
+		return -1;
+	}
 	print_diags(&run->progress, diags);
 	if (diags->errors)
 		run->rejected_files++;
@@ -370,6 +412,13 @@ static void write_packages(struct generate_run *run,
 
 	if (run->produced.n == 0)
 		return;
+	/* The countersigning package holds every agreement of the run: one
+	 * that failed would be missing from a package that looks complete. */
+	if (run->failed) {
+		fprintf(stderr, "pactdoc: packages not written: %d record%s "
+		        "failed\n", run->failed, run->failed == 1 ? "" : "s");
+		return;
+	}
 	if (package_write(&pr, &e) != 0) {
 		fprintf(stderr, "pactdoc: packages: %s\n", e.msg);
 		run->system_error = 1;

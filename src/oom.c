@@ -2,13 +2,19 @@
  * a failure in a per-thread flag (see oom.h). */
 #include "oom.h"
 
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <libxml/xmlmemory.h>
 #include <openssl/crypto.h>
 #include <unicode/uclean.h>
 
+#define RESERVE_SIZE (1u << 20)
+
 static __thread int flag;
+/* Released the first time ICU or libcrypto cannot allocate, so that their
+ * retry can succeed. */
+static _Atomic(void *) reserve;
 
 void oom_note(void)
 {
@@ -32,6 +38,11 @@ static void *note_null(void *p, size_t size)
 	return p;
 }
 
+void *oom_malloc(size_t size)
+{
+	return note_null(malloc(size), size);
+}
+
 static void *xml_malloc(size_t size)
 {
 	return note_null(malloc(size), size);
@@ -47,16 +58,47 @@ static char *xml_strdup(const char *s)
 	return note_null(strdup(s), 1);
 }
 
+/* ICU 72 and OpenSSL 3 do not survive every failed allocation (ICU
+ * dereferences NULL in DateFormatSymbols::assignArray and
+ * DecimalFormat::setupFastFormat, OpenSSL in EVP_MD_fetch after its lazy
+ * initialisation failed). Their allocations that fail raise the flag, so
+ * the work in progress fails with "out of memory", and are retried once
+ * after releasing the reserve, so that the library never sees NULL while
+ * any memory is left. */
+static void *retry_malloc(size_t size)
+{
+	void *p = malloc(size);
+
+	if (p == NULL && size > 0) {
+		flag = 1;
+		free(atomic_exchange(&reserve, NULL));
+		p = malloc(size);
+	}
+	return p;
+}
+
+static void *retry_realloc(void *old, size_t size)
+{
+	void *p = realloc(old, size);
+
+	if (p == NULL && size > 0) {
+		flag = 1;
+		free(atomic_exchange(&reserve, NULL));
+		p = realloc(old, size);
+	}
+	return p;
+}
+
 static void *U_CALLCONV icu_malloc(const void *ctx, size_t size)
 {
 	(void)ctx;
-	return note_null(malloc(size), size);
+	return retry_malloc(size);
 }
 
 static void *U_CALLCONV icu_realloc(const void *ctx, void *p, size_t size)
 {
 	(void)ctx;
-	return note_null(realloc(p, size), size);
+	return retry_realloc(p, size);
 }
 
 static void U_CALLCONV icu_free(const void *ctx, void *p)
@@ -69,14 +111,14 @@ static void *ssl_malloc(size_t size, const char *file, int line)
 {
 	(void)file;
 	(void)line;
-	return note_null(malloc(size), size);
+	return retry_malloc(size);
 }
 
 static void *ssl_realloc(void *p, size_t size, const char *file, int line)
 {
 	(void)file;
 	(void)line;
-	return note_null(realloc(p, size), size);
+	return retry_realloc(p, size);
 }
 
 static void ssl_free(void *p, const char *file, int line)
@@ -98,5 +140,6 @@ int oom_install(void)
 		rc = -1;
 	if (CRYPTO_set_mem_functions(ssl_malloc, ssl_realloc, ssl_free) != 1)
 		rc = -1;
+	atomic_store(&reserve, malloc(RESERVE_SIZE));
 	return rc;
 }

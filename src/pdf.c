@@ -16,6 +16,7 @@
 
 #include "digest.h"
 #include "fsutil.h"
+#include "oom.h"
 #include "pdffont.h"
 
 /* The state of one document being written. */
@@ -37,6 +38,18 @@ static void on_hpdf_error(HPDF_STATUS error_no, HPDF_STATUS detail_no,
 		c->error_no = error_no;
 		c->detail_no = detail_no;
 	}
+}
+
+/* libharu's allocator: a failure raises the out-of-memory flag (oom.h), so
+ * the error says so rather than "libharu error 0x1015". */
+static void *hpdf_alloc(HPDF_UINT size)
+{
+	return oom_malloc(size);
+}
+
+static void hpdf_free(void *p)
+{
+	free(p);
 }
 
 /* Sets e from the first libharu error (or a generic message). */
@@ -440,7 +453,7 @@ int pdf_write(const struct fontset *fs, const struct pages *pages,
 		err_set(e, "pdf: out of memory");
 		goto cleanup;
 	}
-	c.pdf = HPDF_New(on_hpdf_error, &c);
+	c.pdf = HPDF_NewEx(on_hpdf_error, hpdf_alloc, hpdf_free, 0, &c);
 	if (c.pdf == NULL) {
 		err_set(e, "pdf: libharu could not start");
 		goto cleanup;

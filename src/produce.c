@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <strings.h>
 
 #include "compose.h"
@@ -218,6 +219,14 @@ int produce_record(const struct producer *p, const struct record *r,
 	}
 	free(dir);
 	return 0;
+}
+
+void production_discard(struct production *out)
+{
+	for (int i = 0; i < out->n_files; i++)
+		if (out->files[i].path != NULL && out->files[i].pdf.bytes > 0)
+			unlink(out->files[i].path);
+	production_clear(out);
 }
 
 void production_clear(struct production *out)

@@ -47,6 +47,11 @@ int produce_record(const struct producer *p, const struct record *r,
                    const struct batch *b, struct production *out,
                    struct diag_list *diags, struct err *e);
 
+/* Removes the documents out says were written (their content cannot be
+ * trusted, e.g. memory ran out in a library while making them), then
+ * clears out. */
+void production_discard(struct production *out);
+
 /* Frees what out owns and zeroes it. */
 void production_clear(struct production *out);
 

@@ -14,6 +14,8 @@
  *   PACTDOC_FAIL_MODE=all   that allocation and every later one of that
  *                           thread fail (default "one": only that one).
  *   PACTDOC_FAIL_COUNT=FILE at exit, "T COUNT" per thread is written there.
+ *   PACTDOC_FAIL_BACKTRACE=1 on SIGSEGV, SIGABRT or SIGBUS the stack is
+ *                           printed to stderr (backtrace_symbols_fd).
  *   PACTDOC_FAIL_SITES=FILE writes "T N HASH" for the first allocation of
  *                           every distinct call stack (8 frames, glibc
  *                           backtrace), so a sweep can fail each site once.
@@ -26,6 +28,7 @@
 #include <execinfo.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -192,6 +195,28 @@ void *pvalloc(size_t size)
 
 	return should_fail() ? NULL
 	                     : __libc_memalign(page, (size + page - 1) / page * page);
+}
+
+/* On a crash, prints the stack to stderr (the sweep shows it). */
+static void on_crash(int sig)
+{
+	void *frames[32];
+	int n;
+
+	in_shim = 1;
+	n = backtrace(frames, 32);
+	backtrace_symbols_fd(frames, n, 2);
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+__attribute__((constructor)) static void install_crash_handler(void)
+{
+	if (getenv("PACTDOC_FAIL_BACKTRACE") == NULL)
+		return;
+	signal(SIGSEGV, on_crash);
+	signal(SIGABRT, on_crash);
+	signal(SIGBUS, on_crash);
 }
 
 /* Writes each thread's count, for the sweep to size its range. */

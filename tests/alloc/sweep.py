@@ -67,6 +67,7 @@ def run(binary, shim, argv, cwd, at=None, extra=None):
     env = dict(os.environ)
     env["LD_PRELOAD"] = shim
     env["TZ"] = "UTC"
+    env["PACTDOC_FAIL_BACKTRACE"] = "1"
     env.pop("PACTDOC_FAIL_AT", None)
     if at is not None:
         env["PACTDOC_FAIL_AT"] = "%d:%d" % at
@@ -125,7 +126,7 @@ def classify(rc, out, err, got, ref_out, ref_tree):
     if rc is None:
         return "hang", "timeout %d s" % TIMEOUT
     if rc < 0 or rc > 2:
-        return "crash", "exit %d: %s" % (rc, text[-300:])
+        return "crash", "exit %d: %s" % (rc, text[-1500:])
     temps = [p for p in got if p not in ref_tree]
     if temps:
         return "leftover", ", ".join(sorted(temps)[:3])
