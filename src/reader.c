@@ -15,6 +15,7 @@
 #include <libxml/xmlschemas.h>
 
 #include "dates.h"
+#include "oom.h"
 #include "rules.h"
 #include "text.h"
 #include "xmlsafe.h"
@@ -415,7 +416,7 @@ static char *clean_field(const char *raw, enum text_shape shape,
 		return NULL;
 	}
 	s = text_clean(raw, shape);
-	if (s == NULL)
+	if (s == NULL && !oom_seen())  /* else the command reports the lack */
 		diag_add(st->sink, st->path, line, 0, SEV_ERROR, "utf8",
 		         "record %s: %s is not valid UTF-8", id, field);
 	return s;

@@ -34,7 +34,8 @@ TIMEOUT = 60
 
 # A message that says memory ran out (pactdoc's own wording, or a library's
 # passed through).
-OOM = re.compile(r"out of memory|malloc failure|cannot allocate memory",
+OOM = re.compile(r"out of memory|malloc failure|cannot allocate memory|"
+                 r"insufficient memory",
                  re.IGNORECASE)
 # Messages that blame the input or the archive for what was a lack of memory.
 MISLEADING = re.compile(
