@@ -361,15 +361,19 @@ static int load_resources(const char *datadir, struct resources *res,
 		return -1;
 	snprintf(path, sizeof path, "%s/forms", datadir);
 	snprintf(schema, sizeof schema, "%s/forms/form.xsd", datadir);
-	if ((res->forms = form_set_load(path, schema, e)) == NULL)
+	if (!oom_seen() && (res->forms = form_set_load(path, schema, e)) == NULL)
 		return -1;
-	for (int i = 0; i < form_set_count(res->forms); i++)
+	for (int i = 0; !oom_seen() && i < form_set_count(res->forms); i++)
 		if (form_check_messages(form_set_get(res->forms, i),
 		                        res->catalog, e) != 0)
 			return -1;
 	snprintf(path, sizeof path, "%s/fonts", datadir);
-	if ((res->fonts = fontset_load(path, e)) == NULL)
+	if (!oom_seen() && (res->fonts = fontset_load(path, e)) == NULL)
 		return -1;
+	/* A library (or a copy) that ran out of memory may have left a value
+	 * out quietly: an attribute taken as absent, a message as missing. */
+	if (oom_seen())
+		return err_set(e, "out of memory loading %s", datadir);
 	return 0;
 }
 

@@ -84,8 +84,10 @@ static HPDF_Binary text_string(HPDF_Doc pdf, const char *utf8)
 	HPDF_BYTE *buf = malloc(len * 4 + 2);
 	HPDF_Binary bin;
 
-	if (buf == NULL)
+	if (buf == NULL) {
+		oom_note();
 		return NULL;
+	}
 	buf[0] = 0xFE;
 	buf[1] = 0xFF;
 	while (i < len) {
