@@ -14,6 +14,8 @@
  *   PACTDOC_FAIL_MODE=all   that allocation and every later one of that
  *                           thread fail (default "one": only that one).
  *   PACTDOC_FAIL_COUNT=FILE at exit, "T COUNT" per thread is written there.
+ *   PACTDOC_FAIL_TRACE=1    the stack of the failed allocation is printed
+ *                           to stderr (to find the code that mishandles it).
  *   PACTDOC_FAIL_BACKTRACE=1 on SIGSEGV, SIGABRT or SIGBUS the stack is
  *                           printed to stderr (backtrace_symbols_fd).
  *   PACTDOC_FAIL_SITES=FILE writes "T N HASH" for the first allocation of
@@ -56,6 +58,7 @@ static pthread_once_t once = PTHREAD_ONCE_INIT;
 static int fail_thread = -1;
 static unsigned long fail_at;
 static int fail_all;
+static int trace;
 static int sites_fd = -1;
 static _Atomic uint64_t sites[SITE_SLOTS];
 
@@ -75,6 +78,7 @@ static void configure(void)
 		}
 	}
 	fail_all = m != NULL && strcmp(m, "all") == 0;
+	trace = getenv("PACTDOC_FAIL_TRACE") != NULL;
 	if (path != NULL)
 		sites_fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND, 0644);
 }
@@ -133,6 +137,14 @@ static int should_fail(void)
 	if (thread_no != fail_thread || fail_at == 0)
 		return 0;
 	if (n == fail_at || (fail_all && n > fail_at)) {
+		if (trace && n == fail_at) {
+			void *frames[32];
+			int k;
+			in_shim = 1;
+			k = backtrace(frames, 32);
+			backtrace_symbols_fd(frames, k, 2);
+			in_shim = 0;
+		}
 		errno = ENOMEM;
 		return 1;
 	}
