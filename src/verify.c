@@ -11,6 +11,7 @@
 #include <openssl/evp.h>
 
 #include "bagit.h"
+#include "oom.h"
 #include "zipw.h"
 #include "text.h"
 
@@ -262,6 +263,8 @@ static char *read_tag(struct verifier *v, struct entry *en, size_t *len)
 	}
 	rc = zipr_stream(v->zr, en->index, en->size, buffer_sink, &b, &got, &e);
 	if (rc != 0) {
+		if (rc == 1)
+			oom_note();
 		if (rc == 1)
 			report(v, en->name, "out of memory");
 		else
@@ -528,6 +531,9 @@ static int load_manifest(struct verifier *v, struct entry *en, int alg,
 	m->tag = tag;
 	v->need |= alg;
 	text = read_tag(v, en, &len);
+	/* Without this manifest, every file it lists would look extra. */
+	if (text == NULL && oom_seen())
+		return err_set(e, "%s: out of memory", en->name);
 	if (text == NULL)
 		return 0;
 	if (strlen(text) != len)
@@ -794,6 +800,7 @@ int verify_zip(const char *path, const struct verify_limits *lim,
 	if (sum == NULL)
 		sum = &local;
 	memset(sum, 0, sizeof *sum);
+	oom_clear();
 	v.lim = lim != NULL ? lim : &verify_default_limits;
 	v.problem = problem;
 	v.ctx = ctx;
@@ -840,5 +847,8 @@ int verify_zip(const char *path, const struct verify_limits *lim,
 	rc = v.count;
 cleanup:
 	free_verifier(&v);
+	/* Memory ran out on the way: "intact" or a problem may be wrong. */
+	if (oom_seen() && rc >= 0)
+		rc = err_set(e, "%s: out of memory; not verified", path);
 	return rc;
 }

@@ -179,9 +179,13 @@ def main():
     ap.add_argument("--keep", action="store_true",
                     help="keep the directories of defective runs")
     a = ap.parse_args()
-    binary = os.path.abspath(a.binary)
-    shim = os.path.abspath(a.shim)
     work = tempfile.mkdtemp(prefix="pactdoc-alloc-")
+    # Copies, so that a rebuild during the sweep does not change them.
+    for name in ("binary", "shim"):
+        copy = os.path.join(work, os.path.basename(getattr(a, name)))
+        shutil.copy2(getattr(a, name), copy)
+        setattr(a, name, copy)
+    binary, shim = a.binary, a.shim
     ref = os.path.join(work, "ref")
     cmds = commands(work, ref)
     # bundle and verify read the reference outputs of the commands before.
