@@ -54,7 +54,7 @@ $(REL_DIR) $(SAN_DIR):
 
 # --- allocation-failure shim (tests/alloc/), built with the release flags -
 build/failmalloc.so: tests/alloc/failmalloc.c | $(REL_DIR)
-	$(CC) $(CFLAGS_BASE) -O2 -fPIC -shared -o $@ $< -lpthread
+	$(CC) $(CFLAGS_BASE) -O2 -fPIC -shared -o $@ $< -lpthread -ldl
 
 # --- the two commands ----------------------------------------------------
 demo: deps build/pactdoc

@@ -475,8 +475,10 @@ int cmd_generate(const struct config *cfg)
 	}
 	run.producer = (struct producer){ res.forms, res.catalog, res.fonts,
 	                                  cfg->outdir, cfg->date };
-	if (inputs_expand(cfg->inputs, cfg->n_inputs, &inputs, &problems) != 0)
+	if (inputs_expand(cfg->inputs, cfg->n_inputs, &inputs, &problems) != 0) {
+		fprintf(stderr, "pactdoc: out of memory listing the inputs\n");
 		run.system_error = 1;
+	}
 	print_diags(&run.progress, &problems);
 	if (cfg->report != NULL) {
 		run.report = report_open(cfg->report, "generate", cfg->date,

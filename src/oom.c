@@ -43,23 +43,32 @@ void *oom_malloc(size_t size)
 	return note_null(malloc(size), size);
 }
 
+static void *retry_malloc(size_t size);
+static void *retry_realloc(void *old, size_t size);
+
 static void *xml_malloc(size_t size)
 {
-	return note_null(malloc(size), size);
+	return retry_malloc(size);
 }
 
 static void *xml_realloc(void *p, size_t size)
 {
-	return note_null(realloc(p, size), size);
+	return retry_realloc(p, size);
 }
 
 static char *xml_strdup(const char *s)
 {
-	return note_null(strdup(s), 1);
+	size_t n = strlen(s) + 1;
+	char *copy = retry_malloc(n);
+
+	if (copy != NULL)
+		memcpy(copy, s, n);
+	return copy;
 }
 
-/* ICU 72 and OpenSSL 3 do not survive every failed allocation (ICU
- * dereferences NULL in DateFormatSymbols::assignArray and
+/* libxml2 2.9, ICU 72 and OpenSSL 3 do not survive every failed
+ * allocation (libxml2 dereferences NULL in xmlSchemaParse and
+ * xmlRegexpCompile, ICU in DateFormatSymbols::assignArray and
  * DecimalFormat::setupFastFormat, OpenSSL in EVP_MD_fetch after its lazy
  * initialisation failed). Their allocations that fail raise the flag, so
  * the work in progress fails with "out of memory", and are retried once

@@ -2,8 +2,8 @@
  * Libraries report a failed allocation in their own words ("libharu error
  * 0x1015", "not valid UTF-8", "cannot load the schema") or not at all.
  * oom_install routes the allocations of libxml2, ICU and libcrypto through
- * wrappers that raise a per-thread flag when one fails (ICU and libcrypto,
- * which crash on some failures, then retry once after releasing a 1 MiB
+ * wrappers that raise a per-thread flag when one fails (and, since all
+ * three crash on some failures, retry once after releasing a 1 MiB
  * reserve); err_set then says
  * "out of memory" whatever the library said, and a caller can ask whether
  * a failure (or a verdict about the input) was really a lack of memory. */

@@ -14,6 +14,11 @@
  *   PACTDOC_FAIL_MODE=all   that allocation and every later one of that
  *                           thread fail (default "one": only that one).
  *   PACTDOC_FAIL_COUNT=FILE at exit, "T COUNT" per thread is written there.
+ *   PACTDOC_FAIL_IN=SYMBOL  instead: the Kth allocation (PACTDOC_FAIL_IN_AT,
+ *                           default 1) made, in any thread, while the
+ *                           exported function SYMBOL of a shared library is
+ *                           on the stack fails (targeted regression tests:
+ *                           tests/e2e/test_alloc.py).
  *   PACTDOC_FAIL_TRACE=1    the stack of the failed allocation is printed
  *                           to stderr (to find the code that mishandles it).
  *   PACTDOC_FAIL_BACKTRACE=1 on SIGSEGV, SIGABRT or SIGBUS the stack is
@@ -26,9 +31,11 @@
  * no dlsym bootstrap is needed. Allocations made by backtrace itself (its
  * first call loads libgcc_s) are not counted. realloc(p, 0) and free are
  * not counted. */
+#include <dlfcn.h>
 #include <errno.h>
 #include <execinfo.h>
 #include <fcntl.h>
+#include <link.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
@@ -58,9 +65,14 @@ static pthread_once_t once = PTHREAD_ONCE_INIT;
 static int fail_thread = -1;
 static unsigned long fail_at;
 static int fail_all;
+static const char *fail_in;
+static unsigned long fail_in_at = 1;
+static _Atomic unsigned long in_count;
 static int trace;
 static int sites_fd = -1;
 static _Atomic uint64_t sites[SITE_SLOTS];
+
+static void find_named_function(void);
 
 /* Reads the environment once; getenv does not allocate. */
 static void configure(void)
@@ -79,6 +91,9 @@ static void configure(void)
 	}
 	fail_all = m != NULL && strcmp(m, "all") == 0;
 	trace = getenv("PACTDOC_FAIL_TRACE") != NULL;
+	fail_in = getenv("PACTDOC_FAIL_IN");
+	if (getenv("PACTDOC_FAIL_IN_AT") != NULL)
+		fail_in_at = strtoul(getenv("PACTDOC_FAIL_IN_AT"), NULL, 10);
 	if (path != NULL)
 		sites_fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND, 0644);
 }
@@ -118,6 +133,51 @@ static void note_site(int t, unsigned long n)
 	}
 }
 
+/* The code range of the function named fail_in, found once (dladdr1:
+ * exported symbols of shared libraries, e.g. udat_open, hnj_hyphen_load,
+ * json_object_new_object, zip_open). */
+static uintptr_t in_lo, in_hi;
+
+static void find_named_function(void)
+{
+	void *addr = dlsym(RTLD_DEFAULT, fail_in);
+	const ElfW(Sym) *sym = NULL;
+	Dl_info info;
+	char versioned[128];
+
+	/* ICU renames its functions by version: udat_open is udat_open_72. */
+	for (int v = 50; addr == NULL && v < 100; v++) {
+		snprintf(versioned, sizeof versioned, "%s_%d", fail_in, v);
+		addr = dlsym(RTLD_DEFAULT, versioned);
+	}
+	if (addr == NULL || dladdr1(addr, &info, (void **)&sym,
+	                            RTLD_DL_SYMENT) == 0 || sym == NULL)
+		return;
+	in_lo = (uintptr_t)addr;
+	in_hi = in_lo + (sym->st_size ? sym->st_size : 1);
+}
+
+/* Whether the function named fail_in is on this thread's stack. */
+static int in_named_function(void)
+{
+	void *frames[48];
+	int k;
+
+	in_shim = 1;
+	if (in_hi == 0)
+		find_named_function();   /* once the libraries are loaded */
+	if (in_hi == 0) {
+		in_shim = 0;
+		return 0;
+	}
+	k = backtrace(frames, 48);
+	in_shim = 0;
+	for (int i = 2; i < k; i++)
+		if ((uintptr_t)frames[i] > in_lo && (uintptr_t)frames[i] <= in_hi)
+			return 1;
+	return 0;
+}
+
 /* Counts one allocation of this thread; returns 1 when it must fail. */
 static int should_fail(void)
 {
@@ -134,6 +194,16 @@ static int should_fail(void)
 	n = atomic_fetch_add(&counts[thread_no], 1) + 1;
 	if (sites_fd >= 0)
 		note_site(thread_no, n);
+	if (fail_in != NULL) {
+		if (atomic_load(&in_count) >= fail_in_at)
+			return 0;   /* done: no more stack walks */
+		if (in_named_function() &&
+		    atomic_fetch_add(&in_count, 1) + 1 == fail_in_at) {
+			errno = ENOMEM;
+			return 1;
+		}
+		return 0;
+	}
 	if (thread_no != fail_thread || fail_at == 0)
 		return 0;
 	if (n == fail_at || (fail_all && n > fail_at)) {

@@ -68,6 +68,7 @@ def run(binary, shim, argv, cwd, at=None, extra=None):
     env = dict(os.environ)
     env["LD_PRELOAD"] = shim
     env["TZ"] = "UTC"
+    env["PACTDOC_DATADIR"] = ROOT   # the binary is a copy elsewhere
     env["PACTDOC_FAIL_BACKTRACE"] = "1"
     env.pop("PACTDOC_FAIL_AT", None)
     if at is not None:
