@@ -24,7 +24,7 @@ SAN_DIR   = build/asan
 SAN_FLAGS = -O1 -fsanitize=address,undefined -fno-omit-frame-pointer \
             -fno-sanitize-recover=undefined
 
-.PHONY: all deps demo test unit e2e bench install clean fonts check-fonts render-refs
+.PHONY: all deps demo test torture unit e2e bench install clean fonts check-fonts render-refs
 
 all: build/pactdoc
 
@@ -56,12 +56,23 @@ $(REL_DIR) $(SAN_DIR):
 build/failmalloc.so: tests/alloc/failmalloc.c | $(REL_DIR)
 	$(CC) $(CFLAGS_BASE) -O2 -fPIC -shared -o $@ $< -lpthread -ldl
 
+# --- the sanitized binary whose own allocations can be failed (leak sweep)
+WRAP_FLAGS = -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc,--wrap=strdup,--wrap=strndup
+build/asan-wrap/pactdoc: $(SRCS:src/%.c=$(SAN_DIR)/%.o) tests/alloc/wrapmalloc.c
+	mkdir -p build/asan-wrap
+	$(CC) $(CFLAGS_BASE) $(SAN_FLAGS) -c tests/alloc/wrapmalloc.c -o build/asan-wrap/wrapmalloc.o
+	$(CC) $(SAN_FLAGS) $(WRAP_FLAGS) -o $@ $(SRCS:src/%.c=$(SAN_DIR)/%.o) build/asan-wrap/wrapmalloc.o $(LIBS) -ldl
+
 # --- the two commands ----------------------------------------------------
 demo: deps build/pactdoc
 	./scripts/demo.sh build/pactdoc
 
-test: deps build/pactdoc $(SAN_DIR)/pactdoc $(UNIT_SRCS:tests/unit/test_%.c=$(SAN_DIR)/test_%)
+test: deps build/pactdoc build/failmalloc.so $(SAN_DIR)/pactdoc $(UNIT_SRCS:tests/unit/test_%.c=$(SAN_DIR)/test_%)
 	PACTDOC=$(SAN_DIR)/pactdoc PACTDOC_RELEASE=build/pactdoc PYTHON=$(PYTHON) ./tests/run.sh
+
+# --- torture: the whole allocation-failure sweep (make test runs a stride) -
+torture: deps build/pactdoc build/failmalloc.so
+	$(PYTHON) tests/alloc/sweep.py --binary build/pactdoc --shim build/failmalloc.so --stride 1
 
 bench: deps build/pactdoc
 	./scripts/bench.sh build/pactdoc

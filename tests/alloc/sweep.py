@@ -13,9 +13,14 @@ Which allocations: `generate -j 1` on tests/data/samples makes about 600,000
 allocations, too many to fail one by one (50 CPU hours), so for generate the
 sweep fails the first allocation of every distinct call stack (8 frames;
 about 4,400 of them) -- every place that allocates, reached the first time.
-`bundle` and `verify` make about 10,000 and 6,000: every one is failed.
+`bundle` and `verify` make about 10,000 and 6,800: every one is failed.
 --stride K keeps every Kth of those lists (make test uses a stride; make
 torture the whole lists).
+
+--leaks: the same classes plus "leak", with build/asan-wrap/pactdoc
+(ASan + LeakSanitizer; tests/alloc/wrapmalloc.c fails pactdoc's own
+malloc/calloc/realloc/strdup/strndup calls, not the libraries'), failing
+the first call from every call site of each command.
 """
 import argparse
 import concurrent.futures
@@ -66,7 +71,11 @@ def commands(work, ref):
 
 def run(binary, shim, argv, cwd, at=None, extra=None):
     env = dict(os.environ)
-    env["LD_PRELOAD"] = shim
+    if shim:
+        env["LD_PRELOAD"] = shim
+    else:   # the leak sweep: build/asan-wrap/pactdoc fails its own calls
+        env["ASAN_OPTIONS"] = "detect_leaks=1:abort_on_error=0"
+        env["UBSAN_OPTIONS"] = "print_stacktrace=1:halt_on_error=1"
     env["TZ"] = "UTC"
     env["PACTDOC_DATADIR"] = ROOT   # the binary is a copy elsewhere
     env["PACTDOC_FAIL_BACKTRACE"] = "1"
@@ -107,7 +116,7 @@ def reference(binary, shim, name, argv, ref):
     if rc != 0:
         sys.exit("sweep: reference %s failed (%s): %s"
                  % (name, rc, err.decode(errors="replace")))
-    if name == "generate":
+    if name == "generate" or not shim:
         points = []
         with open(sites) as f:
             for line in f:
@@ -127,6 +136,10 @@ def classify(rc, out, err, got, ref_out, ref_tree):
     text = err.decode(errors="replace")
     if rc is None:
         return "hang", "timeout %d s" % TIMEOUT
+    if "LeakSanitizer" in text:
+        return "leak", text[text.index("LeakSanitizer"):][:1500]
+    if "AddressSanitizer" in text or "runtime error" in text:
+        return "crash", text[-1500:]
     if rc < 0 or rc > 2:
         return "crash", "exit %d: %s" % (rc, text[-1500:])
     temps = [p for p in got if p not in ref_tree]
@@ -177,12 +190,20 @@ def main():
     ap.add_argument("--only", default="generate,bundle,verify")
     ap.add_argument("--at", action="append", default=[],
                     help="CMD:T:N, fail only these (repeatable)")
+    ap.add_argument("--leaks", action="store_true",
+                    help="run build/asan-wrap/pactdoc (ASan, LeakSanitizer) "
+                         "failing the first call of each of pactdoc's own "
+                         "allocation sites, without the shim")
     ap.add_argument("--keep", action="store_true",
                     help="keep the directories of defective runs")
     a = ap.parse_args()
     work = tempfile.mkdtemp(prefix="pactdoc-alloc-")
+    if a.leaks:
+        if a.binary == ap.get_default("binary"):
+            a.binary = os.path.join(ROOT, "build", "asan-wrap", "pactdoc")
+        a.shim = None
     # Copies, so that a rebuild during the sweep does not change them.
-    for name in ("binary", "shim"):
+    for name in ("binary", "shim") if not a.leaks else ("binary",):
         copy = os.path.join(work, os.path.basename(getattr(a, name)))
         shutil.copy2(getattr(a, name), copy)
         setattr(a, name, copy)
