@@ -67,12 +67,13 @@ build/asan-wrap/pactdoc: $(SRCS:src/%.c=$(SAN_DIR)/%.o) tests/alloc/wrapmalloc.c
 demo: deps build/pactdoc
 	./scripts/demo.sh build/pactdoc
 
-test: deps build/pactdoc build/failmalloc.so $(SAN_DIR)/pactdoc $(UNIT_SRCS:tests/unit/test_%.c=$(SAN_DIR)/test_%)
+test: deps build/pactdoc build/failmalloc.so build/asan-wrap/pactdoc $(SAN_DIR)/pactdoc $(UNIT_SRCS:tests/unit/test_%.c=$(SAN_DIR)/test_%)
 	PACTDOC=$(SAN_DIR)/pactdoc PACTDOC_RELEASE=build/pactdoc PYTHON=$(PYTHON) ./tests/run.sh
 
 # --- torture: the whole allocation-failure sweep (make test runs a stride) -
-torture: deps build/pactdoc build/failmalloc.so
+torture: deps build/pactdoc build/failmalloc.so build/asan-wrap/pactdoc
 	$(PYTHON) tests/alloc/sweep.py --binary build/pactdoc --shim build/failmalloc.so --stride 1
+	$(PYTHON) tests/alloc/sweep.py --leaks --binary build/asan-wrap/pactdoc --stride 1
 
 bench: deps build/pactdoc
 	./scripts/bench.sh build/pactdoc

@@ -142,8 +142,14 @@ static int keep_produced(struct doc_list *l, const struct job *job)
 		d->kind = strdup(f->kind);
 		d->lang = strdup(f->lang);
 		d->relpath = strdup(f->relpath);
-		if (!d->id || !d->org || !d->kind || !d->lang || !d->relpath)
+		if (!d->id || !d->org || !d->kind || !d->lang || !d->relpath) {
+			free((char *)d->id);
+			free((char *)d->org);
+			free((char *)d->kind);
+			free((char *)d->lang);
+			free((char *)d->relpath);
 			return -1;
+		}
 		memcpy(d->sha256, f->pdf.sha256, sizeof d->sha256);
 		d->pages = f->pdf.pages;
 		d->bytes = f->pdf.bytes;

@@ -11,7 +11,9 @@ AddressSanitizer replaces malloc, so the shim cannot work under it.
   fails (PACTDOC_FAIL_IN), one test per defect found by the sweep.
 - Sweep: tests/alloc/sweep.py over every Kth allocation of generate,
   bundle and verify (PACTDOC_ALLOC_STRIDE, default 40; `make torture` runs
-  every one)."""
+  every one), and its leak sweep over every Kth of pactdoc's own allocation
+  sites under LeakSanitizer (build/asan-wrap/pactdoc, PACTDOC_LEAK_STRIDE,
+  default 6)."""
 import json
 import os
 import shutil
@@ -27,6 +29,8 @@ RELEASE = os.path.join(ROOT, os.environ.get("PACTDOC_RELEASE", "build/pactdoc"))
 SHIM = os.path.join(ROOT, "build", "failmalloc.so")
 DATE = "2026-11-23"
 STRIDE = int(os.environ.get("PACTDOC_ALLOC_STRIDE", "40"))
+LEAK_STRIDE = int(os.environ.get("PACTDOC_LEAK_STRIDE", "6"))
+WRAPPED = os.path.join(ROOT, "build", "asan-wrap", "pactdoc")
 
 
 def run(argv, cwd, fail_in=None, fail_in_at=1):
@@ -171,6 +175,17 @@ class Sweep(unittest.TestCase):
              "--jobs", str(os.cpu_count() or 1)],
             capture_output=True, text=True, timeout=1800)
         sys.stdout.write(p.stdout)
+        self.assertEqual(p.returncode, 0, p.stdout[-4000:] + p.stderr[-2000:])
+        self.assertIn(" 0 defects", p.stdout)
+
+    def test_no_leak_on_every_kth_site(self):
+        """pactdoc's own allocation sites fail under LeakSanitizer."""
+        p = subprocess.run(
+            [sys.executable, os.path.join(ROOT, "tests", "alloc", "sweep.py"),
+             "--leaks", "--binary", WRAPPED, "--stride", str(LEAK_STRIDE),
+             "--jobs", str(os.cpu_count() or 1)],
+            capture_output=True, text=True, timeout=1800)
+        sys.stdout.write(p.stdout[-600:])
         self.assertEqual(p.returncode, 0, p.stdout[-4000:] + p.stderr[-2000:])
         self.assertIn(" 0 defects", p.stdout)
 
