@@ -1,6 +1,8 @@
 /* jsonb.c — checked json-c construction (see jsonb.h). */
 #include "jsonb.h"
 
+#include <errno.h>
+
 #include "oom.h"
 
 static void fail(int *failed)
@@ -67,9 +69,15 @@ json_object *jb_array(int *failed)
 
 const char *jb_text(int *failed, json_object *o, int flags)
 {
-	const char *s = o ? json_object_to_json_string_ext(o, flags) : NULL;
+	const char *s;
 
-	if (s == NULL)
+	/* json-c's serialisers ignore a failed append (a string comes out
+	 * as ""), so a failure is seen only in errno. */
+	errno = 0;
+	s = o ? json_object_to_json_string_ext(o, flags) : NULL;
+	if (s == NULL || errno == ENOMEM) {
 		fail(failed);
+		return NULL;
+	}
 	return s;
 }

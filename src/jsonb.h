@@ -27,7 +27,8 @@ json_object *jb_object(int *failed);
 json_object *jb_array(int *failed);
 
 /* The text of o with the given json-c flags, owned by o; NULL (and *failed
- * raised) when o is NULL or memory ran out. */
+ * raised) when o is NULL or memory ran out, even where json-c itself does
+ * not notice (errno ENOMEM after it). */
 const char *jb_text(int *failed, json_object *o, int flags);
 
 #endif
