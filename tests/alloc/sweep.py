@@ -239,6 +239,8 @@ def main():
             tally[name][cls] += 1
             if cls not in ("identical", "oom"):
                 defects.append("%s %d:%d %s %s" % (name, at[0], at[1], cls, detail))
+                print("alloc: found %s %d:%d %s" % (name, at[0], at[1], cls),
+                      flush=True)
     for d in sorted(defects):
         print("alloc: DEFECT " + d)
     total = 0
