@@ -188,6 +188,8 @@ def main():
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     ap.add_argument("--stride", type=int, default=1)
     ap.add_argument("--only", default="generate,bundle,verify")
+    ap.add_argument("--thread", type=int, default=None,
+                    help="keep only the allocations of thread T")
     ap.add_argument("--at", action="append", default=[],
                     help="CMD:T:N, fail only these (repeatable)")
     ap.add_argument("--leaks", action="store_true",
@@ -225,6 +227,8 @@ def main():
             pts = [(int(x.split(":")[1]), int(x.split(":")[2])) for x in a.at
                    if x.split(":")[0] == name]
         else:
+            if a.thread is not None:
+                pts = [p for p in pts if p[0] == a.thread]
             pts = pts[::a.stride]
         plan += [(name, argv, p) for p in pts]
     tally = {}
