@@ -31,18 +31,6 @@ void oom_clear(void)
 	flag = 0;
 }
 
-static void *note_null(void *p, size_t size)
-{
-	if (p == NULL && size > 0)
-		flag = 1;
-	return p;
-}
-
-void *oom_malloc(size_t size)
-{
-	return note_null(malloc(size), size);
-}
-
 static void *retry_malloc(size_t size);
 static void *retry_realloc(void *old, size_t size);
 
@@ -66,8 +54,9 @@ static char *xml_strdup(const char *s)
 	return copy;
 }
 
-/* libxml2 2.9, ICU 72 and OpenSSL 3 do not survive every failed
- * allocation (libxml2 dereferences NULL in xmlSchemaParse and
+/* libxml2 2.9, ICU 72, OpenSSL 3 and libharu 2.3 do not survive every
+ * failed allocation (libharu's HPDF_Page_New goes on after a failed
+ * HPDF_Dict_Add, libxml2 dereferences NULL in xmlSchemaParse and
  * xmlRegexpCompile, ICU in DateFormatSymbols::assignArray and
  * DecimalFormat::setupFastFormat, OpenSSL in EVP_MD_fetch after its lazy
  * initialisation failed). Their allocations that fail raise the flag, so
@@ -96,6 +85,11 @@ static void *retry_realloc(void *old, size_t size)
 		p = realloc(old, size);
 	}
 	return p;
+}
+
+void *oom_malloc(size_t size)
+{
+	return retry_malloc(size);
 }
 
 static void *U_CALLCONV icu_malloc(const void *ctx, size_t size)

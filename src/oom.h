@@ -17,8 +17,9 @@
  * its failures are reported in its own words only). */
 int oom_install(void);
 
-/* malloc that raises the flag when it fails; for libraries that take an
- * allocator (libharu's HPDF_NewEx). */
+/* malloc that raises the flag when it fails, then retries once after
+ * releasing the reserve; for libraries that take an allocator (libharu's
+ * HPDF_NewEx). */
 void *oom_malloc(size_t size);
 
 /* Raises this thread's flag: memory ran out. */
