@@ -55,6 +55,9 @@ static void hpdf_free(void *p)
 /* Sets e from the first libharu error (or a generic message). */
 static int hpdf_fail(struct pdf_ctx *c, const char *what)
 {
+	/* zlib allocates on its own: Z_MEM_ERROR (-4) comes as a detail. */
+	if (c->error_no == HPDF_ZLIB_ERROR && (int)c->detail_no == -4)
+		oom_note();
 	return err_set(c->e, "pdf: %s failed (libharu error 0x%04X, detail %u)",
 	               what, (unsigned)c->error_no, (unsigned)c->detail_no);
 }
