@@ -362,6 +362,21 @@ static int add_manifest_json(struct pkg *k, json_object *o, struct err *e)
 	return rc;
 }
 
+/* Puts the "documents" array docs into the manifest o, adds
+ * manifest.json and manifest-sha256.txt and writes the package. Consumes
+ * o and docs whatever the outcome. Returns 0, or -1 with e set. */
+static int pkg_close(struct pkg *k, json_object *o, json_object *docs,
+                     struct err *e)
+{
+	if (put(o, "documents", docs, 0) != 0) {
+		json_object_put(o);
+		return err_set(e, "out of memory");
+	}
+	if (add_manifest_json(k, o, e) != 0)
+		return -1;
+	return pkg_finish(k, e);
+}
+
 /* ---- per-applicant packages ------------------------------------------ */
 
 static int write_applicant(const struct packager *pk, const struct packed *p,
@@ -384,16 +399,8 @@ static int write_applicant(const struct packager *pk, const struct packed *p,
 			goto cleanup;
 		}
 	}
-	if (put(o, "documents", docs, 0) != 0) {
-		docs = NULL;
-		err_set(e, "out of memory");
-		goto cleanup;
-	}
-	docs = NULL;
-	rc = add_manifest_json(&k, o, e);
-	o = NULL;
-	if (rc == 0)
-		rc = pkg_finish(&k, e);
+	rc = pkg_close(&k, o, docs, e);
+	o = docs = NULL;
 cleanup:
 	json_object_put(docs);
 	json_object_put(o);
@@ -743,16 +750,8 @@ static int write_part(struct packager *pk, struct package_cover *c,
 			goto cleanup;
 		}
 	}
-	if (put(o, "documents", docs, 0) != 0) {
-		docs = NULL;
-		err_set(e, "out of memory");
-		goto cleanup;
-	}
-	docs = NULL;
-	rc = add_manifest_json(&k, o, e);
-	o = NULL;
-	if (rc == 0)
-		rc = pkg_finish(&k, e);
+	rc = pkg_close(&k, o, docs, e);
+	o = docs = NULL;
 cleanup:
 	json_object_put(docs);
 	json_object_put(o);
