@@ -457,6 +457,9 @@ char *fs_read_file(const char *path, size_t max, size_t *len, struct err *e)
 		err_sys(e, "%s", path);
 		return NULL;
 	}
+	/* Not array_reserve: the capacity stops at max + 64 KiB, so that a
+	 * file at the limit costs that much memory and no more; doubling
+	 * would allocate up to twice the limit. */
 	for (;;) {
 		if (cap - n < 65536) {
 			char *nb;

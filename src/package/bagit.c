@@ -12,6 +12,7 @@
 #include <strings.h>
 #include <sys/stat.h>
 
+#include "array.h"
 #include "digest.h"
 #include "fsutil.h"
 #include "zipw.h"
@@ -46,6 +47,7 @@ static void text_add(struct text *t, const char *fmt, ...)
 static void text_add(struct text *t, const char *fmt, ...)
 {
 	va_list ap;
+	char *np;
 	int need;
 
 	if (t->oom)
@@ -57,16 +59,12 @@ static void text_add(struct text *t, const char *fmt, ...)
 		t->oom = 1;
 		return;
 	}
-	if (t->n + (size_t)need + 1 > t->cap) {
-		size_t cap = (t->cap ? t->cap * 2 : 4096) + (size_t)need;
-		char *np = realloc(t->p, cap);
-		if (np == NULL) {
-			t->oom = 1;
-			return;
-		}
-		t->p = np;
-		t->cap = cap;
+	if ((np = array_reserve(t->p, 1, t->n, (size_t)need + 1, &t->cap)) ==
+	    NULL) {
+		t->oom = 1;
+		return;
 	}
+	t->p = np;
 	va_start(ap, fmt);
 	vsnprintf(t->p + t->n, t->cap - t->n, fmt, ap);
 	va_end(ap);
@@ -165,14 +163,10 @@ static int payload_add(struct payload *pl, const char *src, const char *rel,
 		return err_set(e, "%s: %s; file names in a bag have no control "
 		               "characters, backslashes, invalid UTF-8, absolute "
 		               "parts or '.' and '..' components", src, why);
-	if (pl->n == pl->cap) {
-		size_t cap = pl->cap ? pl->cap * 2 : 64;
-		struct item *ni = realloc(pl->items, cap * sizeof *ni);
-		if (ni == NULL)
-			return err_set(e, "out of memory");
-		pl->items = ni;
-		pl->cap = cap;
-	}
+	if ((it = array_reserve(pl->items, sizeof *it, pl->n, 1, &pl->cap)) ==
+	    NULL)
+		return err_set(e, "out of memory");
+	pl->items = it;
 	it = &pl->items[pl->n];
 	memset(it, 0, sizeof *it);
 	len = strlen("data/") + strlen(folder) + 1 + strlen(rel) + 1;

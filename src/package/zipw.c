@@ -11,6 +11,7 @@
 
 #include <zip.h>
 
+#include "array.h"
 #include "dates.h"
 #include "fsutil.h"
 
@@ -71,16 +72,12 @@ static struct zipw_entry *add_entry(struct zipw *z, const char *name,
 		err_set(e, "empty entry name");
 		return NULL;
 	}
-	if (z->n == z->cap) {
-		size_t cap = z->cap ? z->cap * 2 : 32;
-		struct zipw_entry *ne = realloc(z->entries, cap * sizeof *ne);
-		if (ne == NULL) {
-			err_set(e, "out of memory");
-			return NULL;
-		}
-		z->entries = ne;
-		z->cap = cap;
+	ent = array_reserve(z->entries, sizeof *ent, z->n, 1, &z->cap);
+	if (ent == NULL) {
+		err_set(e, "out of memory");
+		return NULL;
 	}
+	z->entries = ent;
 	ent = &z->entries[z->n];
 	memset(ent, 0, sizeof *ent);
 	ent->name = strdup(name);

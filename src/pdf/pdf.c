@@ -17,6 +17,7 @@
 #include <hpdf_doc.h>
 #include <openssl/evp.h>
 
+#include "array.h"
 #include "dates.h"
 #include "digest.h"
 #include "fsutil.h"
@@ -407,12 +408,11 @@ static int get_elem(struct pdf_ctx *c, int block, int role, int part,
 			return hpdf_fail(c, "building the structure tree");
 	}
 	if (c->n_elems == c->cap_elems) {
-		int cap = c->cap_elems ? c->cap_elems * 2 : 64;
-		struct selem *p = realloc(c->elems, (size_t)cap * sizeof *p);
+		struct selem *p = array_reserve_int(c->elems, sizeof *p,
+		                                    c->n_elems, 1, &c->cap_elems);
 		if (p == NULL)
 			return err_set(c->e, "pdf: out of memory");
 		c->elems = p;
-		c->cap_elems = cap;
 	}
 	c->elems[c->n_elems] = (struct selem){ block, role, part, d,
 	        HPDF_Dict_GetItem(d, "K", HPDF_OCLASS_ARRAY), page };

@@ -12,6 +12,7 @@
 #include <hb-ot.h>
 #include <unicode/uchar.h>
 
+#include "array.h"
 #include "fsutil.h"
 
 #define FONT_MAX_BYTES (32u * 1024 * 1024)
@@ -232,6 +233,7 @@ static int parse_cmap12(struct font *f, const unsigned char *t, size_t len)
 {
 	uint32_t n, i, c;
 	size_t cap = 0;
+	struct astral *na;
 
 	if (len < 16)
 		return -1;
@@ -251,15 +253,11 @@ static int parse_cmap12(struct font *f, const unsigned char *t, size_t len)
 				map_cp(f, c, gc);
 				continue;
 			}
-			if (f->n_astral == cap) {
-				size_t nc = cap ? cap * 2 : 64;
-				struct astral *na = realloc(f->astral,
-				                            nc * sizeof *na);
-				if (na == NULL)
-					return -1;
-				f->astral = na;
-				cap = nc;
-			}
+			na = array_reserve(f->astral, sizeof *na, f->n_astral, 1,
+			                   &cap);
+			if (na == NULL)
+				return -1;
+			f->astral = na;
 			f->astral[f->n_astral].cp = c;
 			f->astral[f->n_astral].gid = (uint16_t)gc;
 			f->n_astral++;

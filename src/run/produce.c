@@ -6,10 +6,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "array.h"
 #include "compose.h"
 #include "fsutil.h"
 #include "layout.h"
 
+/* "a/b", malloc'd (the caller frees it), or NULL out of memory. */
 static char *join_path(const char *a, const char *b)
 {
 	size_t n = strlen(a) + strlen(b) + 2;
@@ -20,26 +22,26 @@ static char *join_path(const char *a, const char *b)
 	return s;
 }
 
-/* Appends "file/unit" of each message of list to *out (*n entries),
- * skipping those already there. Returns 0, or -1 out of memory. */
-static int add_units(char ***out, int *n, const struct compose_fallback *list,
-                     int n_list)
+/* Appends "file/unit" of each message of list to *out (*n entries, room
+ * for *cap), skipping those already there. Returns 0, or -1 out of
+ * memory. */
+static int add_units(char ***out, int *n, int *cap,
+                     const struct compose_fallback *list, int n_list)
 {
 	for (int i = 0; i < n_list; i++) {
-		size_t len = strlen(list[i].file) + strlen(list[i].unit) + 2;
-		char *s = malloc(len), **grown;
+		char *s = join_path(list[i].file, list[i].unit), **grown;
 		int seen = 0;
 
 		if (s == NULL)
 			return -1;
-		snprintf(s, len, "%s/%s", list[i].file, list[i].unit);
 		for (int j = 0; j < *n && !seen; j++)
 			seen = strcmp((*out)[j], s) == 0;
 		if (seen) {
 			free(s);
 			continue;
 		}
-		if ((grown = realloc(*out, (size_t)(*n + 1) * sizeof *grown)) == NULL) {
+		if ((grown = array_reserve_int(*out, sizeof *grown, *n, 1,
+		                               cap)) == NULL) {
 			free(s);
 			return -1;
 		}
@@ -59,8 +61,8 @@ static int note_languages(struct produced_file *f, const struct catalog *c,
 	if (info->lang_fallback &&
 	    (f->fallback = catalog_chain(c, r->lang)) == NULL)
 		return -1;
-	if (add_units(&f->unreviewed, &f->n_unreviewed, info->unreviewed,
-	              info->n_unreviewed) != 0)
+	if (add_units(&f->unreviewed, &f->n_unreviewed, &f->cap_unreviewed,
+	              info->unreviewed, info->n_unreviewed) != 0)
 		return -1;
 	if (info->n_fallbacks == 0)
 		return 0;
@@ -143,7 +145,8 @@ static int check_reviewed(const struct producer *p, const struct form **forms,
 			return -1;
 		out->lang = info.lang;
 		rc = add_units(&out->unreviewed, &out->n_unreviewed,
-		               info.unreviewed, info.n_unreviewed);
+		               &out->cap_unreviewed, info.unreviewed,
+		               info.n_unreviewed);
 		doc_clear(&doc);
 		compose_info_clear(&info);
 		if (rc != 0)
