@@ -184,57 +184,30 @@ static int payload_add(struct payload *pl, const char *src, const char *rel,
 	return 0;
 }
 
-static int compare_strings(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /* Collects the bagged files below dir (rel is its path below the PATH
- * named by the user, "" at the top). */
+ * named by the user, "" at the top), in byte order of their names:
+ * regular files that payload_folder places; hidden names, symbolic links
+ * and special files are skipped. Returns 0, or -1 with e set. */
 static int walk(struct payload *pl, const char *dir, const char *rel,
                 int depth, struct err *e)
 {
-	DIR *d;
-	struct dirent *de;
-	char **names = NULL;
-	size_t n = 0, cap = 0;
-	int rc = -1;
+	struct dirent **entries;
+	int n, rc = -1;
 
 	if (depth > MAX_DEPTH)
 		return err_set(e, "%s: directories nested too deep", dir);
-	d = opendir(dir);
-	if (d == NULL)
-		return err_sys(e, "%s", dir);
-	while ((de = readdir(d)) != NULL) {
-		if (de->d_name[0] == '.')
-			continue;
-		if (n == cap) {
-			char **nn;
-			cap = cap ? cap * 2 : 64;
-			nn = realloc(names, cap * sizeof *nn);
-			if (nn == NULL) {
-				err_set(e, "out of memory");
-				goto cleanup;
-			}
-			names = nn;
-		}
-		if ((names[n] = strdup(de->d_name)) == NULL) {
-			err_set(e, "out of memory");
-			goto cleanup;
-		}
-		n++;
-	}
-	if (n > 0)
-		qsort(names, n, sizeof *names, compare_strings);
-	for (size_t i = 0; i < n; i++) {
+	if ((n = fs_scan_dir(dir, &entries, e)) < 0)
+		return -1;
+	for (int i = 0; i < n; i++) {
+		const char *name = entries[i]->d_name;
 		char path[4096], sub[4096];
 		struct stat st;
 
 		if ((size_t)snprintf(path, sizeof path, "%s/%s", dir,
-		                     names[i]) >= sizeof path ||
+		                     name) >= sizeof path ||
 		    (size_t)snprintf(sub, sizeof sub, "%s%s%s", rel,
-		                     *rel ? "/" : "", names[i]) >= sizeof sub) {
-			err_set(e, "%s/%s: path too long", dir, names[i]);
+		                     *rel ? "/" : "", name) >= sizeof sub) {
+			err_set(e, "%s/%s: path too long", dir, name);
 			goto cleanup;
 		}
 		if (lstat(path, &st) != 0) {
@@ -245,17 +218,14 @@ static int walk(struct payload *pl, const char *dir, const char *rel,
 			if (walk(pl, path, sub, depth + 1, e) != 0)
 				goto cleanup;
 		} else if (S_ISREG(st.st_mode) &&
-		           payload_folder(names[i]) != NULL) {
+		           payload_folder(name) != NULL) {
 			if (payload_add(pl, path, sub, &st, e) != 0)
 				goto cleanup;
 		}
 	}
 	rc = 0;
 cleanup:
-	for (size_t i = 0; i < n; i++)
-		free(names[i]);
-	free(names);
-	closedir(d);
+	fs_free_entries(entries, n);
 	return rc;
 }
 
