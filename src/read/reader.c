@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -104,6 +105,23 @@ void reader_free(struct reader *rd)
 		xmlSchemaFree(rd->schema);
 	idset_free(rd->ids);
 	free(rd);
+}
+
+struct reader *reader_open(const char *datadir, struct fontset **fonts,
+                           struct err *e)
+{
+	char path[4096];
+	struct reader *rd;
+
+	snprintf(path, sizeof path, "%s/fonts", datadir);
+	if ((*fonts = fontset_load(path, e)) == NULL)
+		return NULL;
+	snprintf(path, sizeof path, "%s/schema/records.xsd", datadir);
+	if ((rd = reader_new(path, *fonts, e)) == NULL) {
+		fontset_free(*fonts);
+		*fonts = NULL;
+	}
+	return rd;
 }
 
 /* --- opening a record file ------------------------------------------- */
@@ -1372,6 +1390,15 @@ int reader_read_file(struct reader *rd, const char *path,
 	batch_clear(&st.batch);
 	positions_clear(&st.starts);
 	return rc;
+}
+
+int reader_read_files(struct reader *rd, char *const *files, int n,
+                      const struct reader_events *ev, struct err *e)
+{
+	for (int i = 0; i < n; i++)
+		if (reader_read_file(rd, files[i], ev, e) != 0)
+			return -1;
+	return 0;
 }
 
 int reader_forget_ids(struct reader *rd, struct err *e)
