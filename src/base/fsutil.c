@@ -540,8 +540,7 @@ static int has_suffix(const char *name, const char *suffix)
 	return n >= s && strcmp(name + n - s, suffix) == 0;
 }
 
-/* "dir/name", allocated at its size; NULL when out of memory. */
-static char *dir_join(const char *dir, const char *name)
+char *fs_path_join(const char *dir, const char *name)
 {
 	size_t n = strlen(dir) + strlen(name) + 2;
 	char *path = malloc(n);
@@ -571,7 +570,7 @@ static int list_dir(const char *dir, const char *suffix, int regular_only,
 
 		if (!has_suffix(names[i]->d_name, suffix))
 			continue;
-		if ((path = dir_join(dir, names[i]->d_name)) == NULL)
+		if ((path = fs_path_join(dir, names[i]->d_name)) == NULL)
 			goto oom;
 		if (regular_only &&
 		    (stat(path, &st) != 0 || !S_ISREG(st.st_mode))) {

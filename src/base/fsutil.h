@@ -98,6 +98,10 @@ int fs_list_names(const char *dir, const char *suffix, char ***out,
 /* Frees n strings of list and list; accepts NULL. */
 void fs_free_list(char **list, int n);
 
+/* "dir/name", malloc'd at its size (the caller frees it); NULL when out
+ * of memory. */
+char *fs_path_join(const char *dir, const char *name);
+
 /* The one rule for a relative file name that pactdoc writes into a ZIP or
  * a bag, or extracts from one: why name is unsafe ("unsafe name: '..'
  * component", a static string), or NULL when it is safe. Safe means

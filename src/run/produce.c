@@ -11,17 +11,6 @@
 #include "fsutil.h"
 #include "layout.h"
 
-/* "a/b", malloc'd (the caller frees it), or NULL out of memory. */
-static char *join_path(const char *a, const char *b)
-{
-	size_t n = strlen(a) + strlen(b) + 2;
-	char *s = malloc(n);
-
-	if (s != NULL)
-		snprintf(s, n, "%s/%s", a, b);
-	return s;
-}
-
 /* Appends "file/unit" of each message of list to *out (*n entries, room
  * for *cap), skipping those already there. Returns 0, or -1 out of
  * memory. */
@@ -29,7 +18,7 @@ static int add_units(char ***out, int *n, int *cap,
                      const struct compose_fallback *list, int n_list)
 {
 	for (int i = 0; i < n_list; i++) {
-		char *s = join_path(list[i].file, list[i].unit), **grown;
+		char *s = fs_path_join(list[i].file, list[i].unit), **grown;
 		int seen = 0;
 
 		if (s == NULL)
@@ -110,7 +99,7 @@ static int produce_one(const struct producer *p, const struct form *f,
 	snprintf(name, size, "%s/%s-%s-%s.pdf", r->id, r->id, f->kind,
 	         out->lang);
 	out->relpath = name;
-	out->path = join_path(p->outdir, name);
+	out->path = fs_path_join(p->outdir, name);
 	if (out->path == NULL) {
 		err_set(e, "out of memory");
 		goto cleanup;
@@ -173,7 +162,7 @@ int produce_record(const struct producer *p, const struct record *r,
 	if (p->require_reviewed &&
 	    (check_reviewed(p, forms, n, r, b, out, e) != 0 || out->refused))
 		return out->refused ? 0 : -1;
-	dir = join_path(p->outdir, r->id);
+	dir = fs_path_join(p->outdir, r->id);
 	if (dir == NULL)
 		return err_set(e, "out of memory");
 	if (fs_mkdirs(dir, e) != 0) {
