@@ -56,6 +56,8 @@ struct ctx {
 
 /* --- strings ---------------------------------------------------------- */
 
+/* Appends n bytes of s to t, kept NUL-terminated; out of memory sets
+ * t->oom and makes every later add a no-op. */
 static void text_add(struct text *t, const char *s, size_t n)
 {
 	char *ns;

@@ -110,6 +110,8 @@ static void fblock_clear(struct fblock *fb)
 	memset(fb, 0, sizeof *fb);
 }
 
+/* Appends a zeroed op to fb and returns it (valid until the next
+ * add_op), or NULL with e set. */
 static struct op *add_op(struct fblock *fb, struct err *e)
 {
 	if (fb->n_ops == fb->cap_ops) {

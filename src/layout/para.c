@@ -176,6 +176,7 @@ static double width_of(const struct ctx *c, int32_t a, int32_t b)
 	return c->cum[b] - c->cum[a];
 }
 
+/* Appends it to c->items. Returns 0, or -1 with c->e set. */
 static int add_item(struct ctx *c, struct item it)
 {
 	if (c->n_items == c->cap_items) {
@@ -644,6 +645,7 @@ static int build_items(struct ctx *c)
 
 /* ---- Knuth–Plass --------------------------------------------------------- */
 
+/* Appends nd to c->nodes. Returns its index, or -1 with c->e set. */
 static int new_node(struct ctx *c, struct node nd)
 {
 	if (c->n_nodes == c->cap_nodes) {
@@ -981,6 +983,9 @@ struct segs {
 	int n, cap;
 };
 
+/* Appends g to s, or extends s's last segment when g continues it (same
+ * font and level, adjacent, neither a hyphen). Returns 0, or -1 with c->e
+ * set. */
 static int push_seg(struct ctx *c, struct segs *s, struct seg g)
 {
 	if (s->n > 0 && g.font >= 0 && !g.hyphen) {

@@ -41,6 +41,8 @@ struct text {
 	int oom;
 };
 
+/* Appends printf(fmt, ...) to t, kept NUL-terminated; out of memory
+ * sets t->oom and makes every later add a no-op. */
 static void text_add(struct text *t, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
@@ -150,7 +152,8 @@ static void payload_free(struct payload *pl)
 	memset(pl, 0, sizeof *pl);
 }
 
-/* Adds src (already stat'ed) as data/FOLDER/rel. */
+/* Adds src (already stat'ed) as data/FOLDER/rel. Returns 0, or -1 with e
+ * set (an unsafe name, out of memory). */
 static int payload_add(struct payload *pl, const char *src, const char *rel,
                        const struct stat *st, struct err *e)
 {

@@ -167,6 +167,9 @@ static struct packed *check_docs(const char *outdir,
 
 /* ---- one package ------------------------------------------------------ */
 
+/* Lists name, with its SHA-256 (64 hex digits), in k's manifest.
+ * Returns 0, or -1 with e set (a name of 512 bytes or more, out of
+ * memory). */
 static int pkg_list(struct pkg *k, const char *name, const char *sha256,
                     struct err *e)
 {

@@ -277,6 +277,8 @@ struct buffer {
 	size_t n, cap;
 };
 
+/* A zip reading sink: appends len bytes of data to the struct buffer
+ * ctx, kept NUL-terminated. Returns 0, or 1 (stop) out of memory. */
 static int buffer_sink(void *ctx, const void *data, size_t len)
 {
 	struct buffer *b = ctx;

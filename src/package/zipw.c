@@ -63,6 +63,9 @@ struct zipw *zipw_new(const char *path, const char *date, struct err *e)
 	return z;
 }
 
+/* Appends a zeroed entry holding a copy of name and returns it (valid
+ * until the next add_entry), or NULL with e set (an empty name, out of
+ * memory). */
 static struct zipw_entry *add_entry(struct zipw *z, const char *name,
                                     struct err *e)
 {

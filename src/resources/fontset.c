@@ -229,6 +229,10 @@ static int cmp_astral(const void *a, const void *b)
 	return x->cp < y->cp ? -1 : x->cp > y->cp;
 }
 
+/* Reads a format 12 cmap subtable (t, len bytes) into f: code points of
+ * the BMP through map_cp, the others into f->astral, sorted by code point.
+ * Groups out of range are skipped. Returns 0, or -1 when t is too short
+ * or out of memory. */
 static int parse_cmap12(struct font *f, const unsigned char *t, size_t len)
 {
 	uint32_t n, i, c;
