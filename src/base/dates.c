@@ -1,4 +1,5 @@
-/* dates.c — parsing run dates and printing dates in a language (ICU). */
+/* dates.c — parsing run dates (day arithmetic by timegm(3) and
+ * gmtime_r(3)) and printing dates in a language (ICU). */
 #include "dates.h"
 
 #include <errno.h>
@@ -14,20 +15,16 @@
 
 #include "langtag.h"
 
-static int is_leap(int y)
+/* Reads the digits of a date written YYYY-MM-DD into y, m and d, and the
+ * seconds since the epoch at 00:00 UTC of that day into t, through
+ * timegm(3), which counts in the proleptic Gregorian calendar and carries
+ * a day past a month's end into the next month (February 29 of 2100 is
+ * March 1): the date is real when gmtime_r(3) gives back the same year,
+ * month and day. Returns 0, or -1 when s is NULL or not such a date. */
+static int split_day(const char *s, int *y, int *m, int *d, time_t *t)
 {
-	return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-}
+	struct tm tm = { 0 }, back;
 
-static int days_in_month(int y, int m)
-{
-	static const int days[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
-
-	return m == 2 && is_leap(y) ? 29 : days[m - 1];
-}
-
-int dates_split(const char *s, int *y, int *m, int *d)
-{
 	if (s == NULL || strlen(s) != 10)
 		return -1;
 	for (int i = 0; i < 10; i++) {
@@ -38,14 +35,29 @@ int dates_split(const char *s, int *y, int *m, int *d)
 			return -1;
 		}
 	}
-	if (s[10] != '\0')
-		return -1;
 	*y = atoi(s);
 	*m = atoi(s + 5);
 	*d = atoi(s + 8);
-	if (*y < 1 || *m < 1 || *m > 12 || *d < 1 || *d > days_in_month(*y, *m))
+	if (*y < 1 || *m < 1 || *m > 12 || *d < 1 || *d > 31)
+		return -1;
+	tm.tm_year = *y - 1900;
+	tm.tm_mon = *m - 1;
+	tm.tm_mday = *d;
+	*t = timegm(&tm);
+	/* -1 is 1969-12-31 23:59:59, never a day's start: an error */
+	if (*t == (time_t)-1 || gmtime_r(t, &back) == NULL)
+		return -1;
+	if (back.tm_year != *y - 1900 || back.tm_mon != *m - 1 ||
+	    back.tm_mday != *d)
 		return -1;
 	return 0;
+}
+
+int dates_split(const char *s, int *y, int *m, int *d)
+{
+	time_t t;
+
+	return split_day(s, y, m, d, &t);
 }
 
 int dates_parse_iso(const char *s, char *out)
@@ -83,18 +95,11 @@ int dates_default(char *out)
 long long dates_epoch(const char *iso)
 {
 	int y, m, d;
-	long long days = 0;
+	time_t t;
 
-	if (dates_split(iso, &y, &m, &d) != 0)
+	if (split_day(iso, &y, &m, &d, &t) != 0)
 		return 0;
-	/* Days from 1970-01-01 (civil-from-days inverse, proleptic Gregorian). */
-	y -= m <= 2;
-	long long era = (y >= 0 ? y : y - 399) / 400;
-	long long yoe = y - era * 400;
-	long long doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	long long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	days = era * 146097 + doe - 719468;
-	return days * 86400;
+	return (long long)t;
 }
 
 /* Long dates that CLDR writes in a form a legal text does not use: one

@@ -27,7 +27,8 @@ int dates_default(char *out);
 int dates_format_long(const char *lang, const char *iso, char *buf,
                       size_t size);
 
-/* Seconds since the epoch at 00:00 UTC of an ISO date (already valid). */
+/* Seconds since the epoch at 00:00 UTC of an ISO date (timegm(3));
+ * 0 when iso is not a date dates_split accepts, so check it first. */
 long long dates_epoch(const char *iso);
 
 #endif

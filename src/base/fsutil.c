@@ -384,7 +384,9 @@ static void remove_if_stale(int dfd, const char *name)
 }
 
 /* Removes the temporaries that a killed run left in dir. Best effort:
- * a folder that cannot be read is left as it is. */
+ * a folder that cannot be read is left as it is. readdir, not
+ * fs_scan_dir: each name is checked and removed through the open
+ * directory (dirfd), in no particular order. */
 static void sweep_temps(const char *dir)
 {
 	DIR *d = opendir(dir);
@@ -457,6 +459,9 @@ char *fs_read_file(const char *path, size_t max, size_t *len, struct err *e)
 		err_sys(e, "%s", path);
 		return NULL;
 	}
+	/* Not array_reserve: the capacity stops at max + 64 KiB, so that a
+	 * file at the limit costs that much memory and no more; doubling
+	 * would allocate up to twice the limit. */
 	for (;;) {
 		if (cap - n < 65536) {
 			char *nb;
@@ -494,9 +499,38 @@ fail:
 	return NULL;
 }
 
-static int compare_names(const void *a, const void *b)
+/* scandir's filter: every name but the hidden ones (and . and ..). */
+static int not_hidden(const struct dirent *de)
 {
-	return strcmp(*(char *const *)a, *(char *const *)b);
+	return de->d_name[0] != '.';
+}
+
+/* scandir's order: bytes, as strcmp, so that no locale changes it. */
+static int by_bytes(const struct dirent **a, const struct dirent **b)
+{
+	return strcmp((*a)->d_name, (*b)->d_name);
+}
+
+int fs_scan_dir(const char *dir, struct dirent ***out, struct err *e)
+{
+	int n = scandir(dir, out, not_hidden, by_bytes);
+
+	if (n < 0) {
+		*out = NULL;
+		if (errno == ENOMEM)
+			return err_set(e, "%s: out of memory", dir);
+		return err_sys(e, "%s", dir);
+	}
+	return n;
+}
+
+void fs_free_entries(struct dirent **list, int n)
+{
+	if (list == NULL)
+		return;
+	for (int i = 0; i < n; i++)
+		free(list[i]);
+	free(list);
 }
 
 static int has_suffix(const char *name, const char *suffix)
@@ -506,8 +540,7 @@ static int has_suffix(const char *name, const char *suffix)
 	return n >= s && strcmp(name + n - s, suffix) == 0;
 }
 
-/* "dir/name", allocated at its size; NULL when out of memory. */
-static char *dir_join(const char *dir, const char *name)
+char *fs_path_join(const char *dir, const char *name)
 {
 	size_t n = strlen(dir) + strlen(name) + 2;
 	char *path = malloc(n);
@@ -517,51 +550,44 @@ static char *dir_join(const char *dir, const char *name)
 	return path;
 }
 
-/* The names in dir ending in suffix (not hidden), as "dir/name", sorted;
- * with regular_only, only those that stat as regular files. */
+/* fs_list_dir (regular_only) and fs_list_names: the names of dir ending
+ * in suffix, as "dir/name", in fs_scan_dir's order. Returns as they do. */
 static int list_dir(const char *dir, const char *suffix, int regular_only,
                     char ***out, struct err *e)
 {
-	DIR *d = opendir(dir);
-	struct dirent *de;
+	struct dirent **names;
 	char **list = NULL;
-	int n = 0, cap = 0;
+	int n_names, n = 0;
 
 	*out = NULL;
-	if (d == NULL)
-		return err_sys(e, "%s", dir);
-	while ((de = readdir(d)) != NULL) {
+	if ((n_names = fs_scan_dir(dir, &names, e)) < 0)
+		return -1;
+	if ((list = calloc((size_t)n_names + 1, sizeof *list)) == NULL)
+		goto oom;
+	for (int i = 0; i < n_names; i++) {
 		struct stat st;
 		char *path;
 
-		if (de->d_name[0] == '.' || !has_suffix(de->d_name, suffix))
+		if (!has_suffix(names[i]->d_name, suffix))
 			continue;
-		if ((path = dir_join(dir, de->d_name)) == NULL)
+		if ((path = fs_path_join(dir, names[i]->d_name)) == NULL)
 			goto oom;
 		if (regular_only &&
 		    (stat(path, &st) != 0 || !S_ISREG(st.st_mode))) {
 			free(path);
 			continue;
 		}
-		if (n == cap) {
-			char **nl;
-			cap = cap ? cap * 2 : 64;
-			nl = realloc(list, (size_t)cap * sizeof *nl);
-			if (nl == NULL) {
-				free(path);
-				goto oom;
-			}
-			list = nl;
-		}
 		list[n++] = path;
 	}
-	closedir(d);
-	if (n > 0)
-		qsort(list, (size_t)n, sizeof *list, compare_names);
+	fs_free_entries(names, n_names);
+	if (n == 0) {
+		free(list);
+		list = NULL;
+	}
 	*out = list;
 	return n;
 oom:
-	closedir(d);
+	fs_free_entries(names, n_names);
 	fs_free_list(list, n);
 	return err_set(e, "%s: out of memory", dir);
 }

@@ -3,6 +3,7 @@
 #ifndef PACTDOC_FSUTIL_H
 #define PACTDOC_FSUTIL_H
 
+#include <dirent.h>
 #include <stddef.h>
 
 #include "err.h"
@@ -71,17 +72,35 @@ int fs_mkdirs(const char *path, struct err *e);
  * caller frees. Returns NULL with e set on error or when larger. */
 char *fs_read_file(const char *path, size_t max, size_t *len, struct err *e);
 
-/* Lists the regular files in dir whose names end in suffix, sorted by
- * byte order, as "dir/name" strings. *out is a NULL-free array the caller
- * frees with fs_free_list. Returns the count, or -1 with e set. */
+/* Reads dir with scandir(3): the entries whose names do not start with
+ * '.', sorted by byte order (strcmp, whatever the locale). Returns their
+ * count, with *out an array the caller frees with fs_free_entries; or -1
+ * with e set ("DIR: No such file or directory", "DIR: out of memory")
+ * and *out NULL. Nothing is opened but dir itself. */
+int fs_scan_dir(const char *dir, struct dirent ***out, struct err *e);
+
+/* Frees n entries of list and list; accepts NULL. */
+void fs_free_entries(struct dirent **list, int n);
+
+/* Lists the regular files in dir whose names end in suffix and do not
+ * start with '.', sorted by byte order, as "dir/name" strings. *out is a
+ * NULL-free array (NULL when the count is 0) the caller frees with
+ * fs_free_list. Returns the count, or -1 with e set. */
 int fs_list_dir(const char *dir, const char *suffix, char ***out,
                 struct err *e);
 /* Like fs_list_dir, but every name ending in suffix, whatever it is (a
  * FIFO, a directory, a dangling link): for callers that report what they
- * cannot read instead of skipping it. */
+ * cannot read instead of skipping it. Only the names are read (nothing is
+ * stat'ed or opened). */
 int fs_list_names(const char *dir, const char *suffix, char ***out,
                   struct err *e);
+
+/* Frees n strings of list and list; accepts NULL. */
 void fs_free_list(char **list, int n);
+
+/* "dir/name", malloc'd at its size (the caller frees it); NULL when out
+ * of memory. */
+char *fs_path_join(const char *dir, const char *name);
 
 /* The one rule for a relative file name that pactdoc writes into a ZIP or
  * a bag, or extracts from one: why name is unsafe ("unsafe name: '..'

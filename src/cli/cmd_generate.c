@@ -249,7 +249,8 @@ static int on_file(void *ctx, const char *path, struct diag_list *diags)
 		return -1;
 	}
 	run->records_in_file = 0;
-	return 0;
+	/* a finished job may have failed (finish): no next file */
+	return run->system_error ? -1 : 0;
 }
 
 /* Loads the forms, catalogues and fonts the workers share. */
@@ -265,11 +266,7 @@ static int load_resources(const char *datadir, struct resources *res,
 {
 	char path[4096], schema[4096];
 
-	snprintf(path, sizeof path, "%s/fonts", datadir);
-	if ((res->fonts = fontset_load(path, e)) == NULL)
-		return -1;
-	snprintf(schema, sizeof schema, "%s/schema/records.xsd", datadir);
-	if ((res->reader = reader_new(schema, res->fonts, e)) == NULL)
+	if ((res->reader = reader_open(datadir, &res->fonts, e)) == NULL)
 		return -1;
 	snprintf(path, sizeof path, "%s/locales", datadir);
 	if ((res->catalog = catalog_load(path, e)) == NULL)
@@ -391,12 +388,11 @@ int cmd_generate(const struct config *cfg)
 		fprintf(stderr, "pactdoc: %s\n", e.msg);
 		run.system_error = 1;
 	}
-	for (int i = 0; i < inputs.n && !run.system_error; i++) {
-		if (reader_read_file(res.reader, inputs.files[i], &ev, &e) != 0 &&
-		    !run.system_error) {
-			fprintf(stderr, "pactdoc: %s\n", e.msg);
-			run.system_error = 1;
-		}
+	if (!run.system_error &&
+	    reader_read_files(res.reader, inputs.files, inputs.n, &ev, &e) != 0 &&
+	    !run.system_error) {
+		fprintf(stderr, "pactdoc: %s\n", e.msg);
+		run.system_error = 1;
 	}
 	pipeline_finish(run.pipeline);
 	if (!run.system_error)

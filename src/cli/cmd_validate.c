@@ -101,17 +101,12 @@ int cmd_validate(const struct config *cfg)
 	struct diag_list problems = { 0 };
 	struct reader *rd = NULL;
 	struct fontset *fonts = NULL;
-	char schema[4096], path[4096];
 	struct err e;
 	int status;
 
 	run.cfg = cfg;
-	snprintf(path, sizeof path, "%s/fonts", cfg->datadir);
-	snprintf(schema, sizeof schema, "%s/schema/records.xsd", cfg->datadir);
-	if ((fonts = fontset_load(path, &e)) == NULL ||
-	    (rd = reader_new(schema, fonts, &e)) == NULL) {
+	if ((rd = reader_open(cfg->datadir, &fonts, &e)) == NULL) {
 		fprintf(stderr, "pactdoc: %s\n", e.msg);
-		fontset_free(fonts);
 		return PD_EXIT_FAILURE;
 	}
 	if (inputs_expand(cfg->inputs, cfg->n_inputs, &inputs, &problems) != 0) {
@@ -129,12 +124,11 @@ int cmd_validate(const struct config *cfg)
 			run.system_error = 1;
 		}
 	}
-	for (int i = 0; i < inputs.n && !run.system_error; i++) {
-		if (reader_read_file(rd, inputs.files[i], &ev, &e) != 0 &&
-		    !run.system_error) {
-			fprintf(stderr, "pactdoc: %s\n", e.msg);
-			run.system_error = 1;
-		}
+	if (!run.system_error &&
+	    reader_read_files(rd, inputs.files, inputs.n, &ev, &e) != 0 &&
+	    !run.system_error) {
+		fprintf(stderr, "pactdoc: %s\n", e.msg);
+		run.system_error = 1;
 	}
 	if (run.system_error && run.report != NULL) {
 		report_abort(run.report);

@@ -13,6 +13,7 @@
 #include <unicode/ustring.h>
 #include <unicode/utf8.h>
 
+#include "array.h"
 #include "dates.h"
 #include "langtag.h"
 
@@ -55,20 +56,19 @@ struct ctx {
 
 /* --- strings ---------------------------------------------------------- */
 
+/* Appends n bytes of s to t, kept NUL-terminated; out of memory sets
+ * t->oom and makes every later add a no-op. */
 static void text_add(struct text *t, const char *s, size_t n)
 {
+	char *ns;
+
 	if (t->oom)
 		return;
-	if (t->len + n + 1 > t->cap) {
-		size_t cap = (t->len + n + 1) * 2;
-		char *ns = realloc(t->s, cap);
-		if (ns == NULL) {
-			t->oom = 1;
-			return;
-		}
-		t->s = ns;
-		t->cap = cap;
+	if ((ns = array_reserve(t->s, 1, t->len, n + 1, &t->cap)) == NULL) {
+		t->oom = 1;
+		return;
 	}
+	t->s = ns;
 	memcpy(t->s + t->len, s, n);
 	t->len += n;
 	t->s[t->len] = '\0';
@@ -83,20 +83,17 @@ static void text_adds(struct text *t, const char *s)
 static void text_add_nohyph(struct text *t, const char *s)
 {
 	size_t start = t->len;
+	struct span *ns;
 
 	text_adds(t, s);
 	if (t->oom || t->len == start)
 		return;
-	if (t->n_spans == t->cap_spans) {
-		int cap = t->cap_spans ? t->cap_spans * 2 : 4;
-		struct span *ns = realloc(t->spans, (size_t)cap * sizeof *ns);
-		if (ns == NULL) {
-			t->oom = 1;
-			return;
-		}
-		t->spans = ns;
-		t->cap_spans = cap;
+	ns = array_reserve_int(t->spans, sizeof *ns, t->n_spans, 1, &t->cap_spans);
+	if (ns == NULL) {
+		t->oom = 1;
+		return;
 	}
+	t->spans = ns;
 	t->spans[t->n_spans].start = start;
 	t->spans[t->n_spans].end = t->len;
 	t->n_spans++;
@@ -116,10 +113,11 @@ static int is_empty(const char *s)
 
 /* --- messages --------------------------------------------------------- */
 
-/* Adds file/unit (from `from`) to the list *list of *n once.
+/* Adds file/unit (from `from`) once to the list *list of *n entries
+ * (room for *cap).
  * Returns 0, or -1 out of memory. */
-static int note_unit(struct compose_fallback **list, int *n, const char *file,
-                     const char *unit, const char *from)
+static int note_unit(struct compose_fallback **list, int *n, int *cap,
+                     const char *file, const char *unit, const char *from)
 {
 	struct compose_fallback *nf;
 
@@ -127,7 +125,7 @@ static int note_unit(struct compose_fallback **list, int *n, const char *file,
 		if (strcmp((*list)[i].file, file) == 0 &&
 		    strcmp((*list)[i].unit, unit) == 0)
 			return 0;
-	nf = realloc(*list, (size_t)(*n + 1) * sizeof *nf);
+	nf = array_reserve_int(*list, sizeof *nf, *n, 1, cap);
 	if (nf == NULL)
 		return -1;
 	*list = nf;
@@ -149,10 +147,12 @@ static int note_message(struct ctx *x, const char *file, const char *unit,
 	if (in == NULL)
 		return 0;
 	if (from != x->lang &&
-	    note_unit(&in->fallbacks, &in->n_fallbacks, file, unit, from) != 0)
+	    note_unit(&in->fallbacks, &in->n_fallbacks, &in->cap_fallbacks,
+	              file, unit, from) != 0)
 		return -1;
 	if (state < CATALOG_REVIEWED &&
-	    note_unit(&in->unreviewed, &in->n_unreviewed, file, unit, from) != 0)
+	    note_unit(&in->unreviewed, &in->n_unreviewed,
+	              &in->cap_unreviewed, file, unit, from) != 0)
 		return -1;
 	return 0;
 }

@@ -26,10 +26,10 @@ struct compose_info {
 	                           catalog); also in doc->lang */
 	int lang_fallback;      /* lang is not the requested tag */
 	struct compose_fallback *fallbacks;  /* each message once, in order */
-	int n_fallbacks;
+	int n_fallbacks, cap_fallbacks;
 	struct compose_fallback *unreviewed; /* each message whose text is
 	                                        not reviewed/final, in order */
-	int n_unreviewed;
+	int n_unreviewed, cap_unreviewed;
 };
 
 /* Frees what info owns and zeroes it; accepts NULL and a zeroed info. */

@@ -12,6 +12,7 @@
 #include <unicode/unum.h>
 #include <unicode/ustring.h>
 
+#include "array.h"
 #include "bidi.h"
 #include "hyph.h"
 #include "langtag.h"
@@ -109,17 +110,18 @@ static void fblock_clear(struct fblock *fb)
 	memset(fb, 0, sizeof *fb);
 }
 
+/* Appends a zeroed op to fb and returns it (valid until the next
+ * add_op), or NULL with e set. */
 static struct op *add_op(struct fblock *fb, struct err *e)
 {
 	if (fb->n_ops == fb->cap_ops) {
-		int cap = fb->cap_ops ? fb->cap_ops * 2 : 32;
-		struct op *p = realloc(fb->ops, (size_t)cap * sizeof *p);
+		struct op *p = array_reserve_int(fb->ops, sizeof *p, fb->n_ops, 1,
+		                                 &fb->cap_ops);
 		if (p == NULL) {
 			err_set(e, "out of memory");
 			return NULL;
 		}
 		fb->ops = p;
-		fb->cap_ops = cap;
 	}
 	memset(&fb->ops[fb->n_ops], 0, sizeof fb->ops[0]);
 	return &fb->ops[fb->n_ops++];
@@ -145,14 +147,13 @@ static struct row *add_row(struct fblock *fb, double height, struct err *e)
 	struct row *r;
 
 	if (fb->n_rows == fb->cap_rows) {
-		int cap = fb->cap_rows ? fb->cap_rows * 2 : 16;
-		struct row *p = realloc(fb->rows, (size_t)cap * sizeof *p);
+		struct row *p = array_reserve_int(fb->rows, sizeof *p, fb->n_rows,
+		                                  1, &fb->cap_rows);
 		if (p == NULL) {
 			err_set(e, "out of memory");
 			return NULL;
 		}
 		fb->rows = p;
-		fb->cap_rows = cap;
 	}
 	r = &fb->rows[fb->n_rows++];
 	r->height = height;
@@ -1049,52 +1050,42 @@ static void format_number(UNumberFormat *nf, int n, char *out, size_t size)
 	snprintf(out, size, "%d", n);
 }
 
-/* s with every {page} and {pages} replaced; malloc'd or NULL. */
+/* fmt with every {page} and {pages} replaced by the numbers nf formats;
+ * malloc'd (the caller frees it), or NULL out of memory. */
 static char *page_label(UNumberFormat *nf, const char *fmt, int page,
                         int pages)
 {
 	char num[2][64];
-	size_t cap = strlen(fmt) + 160, n = 0;
-	char *out = malloc(cap);
+	size_t cap = 0, n = 0;
+	char *out = array_reserve(NULL, 1, 0, strlen(fmt) + 160, &cap);
 
 	if (out == NULL)
 		return NULL;
 	format_number(nf, page, num[0], sizeof num[0]);
 	format_number(nf, pages, num[1], sizeof num[1]);
 	for (const char *p = fmt; *p;) {
-		const char *rep = NULL;
-		size_t skip = 0;
+		const char *piece = p;
+		size_t len = 1;
+		char *q;
 		if (strncmp(p, "{pages}", 7) == 0) {
-			rep = num[1];
-			skip = 7;
+			piece = num[1];
+			len = strlen(piece);
+			p += 7;
 		} else if (strncmp(p, "{page}", 6) == 0) {
-			rep = num[0];
-			skip = 6;
-		}
-		if (rep) {
-			size_t l = strlen(rep);
-			if (n + l + 1 > cap) {
-				char *q = realloc(out, cap = cap * 2 + l);
-				if (q == NULL) {
-					free(out);
-					return NULL;
-				}
-				out = q;
-			}
-			memcpy(out + n, rep, l);
-			n += l;
-			p += skip;
+			piece = num[0];
+			len = strlen(piece);
+			p += 6;
 		} else {
-			if (n + 2 > cap) {
-				char *q = realloc(out, cap *= 2);
-				if (q == NULL) {
-					free(out);
-					return NULL;
-				}
-				out = q;
-			}
-			out[n++] = *p++;
+			p++;
 		}
+		/* room for the piece and the closing NUL */
+		if ((q = array_reserve(out, 1, n, len + 1, &cap)) == NULL) {
+			free(out);
+			return NULL;
+		}
+		out = q;
+		memcpy(out + n, piece, len);
+		n += len;
 	}
 	out[n] = '\0';
 	return out;

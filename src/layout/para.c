@@ -16,6 +16,7 @@
 #include <unicode/utf16.h>
 #include <unicode/utf8.h>
 
+#include "array.h"
 #include "bidi.h"
 #include "hyph.h"
 #include "langtag.h"
@@ -175,15 +176,15 @@ static double width_of(const struct ctx *c, int32_t a, int32_t b)
 	return c->cum[b] - c->cum[a];
 }
 
+/* Appends it to c->items. Returns 0, or -1 with c->e set. */
 static int add_item(struct ctx *c, struct item it)
 {
 	if (c->n_items == c->cap_items) {
-		int cap = c->cap_items ? c->cap_items * 2 : 64;
-		struct item *p = realloc(c->items, (size_t)cap * sizeof *p);
+		struct item *p = array_reserve_int(c->items, sizeof *p,
+		                                   c->n_items, 1, &c->cap_items);
 		if (p == NULL)
 			return err_set(c->e, "out of memory");
 		c->items = p;
-		c->cap_items = cap;
 	}
 	c->items[c->n_items++] = it;
 	return 0;
@@ -644,15 +645,15 @@ static int build_items(struct ctx *c)
 
 /* ---- Knuth–Plass --------------------------------------------------------- */
 
+/* Appends nd to c->nodes. Returns its index, or -1 with c->e set. */
 static int new_node(struct ctx *c, struct node nd)
 {
 	if (c->n_nodes == c->cap_nodes) {
-		int cap = c->cap_nodes ? c->cap_nodes * 2 : 64;
-		struct node *p = realloc(c->nodes, (size_t)cap * sizeof *p);
+		struct node *p = array_reserve_int(c->nodes, sizeof *p,
+		                                   c->n_nodes, 1, &c->cap_nodes);
 		if (p == NULL)
 			return err_set(c->e, "out of memory");
 		c->nodes = p;
-		c->cap_nodes = cap;
 	}
 	c->nodes[c->n_nodes] = nd;
 	return c->n_nodes++;
@@ -982,6 +983,9 @@ struct segs {
 	int n, cap;
 };
 
+/* Appends g to s, or extends s's last segment when g continues it (same
+ * font and level, adjacent, neither a hyphen). Returns 0, or -1 with c->e
+ * set. */
 static int push_seg(struct ctx *c, struct segs *s, struct seg g)
 {
 	if (s->n > 0 && g.font >= 0 && !g.hyphen) {
@@ -994,12 +998,11 @@ static int push_seg(struct ctx *c, struct segs *s, struct seg g)
 		}
 	}
 	if (s->n == s->cap) {
-		int cap = s->cap ? s->cap * 2 : 16;
-		struct seg *p = realloc(s->v, (size_t)cap * sizeof *p);
+		struct seg *p = array_reserve_int(s->v, sizeof *p, s->n, 1,
+		                                  &s->cap);
 		if (p == NULL)
 			return err_set(c->e, "out of memory");
 		s->v = p;
-		s->cap = cap;
 	}
 	s->v[s->n++] = g;
 	return 0;

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "array.h"
 #include "text.h"
 
 /* The catalogue of rules: one row each, indexed by enum diag_rule. */
@@ -158,19 +159,16 @@ char *diag_printable(const char *s, char *buf, size_t size)
 	return buf;
 }
 
+/* Makes room for one more diagnostic in l. Returns 0, or -1 out of
+ * memory (l unchanged). */
 static int diag_grow(struct diag_list *l)
 {
 	struct diag *items;
-	int cap;
 
-	if (l->n < l->cap)
-		return 0;
-	cap = l->cap ? l->cap * 2 : 8;
-	items = realloc(l->items, (size_t)cap * sizeof *items);
+	items = array_reserve_int(l->items, sizeof *items, l->n, 1, &l->cap);
 	if (items == NULL)
 		return -1;
 	l->items = items;
-	l->cap = cap;
 	return 0;
 }
 

@@ -4,18 +4,17 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "array.h"
+
 struct block *doc_add_block(struct doc *d, enum block_kind kind)
 {
 	struct block *b;
 
-	if (d->n_blocks == d->cap_blocks) {
-		int cap = d->cap_blocks ? d->cap_blocks * 2 : 32;
-		struct block *nb = realloc(d->blocks, (size_t)cap * sizeof *nb);
-		if (nb == NULL)
-			return NULL;
-		d->blocks = nb;
-		d->cap_blocks = cap;
-	}
+	b = array_reserve_int(d->blocks, sizeof *b, d->n_blocks, 1,
+	                      &d->cap_blocks);
+	if (b == NULL)
+		return NULL;
+	d->blocks = b;
 	b = &d->blocks[d->n_blocks++];
 	memset(b, 0, sizeof *b);
 	b->kind = kind;

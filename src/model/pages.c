@@ -4,29 +4,16 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Makes room for one more element in a growable array. */
-static int grow(void **items, int *cap, int n, size_t size)
-{
-	void *p;
-	int ncap;
-
-	if (n < *cap)
-		return 0;
-	ncap = *cap ? *cap * 2 : 16;
-	p = realloc(*items, (size_t)ncap * size);
-	if (p == NULL)
-		return -1;
-	*items = p;
-	*cap = ncap;
-	return 0;
-}
+#include "array.h"
 
 struct page *pages_add_page(struct pages *p)
 {
 	struct page *pg;
 
-	if (grow((void **)&p->pages, &p->cap_pages, p->n_pages, sizeof *pg))
+	pg = array_reserve_int(p->pages, sizeof *pg, p->n_pages, 1, &p->cap_pages);
+	if (pg == NULL)
 		return NULL;
+	p->pages = pg;
 	pg = &p->pages[p->n_pages++];
 	memset(pg, 0, sizeof *pg);
 	return pg;
@@ -38,8 +25,10 @@ int page_add_run(struct page *pg, int font, double size, double x, double y,
 	struct run *r;
 	char *copy;
 
-	if (grow((void **)&pg->runs, &pg->cap_runs, pg->n_runs, sizeof *r))
+	r = array_reserve_int(pg->runs, sizeof *r, pg->n_runs, 1, &pg->cap_runs);
+	if (r == NULL)
 		return -1;
+	pg->runs = r;
 	copy = malloc(len + 1);
 	if (copy == NULL)
 		return -1;
@@ -65,8 +54,11 @@ int page_add_rule(struct page *pg, double x0, double y0, double x1,
 {
 	struct rule *r;
 
-	if (grow((void **)&pg->rules, &pg->cap_rules, pg->n_rules, sizeof *r))
+	r = array_reserve_int(pg->rules, sizeof *r, pg->n_rules, 1,
+	                      &pg->cap_rules);
+	if (r == NULL)
 		return -1;
+	pg->rules = r;
 	r = &pg->rules[pg->n_rules++];
 	r->x0 = x0;
 	r->y0 = y0;
@@ -83,8 +75,11 @@ int pages_add_field(struct pages *p, int page, double x, double y, double w,
 	char *n = strdup(name);
 	char *t = strdup(tooltip ? tooltip : "");
 
-	if (n == NULL || t == NULL ||
-	    grow((void **)&p->fields, &p->cap_fields, p->n_fields, sizeof *f)) {
+	f = array_reserve_int(p->fields, sizeof *f, p->n_fields, 1,
+	                      &p->cap_fields);
+	if (f != NULL)
+		p->fields = f;
+	if (n == NULL || t == NULL || f == NULL) {
 		free(n);
 		free(t);
 		return -1;

@@ -12,6 +12,7 @@
 #include <strings.h>
 #include <sys/stat.h>
 
+#include "array.h"
 #include "digest.h"
 #include "fsutil.h"
 #include "zipw.h"
@@ -40,12 +41,15 @@ struct text {
 	int oom;
 };
 
+/* Appends printf(fmt, ...) to t, kept NUL-terminated; out of memory
+ * sets t->oom and makes every later add a no-op. */
 static void text_add(struct text *t, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
 static void text_add(struct text *t, const char *fmt, ...)
 {
 	va_list ap;
+	char *np;
 	int need;
 
 	if (t->oom)
@@ -57,16 +61,12 @@ static void text_add(struct text *t, const char *fmt, ...)
 		t->oom = 1;
 		return;
 	}
-	if (t->n + (size_t)need + 1 > t->cap) {
-		size_t cap = (t->cap ? t->cap * 2 : 4096) + (size_t)need;
-		char *np = realloc(t->p, cap);
-		if (np == NULL) {
-			t->oom = 1;
-			return;
-		}
-		t->p = np;
-		t->cap = cap;
+	if ((np = array_reserve(t->p, 1, t->n, (size_t)need + 1, &t->cap)) ==
+	    NULL) {
+		t->oom = 1;
+		return;
 	}
+	t->p = np;
 	va_start(ap, fmt);
 	vsnprintf(t->p + t->n, t->cap - t->n, fmt, ap);
 	va_end(ap);
@@ -152,7 +152,8 @@ static void payload_free(struct payload *pl)
 	memset(pl, 0, sizeof *pl);
 }
 
-/* Adds src (already stat'ed) as data/FOLDER/rel. */
+/* Adds src (already stat'ed) as data/FOLDER/rel. Returns 0, or -1 with e
+ * set (an unsafe name, out of memory). */
 static int payload_add(struct payload *pl, const char *src, const char *rel,
                        const struct stat *st, struct err *e)
 {
@@ -165,14 +166,10 @@ static int payload_add(struct payload *pl, const char *src, const char *rel,
 		return err_set(e, "%s: %s; file names in a bag have no control "
 		               "characters, backslashes, invalid UTF-8, absolute "
 		               "parts or '.' and '..' components", src, why);
-	if (pl->n == pl->cap) {
-		size_t cap = pl->cap ? pl->cap * 2 : 64;
-		struct item *ni = realloc(pl->items, cap * sizeof *ni);
-		if (ni == NULL)
-			return err_set(e, "out of memory");
-		pl->items = ni;
-		pl->cap = cap;
-	}
+	if ((it = array_reserve(pl->items, sizeof *it, pl->n, 1, &pl->cap)) ==
+	    NULL)
+		return err_set(e, "out of memory");
+	pl->items = it;
 	it = &pl->items[pl->n];
 	memset(it, 0, sizeof *it);
 	len = strlen("data/") + strlen(folder) + 1 + strlen(rel) + 1;
@@ -190,57 +187,30 @@ static int payload_add(struct payload *pl, const char *src, const char *rel,
 	return 0;
 }
 
-static int compare_strings(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /* Collects the bagged files below dir (rel is its path below the PATH
- * named by the user, "" at the top). */
+ * named by the user, "" at the top), in byte order of their names:
+ * regular files that payload_folder places; hidden names, symbolic links
+ * and special files are skipped. Returns 0, or -1 with e set. */
 static int walk(struct payload *pl, const char *dir, const char *rel,
                 int depth, struct err *e)
 {
-	DIR *d;
-	struct dirent *de;
-	char **names = NULL;
-	size_t n = 0, cap = 0;
-	int rc = -1;
+	struct dirent **entries;
+	int n, rc = -1;
 
 	if (depth > MAX_DEPTH)
 		return err_set(e, "%s: directories nested too deep", dir);
-	d = opendir(dir);
-	if (d == NULL)
-		return err_sys(e, "%s", dir);
-	while ((de = readdir(d)) != NULL) {
-		if (de->d_name[0] == '.')
-			continue;
-		if (n == cap) {
-			char **nn;
-			cap = cap ? cap * 2 : 64;
-			nn = realloc(names, cap * sizeof *nn);
-			if (nn == NULL) {
-				err_set(e, "out of memory");
-				goto cleanup;
-			}
-			names = nn;
-		}
-		if ((names[n] = strdup(de->d_name)) == NULL) {
-			err_set(e, "out of memory");
-			goto cleanup;
-		}
-		n++;
-	}
-	if (n > 0)
-		qsort(names, n, sizeof *names, compare_strings);
-	for (size_t i = 0; i < n; i++) {
+	if ((n = fs_scan_dir(dir, &entries, e)) < 0)
+		return -1;
+	for (int i = 0; i < n; i++) {
+		const char *name = entries[i]->d_name;
 		char path[4096], sub[4096];
 		struct stat st;
 
 		if ((size_t)snprintf(path, sizeof path, "%s/%s", dir,
-		                     names[i]) >= sizeof path ||
+		                     name) >= sizeof path ||
 		    (size_t)snprintf(sub, sizeof sub, "%s%s%s", rel,
-		                     *rel ? "/" : "", names[i]) >= sizeof sub) {
-			err_set(e, "%s/%s: path too long", dir, names[i]);
+		                     *rel ? "/" : "", name) >= sizeof sub) {
+			err_set(e, "%s/%s: path too long", dir, name);
 			goto cleanup;
 		}
 		if (lstat(path, &st) != 0) {
@@ -251,17 +221,14 @@ static int walk(struct payload *pl, const char *dir, const char *rel,
 			if (walk(pl, path, sub, depth + 1, e) != 0)
 				goto cleanup;
 		} else if (S_ISREG(st.st_mode) &&
-		           payload_folder(names[i]) != NULL) {
+		           payload_folder(name) != NULL) {
 			if (payload_add(pl, path, sub, &st, e) != 0)
 				goto cleanup;
 		}
 	}
 	rc = 0;
 cleanup:
-	for (size_t i = 0; i < n; i++)
-		free(names[i]);
-	free(names);
-	closedir(d);
+	fs_free_entries(entries, n);
 	return rc;
 }
 

@@ -12,6 +12,7 @@
 
 #include <json-c/json.h>
 
+#include "array.h"
 #include "digest.h"
 #include "fsutil.h"
 #include "zipw.h"
@@ -166,17 +167,17 @@ static struct packed *check_docs(const char *outdir,
 
 /* ---- one package ------------------------------------------------------ */
 
+/* Lists name, with its SHA-256 (64 hex digits), in k's manifest.
+ * Returns 0, or -1 with e set (a name of 512 bytes or more, out of
+ * memory). */
 static int pkg_list(struct pkg *k, const char *name, const char *sha256,
                     struct err *e)
 {
-	if (k->n == k->cap) {
-		size_t cap = k->cap ? k->cap * 2 : 16;
-		struct listed *nf = realloc(k->files, cap * sizeof *nf);
-		if (nf == NULL)
-			return err_set(e, "out of memory");
-		k->files = nf;
-		k->cap = cap;
-	}
+	struct listed *nf;
+
+	if ((nf = array_reserve(k->files, sizeof *nf, k->n, 1, &k->cap)) == NULL)
+		return err_set(e, "out of memory");
+	k->files = nf;
 	if (strlen(name) >= 512)
 		return err_set(e, "%s: name too long", name);
 	if ((k->files[k->n].name = strdup(name)) == NULL)

@@ -10,6 +10,7 @@
 
 #include <openssl/evp.h>
 
+#include "array.h"
 #include "bagit.h"
 #include "fsutil.h"
 #include "zipw.h"
@@ -79,7 +80,7 @@ struct verifier {
 	char *top;                  /* "pactdoc-2026-11-23/" */
 	size_t top_len;
 	struct manifest *mans;
-	size_t n_mans;
+	size_t n_mans, cap_mans;
 	int need;                   /* ALG_* digests the manifests call for */
 	struct verify_summary *sum;
 };
@@ -276,18 +277,16 @@ struct buffer {
 	size_t n, cap;
 };
 
+/* A zip reading sink: appends len bytes of data to the struct buffer
+ * ctx, kept NUL-terminated. Returns 0, or 1 (stop) out of memory. */
 static int buffer_sink(void *ctx, const void *data, size_t len)
 {
 	struct buffer *b = ctx;
+	char *np;
 
-	if (b->n + len + 1 > b->cap) {
-		size_t cap = (b->cap ? b->cap * 2 : 4096) + len;
-		char *np = realloc(b->p, cap);
-		if (np == NULL)
-			return 1;
-		b->p = np;
-		b->cap = cap;
-	}
+	if ((np = array_reserve(b->p, 1, b->n, len + 1, &b->cap)) == NULL)
+		return 1;
+	b->p = np;
 	memcpy(b->p + b->n, data, len);
 	b->n += len;
 	b->p[b->n] = '\0';
@@ -427,6 +426,7 @@ static int add_listing(struct verifier *v, struct manifest *m,
 	char full[MAX_PATH_LINE + 512], shown[1024];
 	const char *why = unsafe_reason(path);
 	struct entry *en;
+	struct listing *nl;
 
 	printable(path, shown, sizeof shown);
 	if ((size_t)snprintf(full, sizeof full, "%s%s", v->top, path) >=
@@ -453,14 +453,9 @@ static int add_listing(struct verifier *v, struct manifest *m,
 		report(v, m->file->name, "lists %s twice", shown);
 		return 0;
 	}
-	if (m->n == m->cap) {
-		size_t cap = m->cap ? m->cap * 2 : 64;
-		struct listing *nl = realloc(m->lines, cap * sizeof *nl);
-		if (nl == NULL)
-			return -1;
-		m->lines = nl;
-		m->cap = cap;
-	}
+	if ((nl = array_reserve(m->lines, sizeof *nl, m->n, 1, &m->cap)) == NULL)
+		return -1;
+	m->lines = nl;
 	en->listed |= m->bit;
 	m->lines[m->n].en = en;
 	memcpy(m->lines[m->n].digest, digest, m->alg == ALG_SHA512 ? 64 : 32);
@@ -615,7 +610,7 @@ static int load_manifest(struct verifier *v, struct entry *en, int alg,
 
 	if (v->n_mans == MAX_MANIFESTS)
 		return 0;
-	m = realloc(v->mans, (v->n_mans + 1) * sizeof *m);
+	m = array_reserve(v->mans, sizeof *m, v->n_mans, 1, &v->cap_mans);
 	if (m == NULL)
 		return err_set(e, "out of memory");
 	v->mans = m;

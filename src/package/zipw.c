@@ -11,6 +11,7 @@
 
 #include <zip.h>
 
+#include "array.h"
 #include "dates.h"
 #include "fsutil.h"
 
@@ -62,6 +63,9 @@ struct zipw *zipw_new(const char *path, const char *date, struct err *e)
 	return z;
 }
 
+/* Appends a zeroed entry holding a copy of name and returns it (valid
+ * until the next add_entry), or NULL with e set (an empty name, out of
+ * memory). */
 static struct zipw_entry *add_entry(struct zipw *z, const char *name,
                                     struct err *e)
 {
@@ -71,16 +75,12 @@ static struct zipw_entry *add_entry(struct zipw *z, const char *name,
 		err_set(e, "empty entry name");
 		return NULL;
 	}
-	if (z->n == z->cap) {
-		size_t cap = z->cap ? z->cap * 2 : 32;
-		struct zipw_entry *ne = realloc(z->entries, cap * sizeof *ne);
-		if (ne == NULL) {
-			err_set(e, "out of memory");
-			return NULL;
-		}
-		z->entries = ne;
-		z->cap = cap;
+	ent = array_reserve(z->entries, sizeof *ent, z->n, 1, &z->cap);
+	if (ent == NULL) {
+		err_set(e, "out of memory");
+		return NULL;
 	}
+	z->entries = ent;
 	ent = &z->entries[z->n];
 	memset(ent, 0, sizeof *ent);
 	ent->name = strdup(name);

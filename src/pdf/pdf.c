@@ -17,6 +17,7 @@
 #include <hpdf_doc.h>
 #include <openssl/evp.h>
 
+#include "array.h"
 #include "dates.h"
 #include "digest.h"
 #include "fsutil.h"
@@ -335,12 +336,26 @@ static int find_elem(const struct pdf_ctx *c, int block, int role, int part)
 	return -1;
 }
 
+static int get_elem(struct pdf_ctx *c, int block, int role, int part,
+                    HPDF_Page page);
+
+/* The dictionary of the container element (block, key, part) (a list
+ * item, a table row, a signature block), created on first use. Returns
+ * NULL with c->e set. */
+static HPDF_Dict container(struct pdf_ctx *c, int block, int key, int part,
+                           HPDF_Page page)
+{
+	int i = get_elem(c, block, key, part, page);
+
+	return i < 0 ? NULL : c->elems[i].dict;
+}
+
 /* The element of key (block, role, part), created with its containers on
  * first use. Returns its index in c->elems, or -1 with c->e set. */
 static int get_elem(struct pdf_ctx *c, int block, int role, int part,
                     HPDF_Page page)
 {
-	int i = find_elem(c, block, role, part), pi;
+	int i = find_elem(c, block, role, part);
 	HPDF_Dict parent = c->doc, d;
 	HPDF_Array kids;
 	const char *scope = NULL;
@@ -350,30 +365,21 @@ static int get_elem(struct pdf_ctx *c, int block, int role, int part,
 	switch (role) {
 	case TAG_ITEM_LABEL:
 	case TAG_ITEM_BODY:
-		pi = get_elem(c, block, KEY_LI, 0, page);
-		if (pi < 0)
-			return -1;
-		parent = c->elems[pi].dict;
+		parent = container(c, block, KEY_LI, 0, page);
 		break;
 	case TAG_FIELD_LABEL:
 	case TAG_FIELD_VALUE:
 	case TAG_HEAD_CELL:
 	case TAG_CELL:
-		pi = get_elem(c, block, KEY_TR, role == TAG_FIELD_LABEL ||
-		              role == TAG_FIELD_VALUE ? TOP_FIELDS : TOP_TABLE,
-		              page);
-		if (pi < 0)
-			return -1;
-		parent = c->elems[pi].dict;
+		parent = container(c, block, KEY_TR, role == TAG_FIELD_LABEL ||
+		                   role == TAG_FIELD_VALUE ? TOP_FIELDS : TOP_TABLE,
+		                   page);
 		scope = role == TAG_FIELD_LABEL ? "Row" :
 		        role == TAG_HEAD_CELL ? "Column" : NULL;
 		break;
 	case TAG_SIG_HEADING:
 	case TAG_SIG_LINE:
-		pi = get_elem(c, block, KEY_DIV, 0, page);
-		if (pi < 0)
-			return -1;
-		parent = c->elems[pi].dict;
+		parent = container(c, block, KEY_DIV, 0, page);
 		break;
 	case KEY_LI:
 		parent = top_container(c, TOP_LIST, page);
@@ -407,12 +413,11 @@ static int get_elem(struct pdf_ctx *c, int block, int role, int part,
 			return hpdf_fail(c, "building the structure tree");
 	}
 	if (c->n_elems == c->cap_elems) {
-		int cap = c->cap_elems ? c->cap_elems * 2 : 64;
-		struct selem *p = realloc(c->elems, (size_t)cap * sizeof *p);
+		struct selem *p = array_reserve_int(c->elems, sizeof *p,
+		                                    c->n_elems, 1, &c->cap_elems);
 		if (p == NULL)
 			return err_set(c->e, "pdf: out of memory");
 		c->elems = p;
-		c->cap_elems = cap;
 	}
 	c->elems[c->n_elems] = (struct selem){ block, role, part, d,
 	        HPDF_Dict_GetItem(d, "K", HPDF_OCLASS_ARRAY), page };

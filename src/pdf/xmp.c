@@ -7,29 +7,27 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "array.h"
+
 struct sbuf {
 	char *p;
 	size_t len, cap;
 	int oom;
 };
 
+/* Appends n bytes of s to b, kept NUL-terminated; out of memory sets
+ * b->oom and makes every later put a no-op. */
 static void put(struct sbuf *b, const char *s, size_t n)
 {
+	char *np;
+
 	if (b->oom)
 		return;
-	if (b->len + n + 1 > b->cap) {
-		size_t cap = b->cap ? b->cap : 4096;
-		char *np;
-		while (cap < b->len + n + 1)
-			cap *= 2;
-		np = realloc(b->p, cap);
-		if (np == NULL) {
-			b->oom = 1;
-			return;
-		}
-		b->p = np;
-		b->cap = cap;
+	if ((np = array_reserve(b->p, 1, b->len, n + 1, &b->cap)) == NULL) {
+		b->oom = 1;
+		return;
 	}
+	b->p = np;
 	memcpy(b->p + b->len, s, n);
 	b->len += n;
 	b->p[b->len] = '\0';

@@ -6,18 +6,19 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "array.h"
 #include "fsutil.h"
 
+/* Appends a copy of path to list. Returns 0, or -1 out of memory. */
 static int push(struct input_list *list, const char *path)
 {
-	if (list->n == list->cap) {
-		int cap = list->cap ? list->cap * 2 : 16;
-		char **files = realloc(list->files, (size_t)cap * sizeof *files);
-		if (files == NULL)
-			return -1;
-		list->files = files;
-		list->cap = cap;
-	}
+	char **files;
+
+	files = array_reserve_int(list->files, sizeof *files, list->n, 1,
+	                          &list->cap);
+	if (files == NULL)
+		return -1;
+	list->files = files;
 	if ((list->files[list->n] = strdup(path)) == NULL)
 		return -1;
 	list->n++;

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -17,6 +18,7 @@
 #include <libxml/xmlreader.h>
 #include <libxml/xmlschemas.h>
 
+#include "array.h"
 #include "dates.h"
 #include "rules.h"
 #include "text.h"
@@ -39,14 +41,15 @@ struct reader {
 	const struct fontset *fonts;    /* for the glyph rule; may be NULL */
 };
 
-/* State of reading one file. */
 /* Where each <application> start tag begins, found by pass 1, in order. */
 struct positions {
-	int *line;
-	int *col;
+	struct place {
+		int line, col;
+	} *at;
 	int n, cap, next;
 };
 
+/* State of reading one file. */
 struct file_state {
 	const char *path;
 	struct positions starts;
@@ -102,6 +105,23 @@ void reader_free(struct reader *rd)
 		xmlSchemaFree(rd->schema);
 	idset_free(rd->ids);
 	free(rd);
+}
+
+struct reader *reader_open(const char *datadir, struct fontset **fonts,
+                           struct err *e)
+{
+	char path[4096];
+	struct reader *rd;
+
+	snprintf(path, sizeof path, "%s/fonts", datadir);
+	if ((*fonts = fontset_load(path, e)) == NULL)
+		return NULL;
+	snprintf(path, sizeof path, "%s/schema/records.xsd", datadir);
+	if ((rd = reader_new(path, *fonts, e)) == NULL) {
+		fontset_free(*fonts);
+		*fonts = NULL;
+	}
+	return rd;
 }
 
 /* --- opening a record file ------------------------------------------- */
@@ -263,30 +283,24 @@ struct wf_state {
 	int text_line, text_col;  /* where it begins */
 };
 
+/* Appends a start tag's place to p. Returns 0, or -1 out of memory. */
 static int positions_add(struct positions *p, int line, int col)
 {
-	if (p->n == p->cap) {
-		int cap = p->cap ? p->cap * 2 : 256;
-		int *l = realloc(p->line, (size_t)cap * sizeof *l);
-		if (l == NULL)
-			return -1;
-		p->line = l;
-		int *c = realloc(p->col, (size_t)cap * sizeof *c);
-		if (c == NULL)
-			return -1;
-		p->col = c;
-		p->cap = cap;
-	}
-	p->line[p->n] = line;
-	p->col[p->n] = col;
+	struct place *at;
+
+	if ((at = array_reserve_int(p->at, sizeof *at, p->n, 1, &p->cap)) == NULL)
+		return -1;
+	p->at = at;
+	p->at[p->n].line = line;
+	p->at[p->n].col = col;
 	p->n++;
 	return 0;
 }
 
+/* Frees what p holds and zeroes it. */
 static void positions_clear(struct positions *p)
 {
-	free(p->line);
-	free(p->col);
+	free(p->at);
 	memset(p, 0, sizeof *p);
 }
 
@@ -992,8 +1006,8 @@ static void record_position(struct file_state *st, xmlNodePtr app,
 	struct positions *p = &st->starts;
 
 	if (p->next < p->n) {
-		r->line = p->line[p->next];
-		r->col = p->col[p->next];
+		r->line = p->at[p->next].line;
+		r->col = p->at[p->next].col;
 		p->next++;
 	} else {
 		r->line = xmlGetLineNo(app);
@@ -1376,6 +1390,15 @@ int reader_read_file(struct reader *rd, const char *path,
 	batch_clear(&st.batch);
 	positions_clear(&st.starts);
 	return rc;
+}
+
+int reader_read_files(struct reader *rd, char *const *files, int n,
+                      const struct reader_events *ev, struct err *e)
+{
+	for (int i = 0; i < n; i++)
+		if (reader_read_file(rd, files[i], ev, e) != 0)
+			return -1;
+	return 0;
 }
 
 int reader_forget_ids(struct reader *rd, struct err *e)

@@ -36,12 +36,26 @@ struct reader *reader_new(const char *schema_path,
                           const struct fontset *fonts, struct err *e);
 void reader_free(struct reader *rd);
 
+/* The records stage as a command opens it from the data directory: the
+ * fonts of DATADIR/fonts (for the glyph rule) and a reader of the schema
+ * DATADIR/schema/records.xsd. Returns the reader, with *fonts set to the
+ * fonts it borrows (the caller may share them; it frees the reader, then
+ * the fonts); or NULL with e set and *fonts NULL. */
+struct reader *reader_open(const char *datadir, struct fontset **fonts,
+                           struct err *e);
+
 /* Reads one file. Ids are checked for uniqueness across every file read by
  * the same reader. Returns 0 when the file was read (even if it held bad
  * records: those go to the callbacks), -1 when a callback stopped the run
  * or on a system error (e set). */
 int reader_read_file(struct reader *rd, const char *path,
                      const struct reader_events *ev, struct err *e);
+
+/* Reads the n files of files with rd, in order, until one returns -1
+ * (to stop between files, on_file returns -1). Returns 0, or -1 as
+ * reader_read_file does. */
+int reader_read_files(struct reader *rd, char *const *files, int n,
+                      const struct reader_events *ev, struct err *e);
 
 /* Forgets the ids read so far, so that the next file is checked as if rd
  * were new (for a caller reading unrelated inputs with one compiled

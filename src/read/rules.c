@@ -8,6 +8,7 @@
 
 #include <unicode/uloc.h>
 
+#include "array.h"
 #include "dates.h"
 #include "text.h"
 
@@ -385,19 +386,13 @@ static uint32_t idset_keep(struct idset *s, const char *id, uint32_t file,
 	struct id_head h = { line, file };
 	size_t len = strlen(id) + 1, need = sizeof h + len;
 	uint32_t off;
+	char *arena;
 
 	if (s->used + need >= IDSET_EMPTY)
 		return IDSET_EMPTY;
-	if (s->size - s->used < need) {
-		size_t size = s->size ? s->size * 2 : 65536;
-		char *arena;
-		while (size - s->used < need)
-			size *= 2;
-		if ((arena = realloc(s->arena, size)) == NULL)
-			return IDSET_EMPTY;
-		s->arena = arena;
-		s->size = size;
-	}
+	if ((arena = array_reserve(s->arena, 1, s->used, need, &s->size)) == NULL)
+		return IDSET_EMPTY;
+	s->arena = arena;
 	off = (uint32_t)s->used;
 	memcpy(s->arena + off, &h, sizeof h);
 	memcpy(s->arena + off + sizeof h, id, len);
@@ -409,18 +404,17 @@ static uint32_t idset_keep(struct idset *s, const char *id, uint32_t file,
  * out of memory. */
 static long idset_file(struct idset *s, const char *file)
 {
+	char **files;
+
 	if (s->n_files > 0 && strcmp(s->files[s->n_files - 1], file) == 0)
 		return (long)s->n_files - 1;
 	if (s->n_files == UINT32_MAX)
 		return -1;
-	if (s->n_files == s->cap_files) {
-		size_t cap = s->cap_files ? s->cap_files * 2 : 8;
-		char **files = realloc(s->files, cap * sizeof *files);
-		if (files == NULL)
-			return -1;
-		s->files = files;
-		s->cap_files = cap;
-	}
+	files = array_reserve(s->files, sizeof *files, s->n_files, 1,
+	                      &s->cap_files);
+	if (files == NULL)
+		return -1;
+	s->files = files;
 	if ((s->files[s->n_files] = strdup(file)) == NULL)
 		return -1;
 	return (long)s->n_files++;

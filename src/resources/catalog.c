@@ -10,6 +10,7 @@
 
 #include <libxml/tree.h>
 
+#include "array.h"
 #include "fsutil.h"
 #include "text.h"
 #include "xmldoc.h"
@@ -80,20 +81,16 @@ static int append_text(char **buf, size_t *len, size_t *cap,
 {
 	xmlChar *raw = xmlNodeGetContent(node);
 	size_t n;
+	char *nb;
 
 	if (raw == NULL)
 		return 0;
 	n = strlen((const char *)raw);
-	if (*len + n + 1 > *cap) {
-		size_t ncap = (*len + n + 1) * 2;
-		char *nb = realloc(*buf, ncap);
-		if (nb == NULL) {
-			xmlFree(raw);
-			return -1;
-		}
-		*buf = nb;
-		*cap = ncap;
+	if ((nb = array_reserve(*buf, 1, *len, n + 1, cap)) == NULL) {
+		xmlFree(raw);
+		return -1;
 	}
+	*buf = nb;
 	memcpy(*buf + *len, raw, n + 1);
 	*len += n;
 	xmlFree(raw);
@@ -195,13 +192,15 @@ static int unit_cmp(const void *a, const void *b)
 	              ((const struct unit *)b)->id);
 }
 
-/* Collects the units of a <file>, looking inside <group>s too. */
+/* Collects the units of a <file> into f->units (room for *cap), looking
+ * inside <group>s too. Returns 0, or -1 with e set. */
 static int collect_units(const xmlNode *parent, struct cfile *f, int is_base,
                          int *cap, const char *path, struct err *e)
 {
 	for (const xmlNode *n = parent->children; n; n = n->next) {
 		char *id, *text = NULL;
 		int state = CATALOG_INITIAL;
+		struct unit *nu;
 
 		if (xmldoc_is(n, XLIFF_NS, "group")) {
 			if (collect_units(n, f, is_base, cap, path, e) != 0)
@@ -229,17 +228,13 @@ static int collect_units(const xmlNode *parent, struct cfile *f, int is_base,
 			free(id);
 			continue;
 		}
-		if (f->n_units == *cap) {
-			int ncap = *cap ? *cap * 2 : 64;
-			struct unit *nu = realloc(f->units, (size_t)ncap * sizeof *nu);
-			if (nu == NULL) {
-				free(id);
-				free(text);
-				return err_set(e, "%s: out of memory", path);
-			}
-			f->units = nu;
-			*cap = ncap;
+		nu = array_reserve_int(f->units, sizeof *nu, f->n_units, 1, cap);
+		if (nu == NULL) {
+			free(id);
+			free(text);
+			return err_set(e, "%s: out of memory", path);
 		}
+		f->units = nu;
 		f->units[f->n_units].id = id;
 		f->units[f->n_units].text = text;
 		f->units[f->n_units].state = state;
@@ -331,12 +326,15 @@ cleanup:
 	return rc;
 }
 
-/* Loads one .xlf into l; its tag is the file name without ".xlf". */
+/* Loads one .xlf into l; its tag is the file name without ".xlf".
+ * Returns 0, or -1 with e set (l then holds what was loaded, for the
+ * caller to free). */
 static int load_lang(const char *path, struct lang *l, struct err *e)
 {
 	const char *base = strrchr(path, '/');
 	xmlDocPtr doc = NULL;
 	const xmlNode *root;
+	struct cfile *nf;
 	size_t n;
 	int cap = 0, rc = -1;
 
@@ -356,16 +354,12 @@ static int load_lang(const char *path, struct lang *l, struct err *e)
 	for (const xmlNode *f = root->children; f; f = f->next) {
 		if (!xmldoc_is(f, XLIFF_NS, "file"))
 			continue;
-		if (l->n_files == cap) {
-			int ncap = cap ? cap * 2 : 8;
-			struct cfile *nf = realloc(l->files, (size_t)ncap * sizeof *nf);
-			if (nf == NULL) {
-				err_set(e, "%s: out of memory", path);
-				goto cleanup;
-			}
-			l->files = nf;
-			cap = ncap;
+		nf = array_reserve_int(l->files, sizeof *nf, l->n_files, 1, &cap);
+		if (nf == NULL) {
+			err_set(e, "%s: out of memory", path);
+			goto cleanup;
 		}
+		l->files = nf;
 		memset(&l->files[l->n_files], 0, sizeof l->files[0]);
 		l->n_files++;
 		if (load_file(f, &l->files[l->n_files - 1],

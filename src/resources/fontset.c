@@ -12,6 +12,7 @@
 #include <hb-ot.h>
 #include <unicode/uchar.h>
 
+#include "array.h"
 #include "fsutil.h"
 
 #define FONT_MAX_BYTES (32u * 1024 * 1024)
@@ -228,10 +229,15 @@ static int cmp_astral(const void *a, const void *b)
 	return x->cp < y->cp ? -1 : x->cp > y->cp;
 }
 
+/* Reads a format 12 cmap subtable (t, len bytes) into f: code points of
+ * the BMP through map_cp, the others into f->astral, sorted by code point.
+ * Groups out of range are skipped. Returns 0, or -1 when t is too short
+ * or out of memory. */
 static int parse_cmap12(struct font *f, const unsigned char *t, size_t len)
 {
 	uint32_t n, i, c;
 	size_t cap = 0;
+	struct astral *na;
 
 	if (len < 16)
 		return -1;
@@ -251,15 +257,11 @@ static int parse_cmap12(struct font *f, const unsigned char *t, size_t len)
 				map_cp(f, c, gc);
 				continue;
 			}
-			if (f->n_astral == cap) {
-				size_t nc = cap ? cap * 2 : 64;
-				struct astral *na = realloc(f->astral,
-				                            nc * sizeof *na);
-				if (na == NULL)
-					return -1;
-				f->astral = na;
-				cap = nc;
-			}
+			na = array_reserve(f->astral, sizeof *na, f->n_astral, 1,
+			                   &cap);
+			if (na == NULL)
+				return -1;
+			f->astral = na;
 			f->astral[f->n_astral].cp = c;
 			f->astral[f->n_astral].gid = (uint16_t)gc;
 			f->n_astral++;

@@ -6,40 +6,31 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "array.h"
 #include "compose.h"
 #include "fsutil.h"
 #include "layout.h"
 
-static char *join_path(const char *a, const char *b)
-{
-	size_t n = strlen(a) + strlen(b) + 2;
-	char *s = malloc(n);
-
-	if (s != NULL)
-		snprintf(s, n, "%s/%s", a, b);
-	return s;
-}
-
-/* Appends "file/unit" of each message of list to *out (*n entries),
- * skipping those already there. Returns 0, or -1 out of memory. */
-static int add_units(char ***out, int *n, const struct compose_fallback *list,
-                     int n_list)
+/* Appends "file/unit" of each message of list to *out (*n entries, room
+ * for *cap), skipping those already there. Returns 0, or -1 out of
+ * memory. */
+static int add_units(char ***out, int *n, int *cap,
+                     const struct compose_fallback *list, int n_list)
 {
 	for (int i = 0; i < n_list; i++) {
-		size_t len = strlen(list[i].file) + strlen(list[i].unit) + 2;
-		char *s = malloc(len), **grown;
+		char *s = fs_path_join(list[i].file, list[i].unit), **grown;
 		int seen = 0;
 
 		if (s == NULL)
 			return -1;
-		snprintf(s, len, "%s/%s", list[i].file, list[i].unit);
 		for (int j = 0; j < *n && !seen; j++)
 			seen = strcmp((*out)[j], s) == 0;
 		if (seen) {
 			free(s);
 			continue;
 		}
-		if ((grown = realloc(*out, (size_t)(*n + 1) * sizeof *grown)) == NULL) {
+		if ((grown = array_reserve_int(*out, sizeof *grown, *n, 1,
+		                               cap)) == NULL) {
 			free(s);
 			return -1;
 		}
@@ -59,8 +50,8 @@ static int note_languages(struct produced_file *f, const struct catalog *c,
 	if (info->lang_fallback &&
 	    (f->fallback = catalog_chain(c, r->lang)) == NULL)
 		return -1;
-	if (add_units(&f->unreviewed, &f->n_unreviewed, info->unreviewed,
-	              info->n_unreviewed) != 0)
+	if (add_units(&f->unreviewed, &f->n_unreviewed, &f->cap_unreviewed,
+	              info->unreviewed, info->n_unreviewed) != 0)
 		return -1;
 	if (info->n_fallbacks == 0)
 		return 0;
@@ -108,7 +99,7 @@ static int produce_one(const struct producer *p, const struct form *f,
 	snprintf(name, size, "%s/%s-%s-%s.pdf", r->id, r->id, f->kind,
 	         out->lang);
 	out->relpath = name;
-	out->path = join_path(p->outdir, name);
+	out->path = fs_path_join(p->outdir, name);
 	if (out->path == NULL) {
 		err_set(e, "out of memory");
 		goto cleanup;
@@ -143,7 +134,8 @@ static int check_reviewed(const struct producer *p, const struct form **forms,
 			return -1;
 		out->lang = info.lang;
 		rc = add_units(&out->unreviewed, &out->n_unreviewed,
-		               info.unreviewed, info.n_unreviewed);
+		               &out->cap_unreviewed, info.unreviewed,
+		               info.n_unreviewed);
 		doc_clear(&doc);
 		compose_info_clear(&info);
 		if (rc != 0)
@@ -170,7 +162,7 @@ int produce_record(const struct producer *p, const struct record *r,
 	if (p->require_reviewed &&
 	    (check_reviewed(p, forms, n, r, b, out, e) != 0 || out->refused))
 		return out->refused ? 0 : -1;
-	dir = join_path(p->outdir, r->id);
+	dir = fs_path_join(p->outdir, r->id);
 	if (dir == NULL)
 		return err_set(e, "out of memory");
 	if (fs_mkdirs(dir, e) != 0) {

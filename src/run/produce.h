@@ -39,7 +39,7 @@ struct produced_file {
 	char **missing;            /* "file/unit" messages taken from another language */
 	int n_missing;
 	char **unreviewed;         /* "file/unit" messages not reviewed/final */
-	int n_unreviewed;
+	int n_unreviewed, cap_unreviewed;
 };
 
 struct production {
@@ -49,7 +49,7 @@ struct production {
 	const char *lang;          /* the catalogue language (when refused) */
 	char **unreviewed;         /* when refused: every unreviewed message
 	                              of the record's documents, once */
-	int n_unreviewed;
+	int n_unreviewed, cap_unreviewed;
 };
 
 /* What becomes of a record the reader has checked. */

@@ -67,15 +67,10 @@ def measured(binary, *args, timeout=600):
     """(rc, stdout, stderr, peak RSS in kB, seconds) of a run under
     /usr/bin/time -v."""
     start = time.monotonic()
-    proc = subprocess.run(["/usr/bin/time", "-v", binary, *args],
-                          capture_output=True, timeout=timeout)
+    proc, err, rss = harness.time_v([binary, *args], timeout=timeout)
     secs = time.monotonic() - start
-    err = proc.stderr.decode("utf-8", "replace")
-    m = re.search(r"Maximum resident set size \(kbytes\): (\d+)", err)
-    if m is None:
-        raise AssertionError("no RSS from /usr/bin/time:\n" + err[-2000:])
     return (proc.returncode, proc.stdout.decode("utf-8", "replace"), err,
-            int(m.group(1)), secs)
+            rss, secs)
 
 
 def generate(tc, *args, env=None):
@@ -216,10 +211,7 @@ class SameRuleInBothCommands(unittest.TestCase):
         # The record is produced; the package is named after the date.
         self.assertTrue(os.path.exists(os.path.join(
             out, "packages", "countersign-2026-11-23.zip")))
-        xl = subprocess.run(["xmllint", "--noout", "--nonet", "--schema",
-                             os.path.join(harness.ROOT, "schema",
-                                          "records.xsd"), path],
-                            capture_output=True, text=True)
+        xl = harness.xmllint(harness.RECORDS_XSD, path)
         self.assertNotEqual(xl.returncode, 0)
 
     def test_batch_of_blanks_and_of_1000_characters(self):

@@ -32,13 +32,9 @@ def measured(binary, *args):
     (rc, stdout path, stderr text, peak RSS in kB)."""
     out = args[-1] + ".out"
     with open(out, "wb") as f:
-        proc = subprocess.run(["/usr/bin/time", "-v", binary, *args],
-                              stdout=f, stderr=subprocess.PIPE, timeout=1800)
-    err = proc.stderr.decode("utf-8", "replace")
-    m = re.search(r"Maximum resident set size \(kbytes\): (\d+)", err)
-    if m is None:
-        raise AssertionError("no RSS from /usr/bin/time:\n" + err[-2000:])
-    return proc.returncode, out, err, int(m.group(1))
+        proc, err, rss = harness.time_v([binary, *args], stdout=f,
+                                        timeout=1800)
+    return proc.returncode, out, err, rss
 
 
 def count_lines(path, pattern):

@@ -4,10 +4,10 @@ records contract names, and every catalogue message a form references
 exists in the English catalogue (locales/en.xlf)."""
 import glob
 import os
-import subprocess
 import unittest
 import xml.etree.ElementTree as ET
 
+import harness
 from harness import ROOT, tempdir, write
 
 FORMS = os.path.join(ROOT, "forms")
@@ -29,8 +29,7 @@ def form_paths():
 
 
 def xmllint(path):
-    return subprocess.run(["xmllint", "--noout", "--nonet", "--schema", XSD,
-                           path], capture_output=True, text=True)
+    return harness.xmllint(XSD, path)
 
 
 def en_units():

@@ -2,7 +2,6 @@
 documents appear where, what they say (pdftotext), what the run report
 says, reproducibility whatever -j, and what bad input costs."""
 import glob
-import hashlib
 import json
 import os
 import re
@@ -11,7 +10,7 @@ import unicodedata
 import unittest
 import xml.etree.ElementTree as ET
 
-from harness import ROOT, SAMPLES, run, tempdir, write
+from harness import ROOT, SAMPLES, run, sha256, tempdir, write
 import harness
 
 NS = "{urn:eumayors:applications:1}"
@@ -71,11 +70,6 @@ def pdfinfo(path):
     out = subprocess.run(["pdfinfo", path], capture_output=True, text=True,
                          check=True).stdout
     return dict(line.split(":", 1) for line in out.splitlines() if ":" in line)
-
-
-def sha256(path):
-    with open(path, "rb") as f:
-        return hashlib.sha256(f.read()).hexdigest()
 
 
 def tree_digests(top):
@@ -210,30 +204,8 @@ class GenerateSamples(unittest.TestCase):
                                       "*-agreement-lv.pdf"))[0]
         work = os.path.join(self._tmp.name, "sign")
         os.makedirs(work)
-        nss = "sql:" + os.path.join(work, "nss")
-        os.makedirs(nss[4:])
-        key, cert, p12 = (os.path.join(work, n) for n in ("k.pem", "c.pem", "c.p12"))
-        for step in (["certutil", "-N", "-d", nss, "--empty-password"],
-                     ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes",
-                      "-keyout", key, "-out", cert, "-days", "2",
-                      "-subj", "/CN=pactdoc throwaway signer"],
-                     ["openssl", "pkcs12", "-export", "-inkey", key, "-in", cert,
-                      "-out", p12, "-passout", "pass:pw", "-name", "signer"],
-                     ["pk12util", "-i", p12, "-d", nss, "-W", "pw"]):
-            r = subprocess.run(step, capture_output=True, text=True)
-            self.assertEqual(r.returncode, 0, (step, r.stderr))
-        once, twice = os.path.join(work, "1.pdf"), os.path.join(work, "2.pdf")
-        for field, src, dst in (("applicant_signature", form, once),
-                                ("commission_signature", once, twice)):
-            r = subprocess.run(["pdfsig", "-nssdir", nss, "-nick", "signer",
-                                "-sign", field, src, dst],
-                               capture_output=True, text=True)
-            self.assertEqual(r.returncode, 0, r.stderr)
-        r = subprocess.run(["pdfsig", "-nssdir", nss, twice],
-                           capture_output=True, text=True)
-        self.assertEqual(r.stdout.count("Signature is Valid."), 2, r.stdout)
-        self.assertIn("Signature Field Name: applicant_signature", r.stdout)
-        self.assertIn("Signature Field Name: commission_signature", r.stdout)
+        nss, _ = harness.signing_db(self, work, "pactdoc throwaway signer")
+        twice, _ = harness.sign_both_fields(self, nss, form, work)
         with open(form, "rb") as f, open(twice, "rb") as g:
             original = f.read()
             self.assertTrue(g.read().startswith(original),

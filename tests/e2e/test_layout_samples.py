@@ -44,9 +44,8 @@ class SampleLayout(unittest.TestCase):
         import tempfile
         cls.tmp = tempfile.TemporaryDirectory(prefix="pactdoc-samples-")
         cls.out = os.path.join(cls.tmp.name, "out")
-        cls.run_result = harness.run("generate", "-q", "--date", "2026-11-23",
-                                     "-o", cls.out, harness.SAMPLES)
-        cls.pdfs = sorted(glob.glob(os.path.join(cls.out, "*", "*.pdf")))
+        cls.run_result, cls.pdfs = harness.generate_pdfs(cls.out,
+                                                         harness.SAMPLES)
 
     @classmethod
     def tearDownClass(cls):

@@ -108,9 +108,7 @@ class LayoutEndToEnd(unittest.TestCase):
                       '<applications xmlns="urn:eumayors:applications:1">'
                       + body + "\n</applications>\n")
         cls.out = os.path.join(cls.tmp.name, "out")
-        cls.run_result = harness.run("generate", "-q", "--date", "2026-11-23",
-                                     "-o", cls.out, src)
-        cls.pdfs = sorted(glob.glob(os.path.join(cls.out, "*", "*.pdf")))
+        cls.run_result, cls.pdfs = harness.generate_pdfs(cls.out, src)
 
     @classmethod
     def tearDownClass(cls):

@@ -9,7 +9,7 @@ import subprocess
 import unittest
 import xml.etree.ElementTree as ET
 
-from harness import ROOT, run, tempdir, write
+from harness import RECORDS_XSD, ROOT, run, tempdir, write, xmllint
 
 LANGS = ["en", "lv", "sv", "bg", "ky"]
 XLIFF = "{urn:oasis:names:tc:xliff:document:2.0}"
@@ -293,7 +293,6 @@ class CountersignatoryPositions(unittest.TestCase):
         """xmllint with schema/records.xsd accepts localised positions (in
         any order around the name) and refuses a second name."""
         d = tempdir(self)
-        xsd = os.path.join(ROOT, "schema", "records.xsd")
         good = records([application(1, "supporter", "lv")])
         moved = good.replace("    <name>Elena Moretti</name>\n", "").replace(
             '<position xml:lang="lv">', '<name>Elena Moretti</name>\n    <position xml:lang="lv">')
@@ -301,8 +300,7 @@ class CountersignatoryPositions(unittest.TestCase):
                            "<name>Elena Moretti</name><name>Maria Rossi</name>")
         for body, ok in ((good, True), (moved, True), (bad, False)):
             path = write(os.path.join(d, "x.xml"), body)
-            p = subprocess.run(["xmllint", "--noout", "--nonet", "--schema", xsd, path],
-                               capture_output=True, text=True)
+            p = xmllint(RECORDS_XSD, path)
             self.assertEqual(p.returncode == 0, ok, p.stderr)
 
 

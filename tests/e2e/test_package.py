@@ -12,6 +12,7 @@ import unittest
 import zipfile
 
 import harness
+from harness import sha256
 from test_bundle import check_bag, run, unpack
 
 DATE = "2026-11-23"
@@ -55,11 +56,6 @@ RECORDS = """<?xml version="1.0" encoding="UTF-8"?>
 """
 
 COUNTERSIGN = "countersign-2026-11-A"
-
-
-def sha256(path):
-    with open(path, "rb") as f:
-        return hashlib.sha256(f.read()).hexdigest()
 
 
 class PackageTest(unittest.TestCase):
@@ -185,27 +181,14 @@ class PackageTest(unittest.TestCase):
         with open(os.path.join(d, COUNTERSIGN, "manifest.json")) as f:
             doc = json.load(f)["documents"][0]
         form = os.path.join(d, COUNTERSIGN, doc["path"])
-        nss = os.path.join(self.tmp, "nss")
-        os.makedirs(nss)
-
-        def sh(*cmd):
-            r = subprocess.run(cmd, capture_output=True, text=True)
-            self.assertEqual(r.returncode, 0, " ".join(cmd) + r.stderr)
-            return r.stdout
-        key, crt, p12 = (os.path.join(nss, n) for n in ("k.pem", "c.pem",
-                                                         "c.p12"))
-        sh("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes",
-           "-keyout", key, "-out", crt, "-days", "2",
-           "-subj", "/CN=Test Countersigner")
-        sh("openssl", "pkcs12", "-export", "-inkey", key, "-in", crt,
-           "-name", "cs", "-out", p12, "-passout", "pass:pw")
-        sh("certutil", "-N", "-d", "sql:" + nss, "--empty-password")
-        sh("pk12util", "-i", p12, "-d", "sql:" + nss, "-W", "pw")
+        nss, _ = harness.signing_db(self, self.tmp, "Test Countersigner")
         signed = os.path.join(self.tmp, "signed.pdf")
-        sh("pdfsig", "-nssdir", "sql:" + nss, "-nick", "cs", "-sign",
-           "commission_signature", form, signed)
-        info = sh("pdfsig", "-nssdir", "sql:" + nss, signed)
-        self.assertIn("Test Countersigner", info)
+        r = harness.tool("pdfsig", "-nssdir", nss, "-nick", "signer",
+                         "-sign", "commission_signature", form, signed)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        r = harness.tool("pdfsig", "-nssdir", nss, signed)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("Test Countersigner", r.stdout)
         with open(signed, "rb") as f:
             data = f.read()
         self.assertGreater(len(data), doc["bytes"])

@@ -7,19 +7,15 @@ import json
 import os
 import re
 import shutil
-import subprocess
 import tempfile
 import unicodedata
 import unittest
 
 import fontcheck
+import harness
+from harness import tool
 
 BIDI_CONTROLS = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
-
-
-def tool(*args, **kw):
-    return subprocess.run(list(args), capture_output=True, text=True,
-                          timeout=120, **kw)
 
 
 class SamplePdf(unittest.TestCase):
@@ -152,39 +148,10 @@ class SamplePdf(unittest.TestCase):
     def test_sign_both_fields(self):
         """A throwaway certificate signs the applicant field, then the
         commission field of the signed file; both signatures verify."""
-        for t in ("certutil", "pk12util", "openssl", "pdfsig"):
-            self.assertIsNotNone(shutil.which(t), t)
-        db = os.path.join(self.work, "nss")
-        os.mkdir(db)
-        nss = "sql:" + db
-        key = os.path.join(self.work, "key.pem")
-        cert = os.path.join(self.work, "cert.pem")
-        p12 = os.path.join(self.work, "cert.p12")
-        steps = [
-            ["certutil", "-N", "-d", nss, "--empty-password"],
-            ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes",
-             "-keyout", key, "-out", cert, "-days", "2",
-             "-subj", "/CN=pactdoc test signer"],
-            ["openssl", "pkcs12", "-export", "-inkey", key, "-in", cert,
-             "-out", p12, "-passout", "pass:pw", "-name", "signer"],
-            ["pk12util", "-i", p12, "-d", nss, "-W", "pw"],
-        ]
-        for step in steps:
-            r = tool(*step)
-            self.assertEqual(r.returncode, 0, (step, r.stderr))
-        once = os.path.join(self.work, "signed1.pdf")
-        twice = os.path.join(self.work, "signed2.pdf")
-        r = tool("pdfsig", "-nssdir", nss, "-nick", "signer", "-sign",
-                 "applicant_signature", self.pdf, once)
-        self.assertEqual(r.returncode, 0, r.stderr)
-        r = tool("pdfsig", "-nssdir", nss, "-nick", "signer", "-sign",
-                 "commission_signature", once, twice)
-        self.assertEqual(r.returncode, 0, r.stderr)
-        r = tool("pdfsig", "-nssdir", nss, twice)
-        self.assertEqual(r.stdout.count("Signature is Valid."), 2, r.stdout)
-        self.assertIn("Signature Field Name: applicant_signature", r.stdout)
-        self.assertIn("Signature Field Name: commission_signature", r.stdout)
-        self.assertNotIn("not signed", r.stdout)
+        nss, _ = harness.signing_db(self, self.work)
+        twice, report = harness.sign_both_fields(self, nss, self.pdf,
+                                                 self.work)
+        self.assertNotIn("not signed", report)
         r = tool("qpdf", "--check", twice)
         self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
 

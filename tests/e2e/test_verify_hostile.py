@@ -10,9 +10,7 @@ Payload-Oxum and tag manifest), built here at test time:
   before anything is read."""
 import hashlib
 import os
-import re
 import struct
-import subprocess
 import sys
 import time
 import unittest
@@ -85,15 +83,10 @@ def measured(*args):
     file; returns (rc, stdout bytes size, stdout head, peak RSS kB)."""
     out = os.path.join(os.path.dirname(args[-1]), "verify.out")
     with open(out, "wb") as f:
-        proc = subprocess.run(["/usr/bin/time", "-v", RELEASE] + list(args),
-                              stdout=f, stderr=subprocess.PIPE, timeout=600)
-    err = proc.stderr.decode("utf-8", "replace")
-    m = re.search(r"Maximum resident set size \(kbytes\): (\d+)", err)
-    if m is None:
-        raise AssertionError("no RSS from /usr/bin/time:\n" + err[-2000:])
+        proc, _, rss = harness.time_v([RELEASE, *args], stdout=f)
     with open(out, "rb") as f:
         head = f.read(1 << 20).decode("utf-8", "replace")
-    return proc.returncode, os.path.getsize(out), head, int(m.group(1))
+    return proc.returncode, os.path.getsize(out), head, rss
 
 
 class VerifyHostileTest(unittest.TestCase):

@@ -1,6 +1,7 @@
 /* test_fsutil.c — unit tests of the file-system helpers (fsutil.h): atomic
  * writes, the registry of temporaries (no size limit), the sweep of a
- * killed run's temporaries, and the full-disk message. */
+ * killed run's temporaries, the full-disk message, and directory listings
+ * (byte order, hidden names, special files). */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -10,6 +11,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -188,6 +190,70 @@ static void test_unsafe_names(void **state)
 	assert_non_null(strstr(fsutil_unsafe_name("a//b"), "empty"));
 }
 
+/* Listings are in byte order whatever the locale, skip hidden names,
+ * and fs_list_dir keeps only regular files where fs_list_names keeps
+ * every name with the suffix (a FIFO is named, never opened). */
+static void test_listings_sorted_by_bytes(void **state)
+{
+	static const char *const files[] = {
+		"b.xml", "B.xml", "a.xml", "\xc3\xa4.xml", ".hidden.xml",
+		"c.txt", "a.xml.bak"
+	};
+	char sub[512], path[600];
+	struct dirent **entries;
+	char **list;
+	struct err e;
+	int n;
+
+	(void)state;
+	setlocale(LC_ALL, "C.UTF-8");
+	snprintf(sub, sizeof sub, "%s/list", dir);
+	assert_int_equal(fs_mkdirs(sub, &e), 0);
+	for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+		snprintf(path, sizeof path, "%s/%s", sub, files[i]);
+		FILE *f = fopen(path, "w");
+		assert_non_null(f);
+		assert_int_equal(fclose(f), 0);
+	}
+	snprintf(path, sizeof path, "%s/fifo.xml", sub);
+	assert_int_equal(mkfifo(path, 0600), 0);
+
+	n = fs_list_dir(sub, ".xml", &list, &e);
+	assert_int_equal(n, 4);
+	snprintf(path, sizeof path, "%s/B.xml", sub);
+	assert_string_equal(list[0], path);
+	snprintf(path, sizeof path, "%s/a.xml", sub);
+	assert_string_equal(list[1], path);
+	snprintf(path, sizeof path, "%s/b.xml", sub);
+	assert_string_equal(list[2], path);
+	snprintf(path, sizeof path, "%s/\xc3\xa4.xml", sub);
+	assert_string_equal(list[3], path);
+	fs_free_list(list, n);
+
+	n = fs_list_names(sub, ".xml", &list, &e);
+	assert_int_equal(n, 5);
+	snprintf(path, sizeof path, "%s/fifo.xml", sub);
+	assert_string_equal(list[3], path);
+	fs_free_list(list, n);
+
+	n = fs_list_dir(sub, ".pdf", &list, &e);
+	assert_int_equal(n, 0);
+	assert_null(list);
+
+	n = fs_scan_dir(sub, &entries, &e);
+	assert_int_equal(n, 7);     /* no ".", "..", ".hidden.xml" */
+	assert_string_equal(entries[0]->d_name, "B.xml");
+	assert_string_equal(entries[6]->d_name, "\xc3\xa4.xml");
+	fs_free_entries(entries, n);
+
+	snprintf(path, sizeof path, "%s/none", sub);
+	assert_int_equal(fs_scan_dir(path, &entries, &e), -1);
+	assert_null(entries);
+	assert_non_null(strstr(e.msg, "No such file or directory"));
+	assert_int_equal(fs_list_names(path, ".xml", &list, &e), -1);
+	setlocale(LC_ALL, "C");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -196,6 +262,7 @@ int main(void)
 		cmocka_unit_test(test_full_disk_is_named),
 		cmocka_unit_test(test_every_temporary_is_removed),
 		cmocka_unit_test(test_unsafe_names),
+		cmocka_unit_test(test_listings_sorted_by_bytes),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
