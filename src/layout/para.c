@@ -263,12 +263,6 @@ static int decode(struct ctx *c, const char *text, int32_t **byte_to_unit)
 	return 0;
 }
 
-static int is_arabic(UChar ch)
-{
-	return (ch >= 0x0600 && ch <= 0x06FF) || (ch >= 0x0750 && ch <= 0x077F) ||
-	       (ch >= 0x08A0 && ch <= 0x08FF);
-}
-
 /* Replaces the advances d[a..b) of units drawn in one font f with those
  * HarfBuzz gives when it shapes them together: kerning and zero-width
  * marks, as the PDF stage will draw them. 0 or -1 with c->e set. */
@@ -1242,13 +1236,6 @@ static int prepare(struct ctx *c, const char *text, const struct span *nohyph,
 
 	if (decode(c, text, &map))
 		return -1;
-	for (int32_t i = 0; i < c->n; i++) {
-		if (is_arabic(c->u[i])) {
-			if (bidi_shape_arabic(c->u, c->n, c->e))
-				goto cleanup;
-			break;
-		}
-	}
 	c->protect = calloc((size_t)c->n + 1, 1);
 	c->levels = malloc((size_t)c->n + 1);
 	if (c->protect == NULL || c->levels == NULL) {
