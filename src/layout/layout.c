@@ -845,16 +845,21 @@ static double rows_height(const struct fblock *fb, int from, int to)
 	return h;
 }
 
+/* Number of rows of the part of fb that must stay with a preceding
+ * heading: up to its first allowed break (all of them when none). */
+static int first_unit_rows(const struct fblock *fb)
+{
+	for (int i = 0; i < fb->n_rows; i++)
+		if (fb->rows[i].break_after)
+			return i + 1;
+	return fb->n_rows;
+}
+
 /* Height of the part of fb that must stay with a preceding heading: up
  * to its first allowed break. */
 static double first_unit(const struct fblock *fb)
 {
-	int i;
-
-	for (i = 0; i < fb->n_rows; i++)
-		if (fb->rows[i].break_after)
-			return fb->space_before + rows_height(fb, 0, i + 1);
-	return fb->space_before + rows_height(fb, 0, fb->n_rows);
+	return fb->space_before + rows_height(fb, 0, first_unit_rows(fb));
 }
 
 static int place_header(struct lay *L, const struct fblock *hdr)
@@ -868,17 +873,30 @@ static int place_header(struct lay *L, const struct fblock *hdr)
 	return rc;
 }
 
+/* Lines of text a heading keeps on its page below it, at least. */
+#define KEEP_LINES 2
+
 /* Height that must fit below a block kept with what follows: the blocks
  * after fbs[k] that are themselves kept with the next (headings, header
  * rows) or empty (space), whole, then the first unbreakable part of the
- * first other block. */
+ * next other blocks until it holds KEEP_LINES rows (a one-line item after
+ * a heading brings the first part of the block after it) or reaches a
+ * signature block. */
 static double kept_height(const struct fblock *fbs, int n, int k)
 {
 	double h = 0;
+	int rows = 0;
 
 	for (int i = k + 1; i < n; i++) {
-		if (fbs[i].n_rows > 0 && !fbs[i].keep_with_next)
-			return h + first_unit(&fbs[i]);
+		if (fbs[i].n_rows > 0 && !fbs[i].keep_with_next) {
+			h += first_unit(&fbs[i]);
+			rows += first_unit_rows(&fbs[i]);
+			if (rows >= KEEP_LINES || fbs[i].signature ||
+			    first_unit_rows(&fbs[i]) < fbs[i].n_rows)
+				return h;
+			h += fbs[i].space_after;
+			continue;
+		}
 		h += fbs[i].space_before + rows_height(&fbs[i], 0, fbs[i].n_rows) +
 		     (fbs[i].n_rows > 0 ? fbs[i].space_after : 0);
 	}
