@@ -414,6 +414,44 @@ static void detect_addresses(struct ctx *c)
 
 /* ---- items --------------------------------------------------------------- */
 
+/* Letters (and marks) of a slash-joined part of at most this many
+ * characters make it an "and/or"-type word: "and/or", "und/oder",
+ * "og/eller", "и/или", "sottoscritto/a", "Le/La". */
+#define SLASH_SHORT_PART 4
+
+/* Length of the run of letters and marks of the text from unit i going
+ * by step (+1 or -1); counting stops one past SLASH_SHORT_PART. */
+static int letter_run(const struct ctx *c, int32_t i, int step)
+{
+	int len = 0;
+
+	while (i >= 0 && i < c->n && len <= SLASH_SHORT_PART &&
+	       (u_isalpha(c->u[i]) || (U_GET_GC_MASK(c->u[i]) & U_GC_M_MASK))) {
+		i += step;
+		len++;
+	}
+	return len;
+}
+
+/* 1 when the ICU break before unit p, just after a slash, falls inside an
+ * "and/or"-type word (a short word on either side of the slash): such a
+ * word is never split ("and/" "or"), nor hyphenated ("och/el-ler"). A
+ * slash between two long words
+ * ("national/regional", "улуттук/чөлкөмдүк") may still end a line, and
+ * names, addresses and URLs keep their own rules (break_allowed). */
+static int slash_binds(const struct ctx *c, int32_t p)
+{
+	int before, after;
+
+	if (p < 2 || p >= c->n || c->u[p - 1] != '/' || c->protect[p - 1])
+		return 0;
+	before = letter_run(c, p - 2, -1);
+	after = letter_run(c, p, 1);
+	return before > 0 && after > 0 &&
+	       (before <= SLASH_SHORT_PART || after <= SLASH_SHORT_PART);
+}
+
+
 /* Marks hyphenation points of the letter runs of [a, b) in cand. */
 static void hyphen_points(struct ctx *c, int32_t a, int32_t b,
                           unsigned char *cand)
@@ -431,6 +469,9 @@ static void hyphen_points(struct ctx *c, int32_t a, int32_t b,
 		len = i - s;
 		if (len < HYPH_MIN_WORD)
 			continue;
+		if ((s > a && slash_binds(c, s)) ||
+		    (i + 1 < b && c->u[i] == '/' && slash_binds(c, i + 1)))
+			continue;  /* a part of an "and/or"-type word */
 		for (int32_t k = s; k < i; k++) {
 			if (c->protect[k])
 				goto next;
@@ -607,7 +648,8 @@ static int build_items(struct ctx *c)
 	while ((p = ubrk_next(bi)) != UBRK_DONE) {
 		int hard = ubrk_getRuleStatus(bi) >= UBRK_LINE_HARD && p < c->n;
 		int32_t q = p;
-		if (p < c->n && !hard && !break_allowed(c, p))
+		if (p < c->n && !hard &&
+		    (!break_allowed(c, p) || slash_binds(c, p)))
 			continue;
 		while (q > start && (u_isWhitespace(c->u[q - 1]) ||
 		                     c->u[q - 1] == 0x2028 || c->u[q - 1] == 0x2029))
