@@ -128,9 +128,9 @@ int32_t bidi_reverse(const UChar *s, int32_t n, UChar *out, int32_t cap)
 	/* A combining mark ends up before its base: the pactdoc fonts draw
 	 * right-to-left marks (zero advance, outline right of the origin)
 	 * over the glyph that follows them on a line drawn left to right. */
-	len = ubidi_writeReverse(s, n, out, cap,
-	                         UBIDI_DO_MIRRORING | UBIDI_REMOVE_BIDI_CONTROLS,
-	                         &status);
+	/* Bidi controls are not removed here (the layout never passes them):
+	 * ICU's list of them holds ZWNJ and ZWJ, which shaping needs. */
+	len = ubidi_writeReverse(s, n, out, cap, UBIDI_DO_MIRRORING, &status);
 	if (U_FAILURE(status))
 		return -1;
 	return len;

@@ -29,8 +29,9 @@ int bidi_levels(const UChar *s, int32_t n, int rtl, UBiDiLevel *levels,
                 struct err *e);
 
 /* Writes the n units of an RTL run in display order into out (cap units):
- * reversed, with mirrored brackets and combining marks kept after their
- * base. Returns the length written, or -1 when out is too small. */
+ * reversed, with mirrored brackets; every unit is kept (ZWNJ and ZWJ
+ * too, for shaping). Returns the length written, or -1 when out is too
+ * small. */
 int32_t bidi_reverse(const UChar *s, int32_t n, UChar *out, int32_t cap);
 
 /* Visual order of n objects (segments of one line) of the given levels:

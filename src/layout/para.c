@@ -338,8 +338,15 @@ static int measure(struct ctx *c)
 		double adv = 0;
 		U16_NEXT(c->u, i, c->n, cp);
 		f = fontset_pick(c->fs, st->face, cp);
-		if (u_hasBinaryProperty(cp, UCHAR_DEFAULT_IGNORABLE_CODE_POINT)) {
-			f = -1;       /* joiners, BOM, bidi controls: never drawn */
+		if ((cp == 0x200C || cp == 0x200D) && at > 0 &&
+		    c->font[at - 1] >= 0) {
+			/* ZWNJ, ZWJ: part of the run they sit in, with no width,
+			 * so that shaping (Arabic joining) sees them; the PDF
+			 * stage draws no glyph for them */
+			f = c->font[at - 1];
+		} else if (u_hasBinaryProperty(cp,
+		                               UCHAR_DEFAULT_IGNORABLE_CODE_POINT)) {
+			f = -1;       /* BOM, bidi controls, a leading joiner */
 		} else if (u_isWhitespace(cp) && (f < 0 || cp == '\t')) {
 			f = -1;       /* glue: never drawn */
 			adv = (cp == '\n' || cp == '\r' || cp == 0x2028 ||

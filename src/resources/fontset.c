@@ -697,8 +697,16 @@ static int run_is_rtl(const uint32_t *cps, int n)
 	return 0;
 }
 
-/* Decodes utf8 into the code points that are drawn (invisible ones
- * dropped). Returns the count and *out (caller frees), or -1 with e. */
+/* Whether cp is ZWNJ or ZWJ: never drawn, but shaped (they stop or ask
+ * for Arabic joining); HarfBuzz removes their glyphs. */
+static int is_joiner(uint32_t cp)
+{
+	return cp == 0x200C || cp == 0x200D;
+}
+
+/* Decodes utf8 into the code points that are drawn, and the joiners
+ * (other invisible ones dropped). Returns the count and *out (caller
+ * frees), or -1 with e. */
 static int drawn_cps(const char *utf8, uint32_t **out, struct err *e)
 {
 	size_t len = strlen(utf8), i = 0;
@@ -715,7 +723,7 @@ static int drawn_cps(const char *utf8, uint32_t **out, struct err *e)
 			return err_set(e, "pdf: invalid UTF-8 in text run");
 		}
 		i += (size_t)k;
-		if (!fontset_is_invisible(cp))
+		if (!fontset_is_invisible(cp) || is_joiner(cp))
 			cps[n++] = cp;
 	}
 	*out = cps;
@@ -740,8 +748,9 @@ static void to_logical(uint32_t *cps, int n)
  * cluster's characters go to the first glyph of it met; a ligature
  * covers its characters up to the next cluster. rtl: the run was taken
  * back to logical order, so its characters are listed reversed and
- * mirrored again, as the layout gave them. starts: n_cps + 1 zeroed
- * bytes of scratch. */
+ * mirrored again, as the layout gave them. Joiners (ZWNJ, ZWJ, whose
+ * glyphs HarfBuzz removed) are in no glyph's text. starts: n_cps + 1
+ * zeroed bytes of scratch. */
 static void glyph_texts(struct shaped *g, const hb_glyph_info_t *info,
                         unsigned count, const uint32_t *cps, int n_cps,
                         int rtl, unsigned char *starts)
@@ -753,13 +762,25 @@ static void glyph_texts(struct shaped *g, const hb_glyph_info_t *info,
 		while (b < n_cps && !starts[b])
 			b++;
 		g[i].cp = cps[a];
+		for (int j = a; j < b; j++)
+			if (!is_joiner(cps[j])) {
+				g[i].cp = cps[j];
+				break;
+			}
 		if (starts[a] == 2) {
 			g[i].ntext = 0;    /* a further glyph of the cluster */
 		} else {
+			/* the cluster's characters, joiners left out */
 			starts[a] = 2;
-			g[i].ntext = b - a;
-			for (int j = 0; j < b - a && j < SHAPED_TEXT_MAX; j++)
-				g[i].text[k++] = cps[rtl ? b - 1 - j : a + j];
+			g[i].ntext = 0;
+			for (int j = 0; j < b - a; j++) {
+				uint32_t cp = cps[rtl ? b - 1 - j : a + j];
+				if (is_joiner(cp))
+					continue;
+				if (k < SHAPED_TEXT_MAX)
+					g[i].text[k++] = cp;
+				g[i].ntext++;
+			}
 		}
 		if (rtl) {
 			/* back to the characters as the layout gave them */
@@ -800,6 +821,7 @@ int fontset_shape(const struct fontset *fs, int font, const char *utf8,
 	hb_buffer_set_content_type(hb, HB_BUFFER_CONTENT_TYPE_UNICODE);
 	hb_buffer_set_cluster_level(hb,
 	                            HB_BUFFER_CLUSTER_LEVEL_MONOTONE_CHARACTERS);
+	hb_buffer_set_flags(hb, HB_BUFFER_FLAG_REMOVE_DEFAULT_IGNORABLES);
 	for (int i = 0; i < n; i++)
 		hb_buffer_add(hb, cps[i], (unsigned)i);
 	hb_buffer_set_direction(hb, rtl ? HB_DIRECTION_RTL : HB_DIRECTION_LTR);

@@ -90,7 +90,9 @@ struct shaped {
  * script only), GPOS kerning and mark positioning. A run with a
  * right-to-left letter is taken back to logical order and shaped right to
  * left (script guessed from the text: Arabic for Arabic letters).
- * Invisible characters (fontset_is_invisible) are dropped. Returns the
+ * Invisible characters (fontset_is_invisible) are dropped, except ZWNJ
+ * and ZWJ, which are shaped (no joining across a ZWNJ) and draw no
+ * glyph. Returns the
  * number of glyphs (0 or more), left to right in *out (caller frees), or
  * -1 with e set and *out NULL (bad UTF-8, a character not in the font,
  * out of memory). */

@@ -4,7 +4,9 @@ fonts' GSUB), as a reader sees it. The Sorani name "یەکێتی کۆمەڵە" h
 forms: pre-joining with ICU's u_shapeArabic left them isolated, wide
 and cut off from their neighbours. Drawn through the font's init/medi
 forms they take the narrow joined glyph (mutool's character boxes), and
-the text layer still reads the name in logical order (pdftotext)."""
+the text layer still reads the name in logical order (pdftotext). A ZWNJ
+(Persian "شهرداری‌ها") still stops joining: the yeh before it is final,
+as wide as its final form, not the narrow medial one."""
 import os
 import re
 import subprocess
@@ -14,7 +16,10 @@ import fontcheck
 import harness
 
 SAMPLE = os.path.join(harness.SAMPLES, "02-supporters.xml")
-NAME = "\u06cc\u06d5\u06a9\u06ce\u062a\u06cc \u06a9\u06c6\u0645\u06d5\u06b5\u06d5"
+SORANI = "\u06cc\u06d5\u06a9\u06ce\u062a\u06cc \u06a9\u06c6\u0645\u06d5\u06b5\u06d5"
+# Persian "municipalities": a ZWNJ after the yeh stops joining there
+PERSIAN = "\u0634\u0647\u0631\u062f\u0627\u0631\u06cc\u200c\u0647\u0627"
+NAME = SORANI + " " + PERSIAN
 CHAR_RE = re.compile(r'<char quad="([-0-9. ]+)"[^>]* c="([^"]*)"')
 
 
@@ -60,19 +65,38 @@ class ArabicJoining(unittest.TestCase):
     def test_name_reads_in_logical_order(self):
         text = subprocess.run(["pdftotext", self.pdf, "-"], check=True,
                               capture_output=True, text=True).stdout
-        self.assertIn(NAME, text)
+        # the ZWNJ draws no glyph, so the text layer has none
+        self.assertIn(NAME.replace("\u200c", ""), text)
 
-    def test_letters_without_presentation_forms_are_joined(self):
+    def chars(self):
+        """[(code point, width in points)] of page 1, as mutool sees it."""
         stext = subprocess.run(["mutool", "draw", "-q", "-F", "stext",
                                 "-o", "-", self.pdf, "1"], check=True,
                                capture_output=True, text=True).stdout
-        seen = {}
+        out = []
         for quad, c in CHAR_RE.findall(stext):
             m = re.match(r"&#x([0-9a-fA-F]+);", c)
-            cp = int(m.group(1), 16) if m else ord(c[0])
+            q = [float(v) for v in quad.split()]
+            out.append((int(m.group(1), 16) if m else ord(c[0]),
+                        q[2] - q[0]))
+        return out
+
+    def test_zwnj_stops_joining(self):
+        """Each occurrence of the name draws three yehs: the Sorani initial
+        one (narrow) and two final ones (wide): the Sorani last letter and
+        the Persian one before the ZWNJ, which joined through it would be
+        medial and narrow."""
+        narrow = isolated_width(0x06CC, 10.5) * 0.5
+        yehs = [w for cp, w in self.chars() if cp == 0x06CC]
+        wide = [w for w in yehs if w > narrow]
+        self.assertGreater(len(yehs), 0)
+        self.assertEqual(len(wide), 2 * (len(yehs) - len(wide)), yehs)
+
+    def test_letters_without_presentation_forms_are_joined(self):
+        seen = {}
+        for cp, w in self.chars():
             if cp in (0x06CE, 0x06B5):
-                q = [float(v) for v in quad.split()]
-                seen.setdefault(cp, []).append(q[2] - q[0])
+                seen.setdefault(cp, []).append(w)
         self.assertEqual(sorted(seen), [0x06B5, 0x06CE])
         for cp, widths in seen.items():
             # body and value text is 10.5 or 11 pt: the isolated glyph at

@@ -79,6 +79,18 @@ static void test_reverse_marks(void **state)
 	assert_int_equal(out[3], 0x0645);          /* ... then its base */
 }
 
+/* ZWNJ and ZWJ stay in the reversed run: shaping needs them. */
+static void test_reverse_keeps_joiners(void **state)
+{
+	UChar s[] = { 0x06CC, 0x200C, 0x0647, 0x200D, 0x0627 };
+	UChar out[8];
+
+	(void)state;
+	assert_int_equal(bidi_reverse(s, 5, out, 8), 5);
+	assert_int_equal(out[1], 0x200D);
+	assert_int_equal(out[3], 0x200C);
+}
+
 static void test_lang(void **state)
 {
 	(void)state;
@@ -98,6 +110,7 @@ int main(void)
 		cmocka_unit_test(test_levels_mixed),
 		cmocka_unit_test(test_visual_order),
 		cmocka_unit_test(test_reverse_marks),
+		cmocka_unit_test(test_reverse_keeps_joiners),
 		cmocka_unit_test(test_lang),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -224,6 +224,30 @@ static void test_shape_arabic(void **state)
 	free(g);
 }
 
+/* A ZWNJ stops joining and draws nothing: "می‌خواهم" (Persian "I want")
+ * keeps the yeh before it final, the khah after it initial, and no glyph
+ * stands for the ZWNJ. Given in visual order (the layout reverses RTL
+ * runs), glyphs left to right: meem, heh, alef, waw, khah, yeh, meem. */
+static void test_shape_zwnj(void **state)
+{
+	struct err e = { 0 };
+	struct shaped *g = NULL;
+	int world = fontset_pick(fs, FACE_REGULAR, 0x0627);
+	int n;
+
+	(void)state;
+	n = fontset_shape(fs, world, "مهاوخ‌"
+	                  "یم", &g, &e);
+	assert_int_equal(n, 7);
+	assert_int_equal(g[4].cp, 0x062E);
+	assert_int_equal(g[4].gid, fontset_glyph(fs, world, 0xFEA7)); /* init */
+	assert_int_equal(g[5].cp, 0x06CC);
+	assert_int_equal(g[5].gid, fontset_glyph(fs, world, 0xFBFD)); /* fina */
+	for (int i = 0; i < n; i++)
+		assert_int_equal(g[i].ntext, 1);
+	free(g);
+}
+
 /* Latin, Cyrillic and Hebrew keep one glyph per character: no "fi"
  * ligature, no Hebrew ligature, whatever the source font offers. */
 static void test_shape_no_other_ligatures(void **state)
@@ -304,6 +328,7 @@ int main(void)
 		cmocka_unit_test(test_shape),
 		cmocka_unit_test(test_shape_arabic),
 		cmocka_unit_test(test_shape_no_other_ligatures),
+		cmocka_unit_test(test_shape_zwnj),
 		cmocka_unit_test(test_utf8),
 		cmocka_unit_test(test_load_errors),
 	};
