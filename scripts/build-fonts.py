@@ -63,7 +63,8 @@ CORE = ranges(
 )
 
 # Right-to-left and other scripts: Armenian, Georgian, Hebrew, Arabic with
-# the presentation forms that shaping (ICU u_shapeArabic) produces.
+# its presentation forms (a record may hold them; HarfBuzz's joining
+# forms are these glyphs too, reached through GSUB).
 WORLD = ranges(
     (0x0020, 0x0020), (0x00A0, 0x00A0),
     (0x0530, 0x058F),  # Armenian
@@ -78,37 +79,61 @@ WORLD = ranges(
     (0xFE70, 0xFEFF),  # Arabic Presentation Forms-B
 )
 
+# GPOS features HarfBuzz applies when pactdoc shapes a run
+# (src/resources/fontset.c): kerning and the mark anchors.
+GPOS_FEATURES = ["kern", "mark", "mkmk"]
+# GSUB features kept, and only under the Arabic script: the joining forms
+# and the lam-alef ligatures come from the font's own tables (HarfBuzz's
+# Arabic shaper). Every other script keeps one glyph per character (no
+# Latin "fi" ligature, no Hebrew or Armenian ligatures), as the text layer
+# expects; "ccmp" is left out so marks stay glyphs of their own.
+ARABIC_GSUB_FEATURES = ["init", "medi", "fina", "isol", "rlig", "liga"]
+
 FAMILIES = {
-    # key: (family, code points, output stem)
-    "core": ("Pactdoc Sans", CORE, "PactdocSans"),
-    "world": ("Pactdoc Sans World", WORLD, "PactdocSansWorld"),
+    # key: (family, code points, output stem, GSUB features kept)
+    "core": ("Pactdoc Sans", CORE, "PactdocSans", []),
+    "world": ("Pactdoc Sans World", WORLD, "PactdocSansWorld",
+              ARABIC_GSUB_FEATURES),
 }
 
-# Tables kept in the output; everything else (GSUB, kern, MATH, FFTM, gasp,
-# hinting) is dropped. GPOS and GDEF stay, cut to the features HarfBuzz
-# applies when pactdoc shapes a run (src/resources/fontset.c): kerning and the mark
-# anchors. GSUB is dropped so that every character keeps one glyph of its
-# own (the text layer maps each glyph back to its character); Arabic
-# joining uses the presentation forms' glyphs (src/layout/bidi.c).
+# Tables kept in the output; everything else (kern, MATH, FFTM, gasp,
+# hinting, and GSUB where no feature is kept) is dropped. GPOS and GDEF
+# stay, cut to GPOS_FEATURES; GSUB only in the world fonts, cut to the
+# Arabic joining features.
 KEEP_TABLES = {"head", "hhea", "maxp", "OS/2", "hmtx", "cmap", "loca",
-               "glyf", "name", "post", "GPOS", "GDEF"}
-LAYOUT_FEATURES = ["kern", "mark", "mkmk"]
+               "glyf", "name", "post", "GPOS", "GDEF", "GSUB"}
 
 
-def cut(font, unicodes):
-    """Subsets font in place to the glyphs of `unicodes`, unhinted."""
+def arabic_only_gsub(font):
+    """Leaves in GSUB only the script records of Arabic, so that no other
+    script's text is ever substituted, then lets the subsetter drop the
+    features and lookups no script uses any more."""
+    if "GSUB" not in font:
+        return
+    table = font["GSUB"].table
+    table.ScriptList.ScriptRecord = [r for r in table.ScriptList.ScriptRecord
+                                     if r.ScriptTag == "arab"]
+    table.ScriptList.ScriptCount = len(table.ScriptList.ScriptRecord)
+
+
+def cut(font, unicodes, gsub_features):
+    """Subsets font in place to the glyphs of `unicodes` (and the glyphs
+    gsub_features reach from them), unhinted."""
     opts = subset.Options()
     opts.hinting = False
-    opts.layout_features = LAYOUT_FEATURES
+    opts.layout_features = GPOS_FEATURES + gsub_features
     opts.layout_scripts = ["*"]
     opts.glyph_names = False
     opts.notdef_outline = True
     opts.recalc_timestamp = False
     opts.name_IDs = ["*"]
     opts.name_languages = ["*"]
-    opts.drop_tables += ["GSUB", "kern", "MATH", "FFTM",
+    opts.drop_tables += ["kern", "MATH", "FFTM",
                          "gasp", "hdmx", "LTSH", "VDMX", "DSIG", "BASE",
                          "JSTF", "PCLT"]
+    if not gsub_features:
+        opts.drop_tables.append("GSUB")
+    arabic_only_gsub(font)
     sub = subset.Subsetter(options=opts)
     sub.populate(unicodes=sorted(unicodes))
     sub.subset(font)
@@ -168,16 +193,16 @@ def rename(font, family, weight):
                                     r.nameID))
 
 
-def build(src, family, unicodes, weight):
+def build(src, family, unicodes, weight, gsub_features):
     """Returns the bytes of one built font."""
     font = TTFont(src, recalcTimestamp=False, recalcBBoxes=True)
-    cut(font, unicodes)
+    cut(font, unicodes, gsub_features)
     decompose(font)
     # A second cut drops the glyphs only composites used.
     buf = io.BytesIO()
     font.save(buf, reorderTables=True)
     font = TTFont(io.BytesIO(buf.getvalue()), recalcTimestamp=False)
-    cut(font, unicodes)
+    cut(font, unicodes, gsub_features)
     rename(font, family, weight)
     assert not any(font["glyf"][g].isComposite()
                    for g in font.getGlyphOrder()), "composite left"
@@ -217,10 +242,10 @@ def main(argv):
     outdir = argv[1]
     os.makedirs(outdir, exist_ok=True)
     for key in ("core", "world"):
-        family, unicodes, stem = FAMILIES[key]
+        family, unicodes, stem, gsub_features = FAMILIES[key]
         for weight, src_name in sorted(SOURCES.items()):
             src = os.path.join(SOURCE_DIR, src_name)
-            data = build(src, family, unicodes, weight)
+            data = build(src, family, unicodes, weight, gsub_features)
             name = stem + ("-Bold" if weight == "bold" else "") + ".ttf"
             write_if_changed(os.path.join(outdir, name), data)
             print("build-fonts: %s %d bytes" % (name, len(data)))

@@ -1,11 +1,11 @@
-/* bidi.c — ICU ubidi and u_shapeArabic behind the small API of bidi.h. */
+/* bidi.c — ICU ubidi behind the small API of bidi.h (Arabic joining is
+ * HarfBuzz's, from the font's GSUB: see fontset_shape). */
 #include "bidi.h"
 
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unicode/uchar.h>
-#include <unicode/ushape.h>
 #include <unicode/utf16.h>
 
 static const char *const rtl_langs[] = {
@@ -86,52 +86,6 @@ int bidi_has_rtl(const UChar *s, int32_t n)
 	return 0;
 }
 
-static int is_arabic_mark(UChar c)
-{
-	return (c >= 0x0610 && c <= 0x061A) || (c >= 0x064B && c <= 0x065F) ||
-	       c == 0x0670 || (c >= 0x06D6 && c <= 0x06DC) ||
-	       (c >= 0x06DF && c <= 0x06E4) || c == 0x06E7 || c == 0x06E8 ||
-	       (c >= 0x06EA && c <= 0x06ED);
-}
-
-int bidi_shape_arabic(UChar *s, int32_t n, struct err *e)
-{
-	UErrorCode status = U_ZERO_ERROR;
-	UChar *out = NULL;
-	int32_t len;
-	int rc = -1;
-
-	if (n == 0)
-		return 0;
-	out = malloc((size_t)n * sizeof *out);
-	if (out == NULL)
-		return err_set(e, "out of memory");
-	/* Fixed length: a lam-alef ligature leaves a space next to it, which
-	 * is then marked as a zero-width no-break space so it is not drawn. */
-	len = u_shapeArabic(s, n, out, n,
-	                    U_SHAPE_LETTERS_SHAPE | U_SHAPE_TEXT_DIRECTION_LOGICAL |
-	                    U_SHAPE_LENGTH_FIXED_SPACES_NEAR,
-	                    &status);
-	if (U_FAILURE(status) || len != n) {
-		err_set(e, "Arabic shaping failed: %s", u_errorName(status));
-		goto cleanup;
-	}
-	for (int32_t i = 0; i < n; i++) {
-		if (out[i] == 0x0020 && s[i] != 0x0020)
-			out[i] = 0xFEFF;
-		/* Marks (shadda, harakat) stay combining characters: ICU would
-		 * turn them into spacing presentation forms (a medial shadda
-		 * is drawn on a tatweel, stretching the word). The letters
-		 * around them are already joined, as marks are transparent. */
-		if (!is_arabic_mark(s[i]))
-			s[i] = out[i];
-	}
-	rc = 0;
-cleanup:
-	free(out);
-	return rc;
-}
-
 int bidi_levels(const UChar *s, int32_t n, int rtl, UBiDiLevel *levels,
                 struct err *e)
 {
@@ -174,9 +128,9 @@ int32_t bidi_reverse(const UChar *s, int32_t n, UChar *out, int32_t cap)
 	/* A combining mark ends up before its base: the pactdoc fonts draw
 	 * right-to-left marks (zero advance, outline right of the origin)
 	 * over the glyph that follows them on a line drawn left to right. */
-	len = ubidi_writeReverse(s, n, out, cap,
-	                         UBIDI_DO_MIRRORING | UBIDI_REMOVE_BIDI_CONTROLS,
-	                         &status);
+	/* Bidi controls are not removed here (the layout never passes them):
+	 * ICU's list of them holds ZWNJ and ZWJ, which shaping needs. */
+	len = ubidi_writeReverse(s, n, out, cap, UBIDI_DO_MIRRORING, &status);
 	if (U_FAILURE(status))
 		return -1;
 	return len;

@@ -1,6 +1,5 @@
 /* bidi.h — right-to-left text for the layout stage: the paragraph
- * direction of a language, Arabic shaping to presentation forms, bidi
- * embedding levels (ICU ubidi) and the visual reordering of a line's runs.
+ * direction of a language, bidi embedding levels (ICU ubidi) and the visual reordering of a line's runs.
  * Everything here is thread-safe and keeps no state between calls. */
 #ifndef PACTDOC_BIDI_H
 #define PACTDOC_BIDI_H
@@ -21,14 +20,8 @@ int bidi_lang_rtl(const char *lang);
 int bidi_first_strong(const UChar *s, int32_t n);
 
 /* 1 when the text has a right-to-left or Arabic character or a bidi
- * control, i.e. when levels or shaping may differ from plain LTR. */
+ * control, i.e. when levels may differ from plain LTR. */
 int bidi_has_rtl(const UChar *s, int32_t n);
-
-/* Shapes Arabic letters of s (n units, logical order) in place into their
- * presentation forms (joining forms and lam-alef ligatures). The length is
- * kept: a ligature's second unit becomes U+FEFF (zero width, not drawn),
- * so offsets into s stay valid. Returns 0, or -1 with e set. */
-int bidi_shape_arabic(UChar *s, int32_t n, struct err *e);
 
 /* Fills levels[0..n) with the bidi embedding level of each unit of s for a
  * paragraph of base direction rtl (0 or 1). Returns 0, or -1 with e set. */
@@ -36,8 +29,9 @@ int bidi_levels(const UChar *s, int32_t n, int rtl, UBiDiLevel *levels,
                 struct err *e);
 
 /* Writes the n units of an RTL run in display order into out (cap units):
- * reversed, with mirrored brackets and combining marks kept after their
- * base. Returns the length written, or -1 when out is too small. */
+ * reversed, with mirrored brackets; every unit is kept (ZWNJ and ZWJ
+ * too, for shaping). Returns the length written, or -1 when out is too
+ * small. */
 int32_t bidi_reverse(const UChar *s, int32_t n, UChar *out, int32_t cap);
 
 /* Visual order of n objects (segments of one line) of the given levels:

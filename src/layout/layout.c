@@ -33,6 +33,7 @@
 #define HEAD_LEAD   15.0
 #define CELL_SIZE   9.5
 #define CELL_LEAD   12.0
+#define SPAN_SIZE   8.5             /* a table row's spanning line */
 #define CELL_PAD    3.0
 #define FOOT_SIZE   8.5
 #define FOOT_LEAD   11.0
@@ -486,26 +487,32 @@ static int add_rule(struct fblock *fb, double x0, double y, double x1,
  * rules of the first (header) and last rows. */
 static int table_line_row(struct lay *L, struct fblock *fb,
                           const struct block *b, struct para *cells,
-                          const double *xs, const double *ws, int l,
-                          int lines)
+                          const double *xs, const double *ws, int ncol,
+                          int l, int lines)
 {
 	double top = l == 0 ? 0 : CELL_PAD + l * CELL_LEAD;
 	double h = (l == 0 ? CELL_PAD : 0) + CELL_LEAD +
 	           (l == lines - 1 ? CELL_PAD : 0);
+	int col_lines = 0;
 
+	for (int i = 0; i < ncol; i++)
+		if (cells[i].n_lines > col_lines)
+			col_lines = cells[i].n_lines;
 	if (add_row(fb, h, L->e) == NULL)
 		return -1;
 	if (l == 0 && b->header &&
 	    add_rule(fb, MARGIN, 0, MARGIN + TEXT_W, 0.8, L->e))
 		return -1;
 	for (int i = 0; i < b->n_cells; i++) {
+		/* the spanning cell (i == ncol) comes after the columns' lines */
+		int k = i < ncol ? l : l - (col_lines > 0 ? col_lines : 1);
+		double size = i < ncol ? CELL_SIZE : SPAN_SIZE;
 		tag(fb, fb->tag_block, b->header ? TAG_HEAD_CELL : TAG_CELL, i);
-		if (l < cells[i].n_lines &&
-		    put_line(fb, &cells[i].lines[l],
+		if (k >= 0 && k < cells[i].n_lines &&
+		    put_line(fb, &cells[i].lines[k],
 		             col_x(L, xs[i] + CELL_PAD, ws[i] - 2 * CELL_PAD),
 		             CELL_PAD + l * CELL_LEAD +
-		             baseline(CELL_LEAD, CELL_SIZE) - top, CELL_SIZE,
-		             L->e))
+		             baseline(CELL_LEAD, size) - top, size, L->e))
 			return -1;
 	}
 	if (l == lines - 1 &&
@@ -514,6 +521,20 @@ static int table_line_row(struct lay *L, struct fblock *fb,
 		return -1;
 	end_row(fb);
 	return 0;
+}
+
+/* Sets the text of a table cell of width w (padding included) into out:
+ * broken only at spaces, never at a hyphen ("IE-COORD-0031"), and
+ * between characters only when a word cannot fit. 0 or -1. */
+static int set_cell(struct lay *L, const char *text, enum face face,
+                    double size, double w, struct para *out)
+{
+	struct span whole = { 0, strlen(text ? text : "") };
+	struct block cell = { .kind = BLOCK_TABLE_ROW, .nohyph = &whole,
+	                      .n_nohyph = 1 };
+
+	return set_para(L, text, &cell, face, size, w - 2 * CELL_PAD,
+	                ALIGN_START, 0, out);
 }
 
 /* A row of the cover-sheet table; header rows are bold and ruled. It is
@@ -528,31 +549,39 @@ static int fmt_table_row(struct lay *L, struct fblock *fb,
 	double *xs = calloc((size_t)b->n_cells + 1, sizeof *xs);
 	double *ws = calloc((size_t)b->n_cells + 1, sizeof *ws);
 	double x = MARGIN, total = 0;
+	int ncol = b->n_cells - (b->span_last && b->n_cells > 1);
 	int lines = 1, rc = -1;
 
 	if (cells == NULL || xs == NULL || ws == NULL) {
 		err_set(L->e, "out of memory");
 		goto cleanup;
 	}
-	for (int i = 0; i < b->n_cells; i++)
+	for (int i = 0; i < ncol; i++)
 		total += b->col_widths ? b->col_widths[i] : 1;
 	if (total <= 0)
 		total = 1;
-	for (int i = 0; i < b->n_cells; i++) {
+	for (int i = 0; i < ncol; i++) {
 		double frac = (b->col_widths ? b->col_widths[i] : 1) / total;
 		xs[i] = x;
 		ws[i] = TEXT_W * frac;
 		x += ws[i];
 		if (ws[i] <= 2 * CELL_PAD + 4)
 			continue;
-		if (set_para(L, b->cells[i], NULL, face, CELL_SIZE,
-		             ws[i] - 2 * CELL_PAD, ALIGN_START, 0, &cells[i]))
+		if (set_cell(L, b->cells[i], face, CELL_SIZE, ws[i], &cells[i]))
 			goto cleanup;
 		if (cells[i].n_lines > lines)
 			lines = cells[i].n_lines;
 	}
+	if (ncol < b->n_cells) {
+		xs[ncol] = MARGIN;
+		ws[ncol] = TEXT_W;
+		if (set_cell(L, b->cells[ncol], face, SPAN_SIZE, TEXT_W,
+		             &cells[ncol]))
+			goto cleanup;
+		lines += cells[ncol].n_lines;
+	}
 	for (int l = 0; l < lines; l++)
-		if (table_line_row(L, fb, b, cells, xs, ws, l, lines))
+		if (table_line_row(L, fb, b, cells, xs, ws, ncol, l, lines))
 			goto cleanup;
 	fb->table_row = 1;
 	fb->header = b->header;
@@ -846,16 +875,21 @@ static double rows_height(const struct fblock *fb, int from, int to)
 	return h;
 }
 
+/* Number of rows of the part of fb that must stay with a preceding
+ * heading: up to its first allowed break (all of them when none). */
+static int first_unit_rows(const struct fblock *fb)
+{
+	for (int i = 0; i < fb->n_rows; i++)
+		if (fb->rows[i].break_after)
+			return i + 1;
+	return fb->n_rows;
+}
+
 /* Height of the part of fb that must stay with a preceding heading: up
  * to its first allowed break. */
 static double first_unit(const struct fblock *fb)
 {
-	int i;
-
-	for (i = 0; i < fb->n_rows; i++)
-		if (fb->rows[i].break_after)
-			return fb->space_before + rows_height(fb, 0, i + 1);
-	return fb->space_before + rows_height(fb, 0, fb->n_rows);
+	return fb->space_before + rows_height(fb, 0, first_unit_rows(fb));
 }
 
 static int place_header(struct lay *L, const struct fblock *hdr)
@@ -869,17 +903,30 @@ static int place_header(struct lay *L, const struct fblock *hdr)
 	return rc;
 }
 
+/* Lines of text a heading keeps on its page below it, at least. */
+#define KEEP_LINES 2
+
 /* Height that must fit below a block kept with what follows: the blocks
  * after fbs[k] that are themselves kept with the next (headings, header
  * rows) or empty (space), whole, then the first unbreakable part of the
- * first other block. */
+ * next other blocks until it holds KEEP_LINES rows (a one-line item after
+ * a heading brings the first part of the block after it) or reaches a
+ * signature block. */
 static double kept_height(const struct fblock *fbs, int n, int k)
 {
 	double h = 0;
+	int rows = 0;
 
 	for (int i = k + 1; i < n; i++) {
-		if (fbs[i].n_rows > 0 && !fbs[i].keep_with_next)
-			return h + first_unit(&fbs[i]);
+		if (fbs[i].n_rows > 0 && !fbs[i].keep_with_next) {
+			h += first_unit(&fbs[i]);
+			rows += first_unit_rows(&fbs[i]);
+			if (rows >= KEEP_LINES || fbs[i].signature ||
+			    first_unit_rows(&fbs[i]) < fbs[i].n_rows)
+				return h;
+			h += fbs[i].space_after;
+			continue;
+		}
 		h += fbs[i].space_before + rows_height(&fbs[i], 0, fbs[i].n_rows) +
 		     (fbs[i].n_rows > 0 ? fbs[i].space_after : 0);
 	}

@@ -264,12 +264,6 @@ static int decode(struct ctx *c, const char *text, int32_t **byte_to_unit)
 	return 0;
 }
 
-static int is_arabic(UChar ch)
-{
-	return (ch >= 0x0600 && ch <= 0x06FF) || (ch >= 0x0750 && ch <= 0x077F) ||
-	       (ch >= 0x08A0 && ch <= 0x08FF);
-}
-
 /* Replaces the advances d[a..b) of units drawn in one font f with those
  * HarfBuzz gives when it shapes them together: kerning and zero-width
  * marks, as the PDF stage will draw them. 0 or -1 with c->e set. */
@@ -345,8 +339,15 @@ static int measure(struct ctx *c)
 		double adv = 0;
 		U16_NEXT(c->u, i, c->n, cp);
 		f = fontset_pick(c->fs, st->face, cp);
-		if (u_hasBinaryProperty(cp, UCHAR_DEFAULT_IGNORABLE_CODE_POINT)) {
-			f = -1;       /* joiners, BOM, bidi controls: never drawn */
+		if ((cp == 0x200C || cp == 0x200D) && at > 0 &&
+		    c->font[at - 1] >= 0) {
+			/* ZWNJ, ZWJ: part of the run they sit in, with no width,
+			 * so that shaping (Arabic joining) sees them; the PDF
+			 * stage draws no glyph for them */
+			f = c->font[at - 1];
+		} else if (u_hasBinaryProperty(cp,
+		                               UCHAR_DEFAULT_IGNORABLE_CODE_POINT)) {
+			f = -1;       /* BOM, bidi controls, a leading joiner */
 		} else if (u_isWhitespace(cp) && (f < 0 || cp == '\t')) {
 			f = -1;       /* glue: never drawn */
 			adv = (cp == '\n' || cp == '\r' || cp == 0x2028 ||
@@ -421,6 +422,44 @@ static void detect_addresses(struct ctx *c)
 
 /* ---- items --------------------------------------------------------------- */
 
+/* Letters (and marks) of a slash-joined part of at most this many
+ * characters make it an "and/or"-type word: "and/or", "und/oder",
+ * "og/eller", "и/или", "sottoscritto/a", "Le/La". */
+#define SLASH_SHORT_PART 4
+
+/* Length of the run of letters and marks of the text from unit i going
+ * by step (+1 or -1); counting stops one past SLASH_SHORT_PART. */
+static int letter_run(const struct ctx *c, int32_t i, int step)
+{
+	int len = 0;
+
+	while (i >= 0 && i < c->n && len <= SLASH_SHORT_PART &&
+	       (u_isalpha(c->u[i]) || (U_GET_GC_MASK(c->u[i]) & U_GC_M_MASK))) {
+		i += step;
+		len++;
+	}
+	return len;
+}
+
+/* 1 when the ICU break before unit p, just after a slash, falls inside an
+ * "and/or"-type word (a short word on either side of the slash): such a
+ * word is never split ("and/" "or"), nor hyphenated ("och/el-ler"). A
+ * slash between two long words
+ * ("national/regional", "улуттук/чөлкөмдүк") may still end a line, and
+ * names, addresses and URLs keep their own rules (break_allowed). */
+static int slash_binds(const struct ctx *c, int32_t p)
+{
+	int before, after;
+
+	if (p < 2 || p >= c->n || c->u[p - 1] != '/' || c->protect[p - 1])
+		return 0;
+	before = letter_run(c, p - 2, -1);
+	after = letter_run(c, p, 1);
+	return before > 0 && after > 0 &&
+	       (before <= SLASH_SHORT_PART || after <= SLASH_SHORT_PART);
+}
+
+
 /* Marks hyphenation points of the letter runs of [a, b) in cand. */
 static void hyphen_points(struct ctx *c, int32_t a, int32_t b,
                           unsigned char *cand)
@@ -438,6 +477,9 @@ static void hyphen_points(struct ctx *c, int32_t a, int32_t b,
 		len = i - s;
 		if (len < HYPH_MIN_WORD)
 			continue;
+		if ((s > a && slash_binds(c, s)) ||
+		    (i + 1 < b && c->u[i] == '/' && slash_binds(c, i + 1)))
+			continue;  /* a part of an "and/or"-type word */
 		for (int32_t k = s; k < i; k++) {
 			if (c->protect[k])
 				goto next;
@@ -614,7 +656,8 @@ static int build_items(struct ctx *c)
 	while ((p = ubrk_next(bi)) != UBRK_DONE) {
 		int hard = ubrk_getRuleStatus(bi) >= UBRK_LINE_HARD && p < c->n;
 		int32_t q = p;
-		if (p < c->n && !hard && !break_allowed(c, p))
+		if (p < c->n && !hard &&
+		    (!break_allowed(c, p) || slash_binds(c, p)))
 			continue;
 		while (q > start && (u_isWhitespace(c->u[q - 1]) ||
 		                     c->u[q - 1] == 0x2028 || c->u[q - 1] == 0x2029))
@@ -1245,13 +1288,6 @@ static int prepare(struct ctx *c, const char *text, const struct span *nohyph,
 
 	if (decode(c, text, &map))
 		return -1;
-	for (int32_t i = 0; i < c->n; i++) {
-		if (is_arabic(c->u[i])) {
-			if (bidi_shape_arabic(c->u, c->n, c->e))
-				goto cleanup;
-			break;
-		}
-	}
 	c->protect = calloc((size_t)c->n + 1, 1);
 	c->levels = malloc((size_t)c->n + 1);
 	if (c->protect == NULL || c->levels == NULL) {

@@ -54,6 +54,11 @@ struct block {
 	int n_cells;
 	const double *col_widths;   /* TABLE_ROW: fractions of the text width */
 	int header;                 /* TABLE_ROW: a header row, repeated on new pages */
+	int span_last;              /* TABLE_ROW: the last cell is not a column
+	                             * but a line of its own under the others,
+	                             * across the row, smaller and unbroken (the
+	                             * cover sheet's SHA-256); col_widths has
+	                             * n_cells - 1 entries */
 	struct signature sig;       /* SIGNATURE */
 	double space;               /* SPACE */
 };

@@ -32,7 +32,8 @@ enum tag_role {
 #define RUN_JOIN 1
 
 /* A piece of text drawn with one font at one place. `text` is in visual
- * order, already shaped (Arabic presentation forms), and every character
+ * order, the record's own characters (the PDF stage shapes them: Arabic
+ * joining forms and ligatures from the font's GSUB), and every character
  * in it is in font `font` of the fontset. */
 struct run {
 	int font;          /* index in the fontset (fontset.h) */

@@ -30,6 +30,10 @@ struct pdffont {
 	char res_name[8];           /* resource name on pages, "F0".. */
 	HPDF_Dict type0, cidfont, descriptor;
 	uint32_t *used;             /* per glyph: the code point drawn, or 0 */
+	/* per glyph, SHAPED_TEXT_MAX slots: the characters of a glyph that
+	 * stands for more than one (a ligature), 0-terminated; NULL until
+	 * the first such glyph is drawn */
+	uint32_t *multi;
 	int n_glyphs;
 	int max_gid;
 };
@@ -162,14 +166,15 @@ static int glyph_span(const struct table *loca, const struct table *glyf,
 }
 
 /* Builds the subset font program into out with hb-subset: original
- * glyph ids kept, only glyf, head, hhea, hmtx, loca, maxp, post.
+ * glyph ids kept, only glyf, head, hhea, hmtx, loca, maxp, post (no
+ * GSUB: the text is shaped already, and no closure adds glyphs).
  * Returns 0 or -1. */
 static int build_program(const struct pdffont *f, struct buf *out)
 {
 	static const hb_tag_t drop[] = {
 		HB_TAG('c','m','a','p'), HB_TAG('G','P','O','S'),
 		HB_TAG('G','D','E','F'), HB_TAG('n','a','m','e'),
-		HB_TAG('O','S','/','2'),
+		HB_TAG('O','S','/','2'), HB_TAG('G','S','U','B'),
 	};
 	hb_face_t *face = fontset_hb_face(f->fs, f->font), *sub = NULL;
 	hb_subset_input_t *in = hb_subset_input_create_or_fail();
@@ -320,6 +325,21 @@ static void cmap_utf16(struct buf *b, uint32_t cp)
 	buf_str(b, hex);
 }
 
+/* Appends glyph gid's text: its characters when it is a ligature, in
+ * the visual order they were drawn in (extractors reverse right-to-left
+ * runs back), else the character it drew. */
+static void glyph_utf16(const struct pdffont *f, struct buf *b, int gid)
+{
+	const uint32_t *m = f->multi ? f->multi + gid * SHAPED_TEXT_MAX : NULL;
+
+	if (m == NULL || m[0] == 0) {
+		cmap_utf16(b, f->used[gid]);
+		return;
+	}
+	for (int i = 0; i < SHAPED_TEXT_MAX && m[i] != 0; i++)
+		cmap_utf16(b, m[i]);
+}
+
 /* The ToUnicode CMap: each used glyph id to the character it drew. */
 static int build_tounicode(const struct pdffont *f, struct buf *b)
 {
@@ -348,7 +368,7 @@ static int build_tounicode(const struct pdffont *f, struct buf *b)
 		}
 		snprintf(line, sizeof line, "<%04X> <", (unsigned)gid);
 		buf_str(b, line);
-		cmap_utf16(b, f->used[gid]);
+		glyph_utf16(f, b, gid);
 		buf_str(b, ">\n");
 		count++;
 		if (count % 100 == 0 || count == total) {
@@ -465,11 +485,13 @@ static void actual_text_open(struct buf *b, const char *utf8)
 	buf_str(b, ">>> BDC\n");
 }
 
-/* Whether a glyph of g is drawn off the pen (a mark on an anchor). */
-static int has_offsets(const struct shaped *g, int n)
+/* Whether a glyph of g is drawn off the pen (a mark on an anchor) or
+ * does not stand for exactly one character (a ligature): then the
+ * glyphs alone do not give extractors the text in its order. */
+static int needs_actual_text(const struct shaped *g, int n)
 {
 	for (int i = 0; i < n; i++)
-		if (g[i].dx != 0 || g[i].dy != 0)
+		if (g[i].dx != 0 || g[i].dy != 0 || g[i].ntext != 1)
 			return 1;
 	return 0;
 }
@@ -493,13 +515,30 @@ int pdffont_show_scaled(struct pdffont *f, HPDF_Page page, double size,
 	return show(f, page, size, hscale, x, y, utf8, 0, e);
 }
 
-/* Records that glyph g is drawn (for the widths, ToUnicode, subset). */
-static void note_used(struct pdffont *f, const struct shaped *g)
+/* Records that the n glyphs of g are drawn (for the widths, ToUnicode,
+ * subset); a glyph keeps the text it was first drawn for. Returns 0, or
+ * -1 when out of memory. */
+static int note_used(struct pdffont *f, const struct shaped *g, int n)
 {
-	if (f->used[g->gid] == 0)
-		f->used[g->gid] = g->cp;
-	if ((int)g->gid > f->max_gid)
-		f->max_gid = (int)g->gid;
+	for (int i = 0; i < n; i++) {
+		unsigned gid = g[i].gid;
+		if ((int)gid > f->max_gid)
+			f->max_gid = (int)gid;
+		if (f->used[gid] != 0)
+			continue;
+		f->used[gid] = g[i].cp;
+		if (g[i].ntext < 2 || g[i].ntext > SHAPED_TEXT_MAX)
+			continue;
+		if (f->multi == NULL) {
+			f->multi = calloc((size_t)f->n_glyphs * SHAPED_TEXT_MAX,
+			                  sizeof *f->multi);
+			if (f->multi == NULL)
+				return -1;
+		}
+		memcpy(f->multi + gid * SHAPED_TEXT_MAX, g[i].text,
+		       (size_t)g[i].ntext * sizeof *g[i].text);
+	}
+	return 0;
 }
 
 /* Writes the text rise (Ts) that lifts glyph g (a mark) to the height
@@ -556,7 +595,6 @@ static void emit_glyphs(struct pdffont *f, struct buf *b,
 			buf_add(b, hex, 4);
 			buf_str(b, ">");
 		}
-		note_used(f, &g[i]);
 		at += fontset_glyph_advance(f->fs, f->font, g[i].gid);
 		pen += g[i].advance;
 		if (off) {
@@ -591,7 +629,11 @@ static int show(struct pdffont *f, HPDF_Page page, double size,
 	snprintf(num[1], sizeof num[1], "%ld.%04ld", h / 10000, h % 10000);
 	snprintf(op, sizeof op, "/%s %s Tf\n", f->res_name, num[0]);
 	buf_str(&b, op);
-	wrap = wrap && has_offsets(g, n);
+	if (note_used(f, g, n) < 0) {
+		err_set(e, "pdf: out of memory");
+		goto cleanup;
+	}
+	wrap = wrap && needs_actual_text(g, n);
 	if (wrap)
 		actual_text_open(&b, utf8);
 	emit_glyphs(f, &b, g, n, x, y, size / f->info->units_per_em,
@@ -1005,5 +1047,6 @@ void pdffont_free(struct pdffont *f)
 	if (f == NULL)
 		return;
 	free(f->used);
+	free(f->multi);
 	free(f);
 }

@@ -699,8 +699,16 @@ static int run_is_rtl(const uint32_t *cps, int n)
 	return 0;
 }
 
-/* Decodes utf8 into the code points that are drawn (invisible ones
- * dropped). Returns the count and *out (caller frees), or -1 with e. */
+/* Whether cp is ZWNJ or ZWJ: never drawn, but shaped (they stop or ask
+ * for Arabic joining); HarfBuzz removes their glyphs. */
+static int is_joiner(uint32_t cp)
+{
+	return cp == 0x200C || cp == 0x200D;
+}
+
+/* Decodes utf8 into the code points that are drawn, and the joiners
+ * (other invisible ones dropped). Returns the count and *out (caller
+ * frees), or -1 with e. */
 static int drawn_cps(const char *utf8, uint32_t **out, struct err *e)
 {
 	size_t len = strlen(utf8), i = 0;
@@ -717,7 +725,7 @@ static int drawn_cps(const char *utf8, uint32_t **out, struct err *e)
 			return err_set(e, "pdf: invalid UTF-8 in text run");
 		}
 		i += (size_t)k;
-		if (!fontset_is_invisible(cp))
+		if (!fontset_is_invisible(cp) || is_joiner(cp))
 			cps[n++] = cp;
 	}
 	*out = cps;
@@ -737,6 +745,55 @@ static void to_logical(uint32_t *cps, int n)
 		cps[i] = (uint32_t)u_charMirror((UChar32)cps[i]);
 }
 
+/* Fills cp, text and ntext of the n glyphs g (HarfBuzz's infos: their
+ * clusters index cps, the run's n_cps characters in logical order). A
+ * cluster's characters go to the first glyph of it met; a ligature
+ * covers its characters up to the next cluster. rtl: the run was taken
+ * back to logical order, so its characters are listed reversed and
+ * mirrored again, as the layout gave them. Joiners (ZWNJ, ZWJ, whose
+ * glyphs HarfBuzz removed) are in no glyph's text. starts: n_cps + 1
+ * zeroed bytes of scratch. */
+static void glyph_texts(struct shaped *g, const hb_glyph_info_t *info,
+                        unsigned count, const uint32_t *cps, int n_cps,
+                        int rtl, unsigned char *starts)
+{
+	for (unsigned i = 0; i < count; i++)
+		starts[info[i].cluster] = 1;
+	for (unsigned i = 0; i < count; i++) {
+		int a = (int)info[i].cluster, b = a + 1, k = 0;
+		while (b < n_cps && !starts[b])
+			b++;
+		g[i].cp = cps[a];
+		for (int j = a; j < b; j++)
+			if (!is_joiner(cps[j])) {
+				g[i].cp = cps[j];
+				break;
+			}
+		if (starts[a] == 2) {
+			g[i].ntext = 0;    /* a further glyph of the cluster */
+		} else {
+			/* the cluster's characters, joiners left out */
+			starts[a] = 2;
+			g[i].ntext = 0;
+			for (int j = 0; j < b - a; j++) {
+				uint32_t cp = cps[rtl ? b - 1 - j : a + j];
+				if (is_joiner(cp))
+					continue;
+				if (k < SHAPED_TEXT_MAX)
+					g[i].text[k++] = cp;
+				g[i].ntext++;
+			}
+		}
+		if (rtl) {
+			/* back to the characters as the layout gave them */
+			g[i].cp = (uint32_t)u_charMirror((UChar32)g[i].cp);
+			for (int j = 0; j < k; j++)
+				g[i].text[j] = (uint32_t)u_charMirror(
+				        (UChar32)g[i].text[j]);
+		}
+	}
+}
+
 int fontset_shape(const struct fontset *fs, int font, const char *utf8,
                   struct shaped **out, struct err *e)
 {
@@ -746,6 +803,7 @@ int fontset_shape(const struct fontset *fs, int font, const char *utf8,
 	hb_glyph_position_t *pos;
 	struct shaped *g = NULL;
 	uint32_t *cps = NULL;
+	unsigned char *starts = NULL;
 	unsigned count = 0;
 	int n, rtl, rc = -1;
 
@@ -765,6 +823,7 @@ int fontset_shape(const struct fontset *fs, int font, const char *utf8,
 	hb_buffer_set_content_type(hb, HB_BUFFER_CONTENT_TYPE_UNICODE);
 	hb_buffer_set_cluster_level(hb,
 	                            HB_BUFFER_CLUSTER_LEVEL_MONOTONE_CHARACTERS);
+	hb_buffer_set_flags(hb, HB_BUFFER_FLAG_REMOVE_DEFAULT_IGNORABLES);
 	for (int i = 0; i < n; i++)
 		hb_buffer_add(hb, cps[i], (unsigned)i);
 	hb_buffer_set_direction(hb, rtl ? HB_DIRECTION_RTL : HB_DIRECTION_LTR);
@@ -781,25 +840,29 @@ int fontset_shape(const struct fontset *fs, int font, const char *utf8,
 		err_set(e, "out of memory");
 		goto cleanup;
 	}
+	starts = calloc((size_t)n + 1, 1);
+	if (starts == NULL) {
+		err_set(e, "out of memory");
+		goto cleanup;
+	}
 	for (unsigned i = 0; i < count; i++) {
-		uint32_t cp = cps[info[i].cluster];
-		/* back to the character as the layout gave it (mirrored) */
-		g[i].cp = rtl ? (uint32_t)u_charMirror((UChar32)cp) : cp;
 		g[i].gid = info[i].codepoint;
 		if (g[i].gid == 0 || g[i].gid >= (unsigned)f->info.num_glyphs) {
-			err_set(e, "pdf: U+%04X is not in font %s", (unsigned)cp,
-			        f->info.ps_name);
+			err_set(e, "pdf: U+%04X is not in font %s",
+			        (unsigned)cps[info[i].cluster], f->info.ps_name);
 			goto cleanup;
 		}
 		g[i].advance = pos[i].x_advance;
 		g[i].dx = pos[i].x_offset;
 		g[i].dy = pos[i].y_offset;
 	}
+	glyph_texts(g, info, count, cps, n, rtl, starts);
 	*out = g;
 	g = NULL;
 	rc = (int)count;
 cleanup:
 	free(g);
+	free(starts);
 	free(cps);
 	hb_buffer_destroy(hb);
 	return rc;

@@ -67,28 +67,43 @@ struct font_info {
 	int num_glyphs;
 	int bold;               /* 1 when head.macStyle says bold */
 };
+/* The most characters one glyph's text (struct shaped) lists. */
+#define SHAPED_TEXT_MAX 4
+
 /* One glyph of a shaped run, in font units. */
 struct shaped {
 	unsigned gid;
-	uint32_t cp;       /* the character it draws, as given */
+	uint32_t cp;       /* the (first) character it draws, as given */
+	/* The characters the glyph stands for, in the run's visual order
+	 * (as given): 1 for most glyphs, 2 for a lam-alef ligature, 0 for a
+	 * further glyph of the same characters. ntext > SHAPED_TEXT_MAX when
+	 * the glyph stands for more characters than text[] holds. */
+	int ntext;
+	uint32_t text[SHAPED_TEXT_MAX];
 	int advance;       /* pen advance after it (kerning included) */
 	int dx, dy;        /* where it is drawn, from the pen (mark anchors) */
 };
 
 /* Shapes a run of UTF-8 text (visual order, every drawn character in
- * `font`) with HarfBuzz: the font's GPOS kerning and mark positioning.
- * A run with a right-to-left letter is taken back to logical order and
- * shaped right to left. Invisible characters (fontset_is_invisible) are
- * dropped. Returns the number of glyphs (0 or more), left to right in
- * *out (caller frees), or -1 with e set and *out NULL (bad UTF-8, a
- * character not in the font, out of memory). */
+ * `font`) with HarfBuzz: the font's GSUB (Arabic joining forms and
+ * lam-alef ligatures: the world fonts keep these features for the Arabic
+ * script only), GPOS kerning and mark positioning. A run with a
+ * right-to-left letter is taken back to logical order and shaped right to
+ * left (script guessed from the text: Arabic for Arabic letters).
+ * Invisible characters (fontset_is_invisible) are dropped, except ZWNJ
+ * and ZWJ, which are shaped (no joining across a ZWNJ) and draw no
+ * glyph. Returns the
+ * number of glyphs (0 or more), left to right in *out (caller frees), or
+ * -1 with e set and *out NULL (bad UTF-8, a character not in the font,
+ * out of memory). */
 int fontset_shape(const struct fontset *fs, int font, const char *utf8,
                   struct shaped **out, struct err *e);
 
 /* Shapes n UTF-16 units of text in logical order, all drawn in `font`
  * (direction and script guessed from the text), and writes into adv[k]
  * the advance, in font units, that unit k adds to the line: its glyph's
- * kerned advance, 0 for a mark or the second unit of a pair. For the
+ * kerned advance (a ligature's on its first letter), 0 for a mark, a
+ * ligature's further letters or the second unit of a pair. For the
  * layout, so that it measures what pdffont_show draws. Returns 0, or -1
  * with e set (out of memory). */
 int fontset_shape_widths(const struct fontset *fs, int font,

@@ -33,8 +33,24 @@ class ShippedFonts(unittest.TestCase):
             composites = [g for g in font.getGlyphOrder()
                           if glyf[g].isComposite()]
             self.assertEqual(composites, [], path)
-            for tag in ("fpgm", "prep", "cvt ", "GSUB", "kern"):
+            for tag in ("fpgm", "prep", "cvt ", "kern"):
                 self.assertNotIn(tag, font, path)
+            # GSUB only where Arabic is (the world fonts), only under the
+            # Arabic script and only its joining features: Latin "fi" or
+            # Hebrew ligatures would break one glyph per character
+            if "GSUB" in font:
+                gsub = font["GSUB"].table
+                self.assertIn("World", path)
+                self.assertEqual([r.ScriptTag for r in
+                                  gsub.ScriptList.ScriptRecord], ["arab"])
+                feats = {r.FeatureTag for r in
+                         gsub.FeatureList.FeatureRecord}
+                self.assertTrue({"init", "medi", "fina", "rlig"} <= feats,
+                                feats)
+                self.assertTrue(feats <= {"init", "medi", "fina", "isol",
+                                          "rlig", "liga"}, feats)
+            else:
+                self.assertNotIn("World", path)
             # GPOS stays for HarfBuzz, cut to kerning and mark anchors
             feats = {r.FeatureTag for r in
                      font["GPOS"].table.FeatureList.FeatureRecord}

@@ -69,7 +69,7 @@ class SamplePdf(unittest.TestCase):
         self.assertNotIn("\u00ad", text)    # soft hyphen never drawn
         self.assertNotIn("Pa-raksts", text)
         self.assertIn("ירושלים", text)       # drawn in visual order
-        self.assertIn("العربية", text)       # presentation forms, NFKC
+        self.assertIn("العربية", text)       # joined by GSUB, read as letters
         for label in ("bold-scaron", "greek-omicron-tonos",
                       "greek-Omicron-tonos"):
             self.assertIn(self.rows[label]["text"], text)

@@ -184,6 +184,94 @@ static void test_shape(void **state)
 	assert_null(g);
 }
 
+/* Arabic joining comes from the world font's GSUB through HarfBuzz: the
+ * run "سلام" (seen, lam, alef, meem), given in visual order as the layout
+ * gives it, is drawn with the glyphs of the joining forms the font
+ * maps to the presentation forms (meem isolated: its own glyph, lam-alef final
+ * ligature, seen initial, left to right), and the ligature's glyph stands
+ * for its two letters in visual order (alef, lam). "عمّان": the shadda
+ * stays a glyph of its own, sits on its base's anchor, and the meem
+ * under it joins both ways. */
+static void test_shape_arabic(void **state)
+{
+	struct err e = { 0 };
+	struct shaped *g = NULL;
+	int world = fontset_pick(fs, FACE_REGULAR, 0x0627);
+	int n;
+
+	(void)state;
+	n = fontset_shape(fs, world, "مالس", &g, &e);
+	assert_int_equal(n, 3);
+	assert_int_equal(g[0].gid, fontset_glyph(fs, world, 0x0645));
+	assert_int_equal(g[1].gid, fontset_glyph(fs, world, 0xFEFC));
+	assert_int_equal(g[2].gid, fontset_glyph(fs, world, 0xFEB3));
+	assert_int_equal(g[0].ntext, 1);
+	assert_int_equal(g[0].text[0], 0x0645);
+	assert_int_equal(g[1].ntext, 2);
+	assert_int_equal(g[1].text[0], 0x0627);
+	assert_int_equal(g[1].text[1], 0x0644);
+	assert_int_equal(g[2].ntext, 1);
+	free(g);
+	/* visual order: noon, alef, shadda, meem, ain */
+	n = fontset_shape(fs, world, "ناّمع", &g,
+	                  &e);
+	assert_int_equal(n, 5);
+	assert_int_equal(g[2].cp, 0x0651);
+	assert_int_equal(g[2].advance, 0);
+	assert_true(g[2].dy != 0 || g[2].dx != 0);
+	assert_int_equal(g[3].gid, fontset_glyph(fs, world, 0xFEE4));
+	assert_int_equal(g[4].gid, fontset_glyph(fs, world, 0xFECB));
+	free(g);
+}
+
+/* A ZWNJ stops joining and draws nothing: "می‌خواهم" (Persian "I want")
+ * keeps the yeh before it final, the khah after it initial, and no glyph
+ * stands for the ZWNJ. Given in visual order (the layout reverses RTL
+ * runs), glyphs left to right: meem, heh, alef, waw, khah, yeh, meem. */
+static void test_shape_zwnj(void **state)
+{
+	struct err e = { 0 };
+	struct shaped *g = NULL;
+	int world = fontset_pick(fs, FACE_REGULAR, 0x0627);
+	int n;
+
+	(void)state;
+	n = fontset_shape(fs, world, "مهاوخ‌"
+	                  "یم", &g, &e);
+	assert_int_equal(n, 7);
+	assert_int_equal(g[4].cp, 0x062E);
+	assert_int_equal(g[4].gid, fontset_glyph(fs, world, 0xFEA7)); /* init */
+	assert_int_equal(g[5].cp, 0x06CC);
+	assert_int_equal(g[5].gid, fontset_glyph(fs, world, 0xFBFD)); /* fina */
+	for (int i = 0; i < n; i++)
+		assert_int_equal(g[i].ntext, 1);
+	free(g);
+}
+
+/* Latin, Cyrillic and Hebrew keep one glyph per character: no "fi"
+ * ligature, no Hebrew ligature, whatever the source font offers. */
+static void test_shape_no_other_ligatures(void **state)
+{
+	struct err e = { 0 };
+	struct shaped *g = NULL;
+	int reg = fontset_pick(fs, FACE_REGULAR, 'f');
+	int world = fontset_pick(fs, FACE_REGULAR, 0x05D0);
+	int n;
+
+	(void)state;
+	n = fontset_shape(fs, reg, "office fl", &g, &e);
+	assert_int_equal(n, 9);
+	assert_int_equal(g[1].gid, fontset_glyph(fs, reg, 'f'));
+	assert_int_equal(g[3].gid, fontset_glyph(fs, reg, 'i'));
+	for (int i = 0; i < n; i++)
+		assert_int_equal(g[i].ntext, 1);
+	free(g);
+	/* alef-lamed, as the layout gives it reversed */
+	n = fontset_shape(fs, world, "לא", &g, &e);
+	assert_int_equal(n, 2);
+	free(g);
+}
+
 static void test_utf8(void **state)
 {
 	uint32_t cp;
@@ -238,6 +326,9 @@ int main(void)
 		cmocka_unit_test(test_invisible_pass),
 		cmocka_unit_test(test_advances),
 		cmocka_unit_test(test_shape),
+		cmocka_unit_test(test_shape_arabic),
+		cmocka_unit_test(test_shape_no_other_ligatures),
+		cmocka_unit_test(test_shape_zwnj),
 		cmocka_unit_test(test_utf8),
 		cmocka_unit_test(test_load_errors),
 	};

@@ -244,18 +244,106 @@ static void test_email_breaks_at_safe_points(void **state)
 	para_clear(&p);
 }
 
+/* The piece keeps the letters (visual order: meem, alef, lam, seen) for
+ * the PDF stage to shape, and is measured as the font joins them (meem
+ * isolated, lam-alef final ligature, seen initial), not letter by letter. */
 static void test_arabic_shaped_and_reversed(void **state)
 {
 	struct para_style st = style("en", 300);
 	struct para p;
+	struct shaped *g = NULL;
+	struct err e = { 0 };
+	const struct para_piece *pc;
+	long units = 0;
+	int n;
 
 	(void)state;
 	set(&st, "سلام", NULL, 0, &p);
 	assert_int_equal(p.n_lines, 1);
 	assert_int_equal(p.lines[0].n_pieces, 1);
-	/* meem isolated, lam-alef final, seen initial: visual order. */
-	assert_string_equal(p.lines[0].pieces[0].text, "\xEF\xBB\xA1\xEF\xBB\xBC\xEF\xBA\xB3");
+	pc = &p.lines[0].pieces[0];
+	assert_string_equal(pc->text, "مالس");
+	n = fontset_shape(fs, pc->font, pc->text, &g, &e);
+	assert_int_equal(n, 3);
+	assert_int_equal(g[1].gid, fontset_glyph(fs, pc->font, 0xFEFC));
+	for (int i = 0; i < n; i++)
+		units += g[i].advance;
+	assert_true(fabs(pc->width - (double)units * st.size /
+	                 fontset_info(fs, pc->font)->units_per_em) < 0.01);
+	free(g);
 	para_clear(&p);
+}
+
+/* The text of the last piece of line i. */
+static const char *line_end(const struct para *p, int i)
+{
+	const struct para_line *ln = &p->lines[i];
+
+	return ln->n_pieces > 0 ? ln->pieces[ln->n_pieces - 1].text : "";
+}
+
+/* "and/or"-type words never end a line at their slash, in any language
+ * (a short word on either side of it), nor are they hyphenated; a slash
+ * between two long words
+ * still may, when the line needs it. The measure is just wide enough for
+ * the text up to the slash, so the free break ICU offers there was the
+ * line's end before. */
+static void test_slash_words(void **state)
+{
+	static const struct {
+		const char *lang, *head, *word;
+		int binds, hyphenate;
+	} cases[] = {
+		{ "en", "Members shall promote", "and/or", 1, 0 },
+		{ "de", "Die Mitglieder fördern", "und/oder", 1, 0 },
+		{ "sv", "Medlemmarna stöder", "och/eller", 1, 0 },
+		{ "ru", "Члены поддерживают", "и/или", 1, 0 },
+		{ "it", "Il sottoscritto", "sottoscritto/a", 1, 0 },
+		/* nor hyphenated: "och/el-ler" */
+		{ "sv", "Medlemmarna stöder", "och/eller", 1, 1 },
+		{ "en", "Members shall promote", "national/regional", 0, 0 },
+	};
+	int r = fontset_pick(fs, FACE_REGULAR, 'a');
+
+	(void)state;
+	for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+		char text[160], upto[160];
+		const char *slash = strchr(cases[k].word, '/');
+		struct para_style st;
+		struct para p;
+		double w;
+
+		snprintf(text, sizeof text, "%s %s tail", cases[k].head,
+		         cases[k].word);
+		/* up to the slash, or with hyphenation a syllable after it:
+		 * "och/el-" */
+		snprintf(upto, sizeof upto, "%s %.*s%s", cases[k].head,
+		         (int)(slash - cases[k].word + 1 +
+		               (cases[k].hyphenate ? 2 : 0)), cases[k].word,
+		         cases[k].hyphenate ? "-" : "");
+		w = fontset_width(fs, r, 10.5, upto, strlen(upto));
+		st = style(cases[k].lang, w + 2);
+		st.hyphenate = cases[k].hyphenate;
+		set(&st, text, NULL, 0, &p);
+		assert_true(p.n_lines >= 2);
+		if (cases[k].binds) {
+			int whole = 0;
+			for (int i = 0; i < p.n_lines; i++) {
+				char line[400] = "";
+				for (int j = 0; j < p.lines[i].n_pieces; j++)
+					strncat(line, p.lines[i].pieces[j].text,
+					        sizeof line - strlen(line) - 1);
+				whole |= strstr(line, cases[k].word) != NULL;
+			}
+			if (!whole)
+				fail_msg("%s: %s split: line 1 ends with %s",
+				         cases[k].lang, cases[k].word, line_end(&p, 0));
+		} else {
+			const char *end = line_end(&p, 0);
+			assert_int_equal(end[strlen(end) - 1], '/');
+		}
+		para_clear(&p);
+	}
 }
 
 static void test_mixed_direction_order(void **state)
@@ -589,6 +677,7 @@ int main(void)
 		cmocka_unit_test(test_long_url_broken_by_character),
 		cmocka_unit_test(test_email_breaks_at_safe_points),
 		cmocka_unit_test(test_arabic_shaped_and_reversed),
+		cmocka_unit_test(test_slash_words),
 		cmocka_unit_test(test_mixed_direction_order),
 		cmocka_unit_test(test_auto_direction),
 		cmocka_unit_test(test_no_ragged_lines),
