@@ -76,6 +76,35 @@ class Archival(unittest.TestCase):
     def test_pdfa_6_2_3_output_intent(self):
         self.check(archival.output_intent)
 
+    def test_output_intent_profile_is_srgb_in_few_bytes(self):
+        """The output intent's profile is sRGB to a colour-managed reader
+        (lcms converts colours to Lab as its own sRGB does, within 1) and
+        costs under 1 KB of the file (Debian's sRGB.icc, used before:
+        2.4 KB compressed)."""
+        import io
+        import itertools
+        from PIL import Image, ImageCms
+        prof = archival.Doc(self.agreement).root.OutputIntents[0] \
+            .DestOutputProfile
+        self.assertLess(len(prof.read_raw_bytes()), 1024)
+        ours = ImageCms.ImageCmsProfile(io.BytesIO(bytes(prof.read_bytes())))
+        self.assertEqual(ImageCms.getProfileDescription(ours).strip(),
+                         "sRGB IEC61966-2.1")
+        levels = [0, 1, 5, 20, 50, 100, 128, 180, 230, 254, 255]
+        colours = list(itertools.product(levels, repeat=3))
+        img = Image.new("RGB", (len(colours), 1))
+        img.putdata(colours)
+        lab = ImageCms.createProfile("LAB")
+        ref = ImageCms.createProfile("sRGB")
+        for intent in (0, 1, 3):
+            got = ImageCms.applyTransform(img, ImageCms.buildTransform(
+                ours, lab, "RGB", "LAB", renderingIntent=intent)).getdata()
+            want = ImageCms.applyTransform(img, ImageCms.buildTransform(
+                ref, lab, "RGB", "LAB", renderingIntent=intent)).getdata()
+            worst = max(abs(a - b) for g, w in zip(got, want)
+                        for a, b in zip(g, w))
+            self.assertLessEqual(worst, 1, "intent %d" % intent)
+
     def test_pdfa_6_2_4_3_device_colour(self):
         self.check(archival.device_colour)
 
