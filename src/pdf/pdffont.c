@@ -36,10 +36,16 @@ struct pdffont {
 
 /* ---- numbers and buffers without locale surprises ---------------------- */
 
-/* Formats v with at most 3 decimals, trailing zeros dropped. */
-static int fmt_num(char *out, size_t size, double v)
+/* v in thousandths, rounded half away from zero. */
+static long long to_milli(double v)
 {
-	long long milli = (long long)(v * 1000.0 + (v < 0 ? -0.5 : 0.5));
+	return (long long)(v * 1000.0 + (v < 0 ? -0.5 : 0.5));
+}
+
+/* Formats milli thousandths with at most 3 decimals, trailing zeros
+ * dropped. */
+static int fmt_milli(char *out, size_t size, long long milli)
+{
 	const char *sign = milli < 0 ? "-" : "";
 	long long a = milli < 0 ? -milli : milli;
 	long long ip = a / 1000, fp = a % 1000;
@@ -51,6 +57,12 @@ static int fmt_num(char *out, size_t size, double v)
 	if (fp % 10 == 0)
 		return snprintf(out, size, "%s%lld.%02lld", sign, ip, fp / 10);
 	return snprintf(out, size, "%s%lld.%03lld", sign, ip, fp);
+}
+
+/* Formats v with at most 3 decimals, trailing zeros dropped. */
+static int fmt_num(char *out, size_t size, double v)
+{
+	return fmt_milli(out, size, to_milli(v));
 }
 
 struct buf {
@@ -474,25 +486,6 @@ static int has_offsets(const struct shaped *g, int n)
 	return 0;
 }
 
-/* Draws a shaped run at x, y, horizontally scaled by hscale; `wrap`: in
- * an /ActualText of its own when a mark is moved off the pen. */
-static int show(struct pdffont *f, HPDF_Page page, double size,
-                double hscale, double x, double y, const char *utf8,
-                int wrap, struct err *e);
-
-int pdffont_show(struct pdffont *f, HPDF_Page page, double size, double x,
-                 double y, const char *utf8, int actual, struct err *e)
-{
-	return show(f, page, size, 1, x, y, utf8, actual, e);
-}
-
-int pdffont_show_scaled(struct pdffont *f, HPDF_Page page, double size,
-                        double hscale, double x, double y, const char *utf8,
-                        struct err *e)
-{
-	return show(f, page, size, hscale, x, y, utf8, 0, e);
-}
-
 /* Records that glyph g is drawn (for the widths, ToUnicode, subset). */
 static void note_used(struct pdffont *f, const struct shaped *g)
 {
@@ -500,132 +493,6 @@ static void note_used(struct pdffont *f, const struct shaped *g)
 		f->used[g->gid] = g->cp;
 	if ((int)g->gid > f->max_gid)
 		f->max_gid = (int)g->gid;
-}
-
-/* Writes the text rise (Ts) that lifts glyph g (a mark) to the height
- * of its base's anchor. */
-static void offset_ops(struct buf *b, const struct shaped *g, double k)
-{
-	char num[40], op[80];
-
-	fmt_num(num, sizeof num, (double)g->dy * k);
-	snprintf(op, sizeof op, "%s Ts\n", num);
-	buf_str(b, op);
-}
-
-/* Appends the glyphs of a shaped run to b as text operators: runs of
- * glyphs in TJ arrays whose numbers carry the kerning (the difference
- * between the shaped advance and the /W width), and an absolute Tm before
- * a glyph the font moves off the pen (a mark on its base's anchor) and
- * after it. x, y: baseline start; k: points per font unit; hscale: the
- * horizontal scale of the Tm (hs: the same, as written). */
-static void emit_glyphs(struct pdffont *f, struct buf *b,
-                        const struct shaped *g, int n, double x, double y,
-                        double k, double hscale, const char *hs)
-{
-	long pen = 0, at = 0;      /* where we want / where the PDF pen is */
-	int open = 0, retm = 1;
-	char num[2][40], op[160];
-	double upem = f->info->units_per_em;
-
-	for (int i = 0; i < n; i++) {
-		int off = g[i].dx != 0 || g[i].dy != 0;
-		if (retm || off) {
-			if (open)
-				buf_str(b, "] TJ\n");
-			fmt_num(num[0], sizeof num[0],
-			        x + (double)(pen + g[i].dx) * k * hscale);
-			fmt_num(num[1], sizeof num[1], y);
-			snprintf(op, sizeof op, "%s 0 0 1 %s %s Tm\n", hs, num[0],
-			         num[1]);
-			buf_str(b, op);
-			if (g[i].dy != 0)
-				offset_ops(b, &g[i], k);
-			buf_str(b, "[");
-			open = 1;
-			at = pen + g[i].dx;
-		} else if (at != pen) {
-			fmt_num(num[0], sizeof num[0], (double)(at - pen) * 1000 / upem);
-			buf_str(b, num[0]);
-			at = pen;
-		}
-		{
-			char hex[8];
-			buf_str(b, "<");
-			hex4(hex, g[i].gid);
-			buf_add(b, hex, 4);
-			buf_str(b, ">");
-		}
-		note_used(f, &g[i]);
-		at += fontset_glyph_advance(f->fs, f->font, g[i].gid);
-		pen += g[i].advance;
-		if (off) {
-			buf_str(b, g[i].dy != 0 ? "] TJ\n0 Ts\n" : "] TJ\n");
-			open = 0;
-		}
-		retm = off;
-	}
-	if (open)
-		buf_str(b, "] TJ\n");
-}
-
-static int show(struct pdffont *f, HPDF_Page page, double size,
-                double hscale, double x, double y, const char *utf8,
-                int wrap, struct err *e)
-{
-	HPDF_PageAttr attr = (HPDF_PageAttr)page->attr;
-	struct buf b = { 0 };
-	struct shaped *g = NULL;
-	char num[2][40], op[200];
-	long h = (long)floor(hscale * 10000);
-	int n, rc = -1;
-
-	if (use_on_page(f, page) < 0) {
-		err_set(e, "pdf: cannot add font to page resources");
-		goto cleanup;
-	}
-	if ((n = fontset_shape(f->fs, f->font, utf8, &g, e)) < 0)
-		goto cleanup;
-	fmt_num(num[0], sizeof num[0], size);
-	/* four decimals, rounded down: never wider than the pieces */
-	snprintf(num[1], sizeof num[1], "%ld.%04ld", h / 10000, h % 10000);
-	snprintf(op, sizeof op, "/%s %s Tf\n", f->res_name, num[0]);
-	buf_str(&b, op);
-	wrap = wrap && has_offsets(g, n);
-	if (wrap)
-		actual_text_open(&b, utf8);
-	emit_glyphs(f, &b, g, n, x, y, size / f->info->units_per_em,
-	            (double)h / 10000, num[1]);
-	if (wrap)
-		buf_str(&b, "EMC\n");
-	if (b.oom) {
-		err_set(e, "pdf: out of memory");
-		goto cleanup;
-	}
-	if (HPDF_Stream_Write(attr->stream, b.p, (HPDF_UINT)b.len) != HPDF_OK) {
-		err_set(e, "pdf: writing the page failed");
-		goto cleanup;
-	}
-	rc = 0;
-cleanup:
-	free(g);
-	free(b.p);
-	return rc;
-}
-
-double pdffont_width(const struct pdffont *f, double size, const char *utf8)
-{
-	struct err e = { 0 };
-	struct shaped *g = NULL;
-	long units = 0;
-	int n = fontset_shape(f->fs, f->font, utf8, &g, &e);
-
-	if (n < 0)
-		return -1;
-	for (int i = 0; i < n; i++)
-		units += g[i].advance;
-	free(g);
-	return (double)units * size / f->info->units_per_em;
 }
 
 /* ---- glyph outlines as PDF paths ---------------------------------------- */
@@ -697,7 +564,7 @@ static void pen_quad(struct pen *p, long qx, long qy, long x, long y)
 
 /* One contour of points [a, b) (font units): on-curve points joined by
  * lines, off-curve points as quadratic controls with implied on-curve
- * midpoints. */
+ * midpoints. No "h": the fill that follows closes every subpath. */
 static void contour(struct pen *p, const int *xs, const int *ys,
                     const unsigned char *on, int a, int b)
 {
@@ -740,7 +607,6 @@ static void contour(struct pen *p, const int *xs, const int *ys,
 	}
 	if (have_ctrl)
 		pen_quad(p, qx, qy, sx, sy);
-	buf_str(p->b, "h\n");
 }
 
 /* Writes v (0 <= v < 1000) with nine decimals, trailing zeros dropped:
@@ -839,60 +705,219 @@ cleanup:
 	return rc;
 }
 
-int pdffont_outline(struct pdffont *f, HPDF_Page page, double size, double x,
-                    double y, const char *utf8, struct err *e)
+/* ---- drawing a shaped run: as text or as outlines ----------------------- */
+
+/* One run being written to b. Text: the glyphs in TJ arrays whose numbers
+ * carry the kerning (the difference between the shaped advance and the /W
+ * width), an absolute Tm before a glyph the font moves off the pen (a mark
+ * on its base's anchor) and after it. Outlines: one "q k 0 0 k x y cm" for
+ * the run, then per glyph a move in whole font units from the glyph
+ * before ("1 0 0 1 dx dy cm") and its filled path, one "Q" at the end. */
+struct runw {
+	struct pdffont *f;
+	struct buf *b;
+	double x, y;                /* baseline start, points */
+	double k, hscale;           /* points per font unit; horizontal scale */
+	long h;                     /* hscale in 1/10000, rounded down */
+	char hs[48];                /* hscale as written in Tm */
+	int outline;
+	/* text: the text object's state, where the PDF pen is (font units),
+	 * a TJ open, a new line start needed */
+	struct pdftext *ts;
+	long at;
+	int open, retm;
+	/* outlines: the font's glyphs, the translation the CTM holds */
+	struct table loca, glyf;
+	int long_loca, began;
+	long cx, cy;
+};
+
+/* Writes the text rise (Ts) that lifts glyph g (a mark) to the height
+ * of its base's anchor. */
+static void offset_ops(struct buf *b, const struct shaped *g, double k)
 {
-	HPDF_PageAttr attr = (HPDF_PageAttr)page->attr;
-	struct table head, loca, glyf;
-	const unsigned char *data;
+	char num[40], op[80];
+
+	fmt_num(num, sizeof num, (double)g->dy * k);
+	snprintf(op, sizeof op, "%s Ts\n", num);
+	buf_str(b, op);
+}
+
+/* Text: starts a line at x, w->y (points): "dx dy Td" from the line
+ * before when both are plain translations (exact: both in the
+ * thousandths a Tm would hold), else a Tm with the run's scale. */
+static void line_start(struct runw *w, double x)
+{
+	struct pdftext *ts = w->ts;
+	long long mx = to_milli(x), my = to_milli(w->y);
+	int plain = w->h == 10000;
+	char num[2][40], op[200];
+
+	if (plain && ts->plain) {
+		fmt_milli(num[0], sizeof num[0], mx - ts->x);
+		fmt_milli(num[1], sizeof num[1], my - ts->y);
+		snprintf(op, sizeof op, "%s %s Td\n", num[0], num[1]);
+	} else {
+		fmt_milli(num[0], sizeof num[0], mx);
+		fmt_milli(num[1], sizeof num[1], my);
+		snprintf(op, sizeof op, "%s 0 0 1 %s %s Tm\n",
+		         plain ? "1" : w->hs, num[0], num[1]);
+	}
+	buf_str(w->b, op);
+	ts->x = mx;
+	ts->y = my;
+	ts->plain = plain;
+}
+
+/* Text: glyph g with its pen position `pen` (font units from x). */
+static void text_glyph(struct runw *w, const struct shaped *g, long pen)
+{
+	struct buf *b = w->b;
+	int off = g->dx != 0 || g->dy != 0;
+	char num[40], hex[8];
+
+	if (w->retm || off) {
+		if (w->open)
+			buf_str(b, "] TJ\n");
+		line_start(w, w->x + (double)(pen + g->dx) * w->k * w->hscale);
+		if (g->dy != 0)
+			offset_ops(b, g, w->k);
+		buf_str(b, "[");
+		w->open = 1;
+		w->at = pen + g->dx;
+	} else if (w->at != pen) {
+		fmt_num(num, sizeof num,
+		        (double)(w->at - pen) * 1000 / w->f->info->units_per_em);
+		buf_str(b, num);
+		w->at = pen;
+	}
+	buf_str(b, "<");
+	hex4(hex, g->gid);
+	buf_add(b, hex, 4);
+	buf_str(b, ">");
+	note_used(w->f, g);
+	w->at += fontset_glyph_advance(w->f->fs, w->f->font, g->gid);
+	if (off) {
+		buf_str(b, g->dy != 0 ? "] TJ\n0 Ts\n" : "] TJ\n");
+		w->open = 0;
+	}
+	w->retm = off;
+}
+
+/* Outlines: glyph g at pen position `pen`. 0, or -1 for a glyph that
+ * cannot be drawn as a path. */
+static int outline_glyph(struct runw *w, const struct shaped *g, long pen)
+{
+	struct pen p = { .b = w->b };
+	long gx = pen + g->dx, gy = g->dy;
+	size_t go, gl, mark = w->b->len, drawn;
+	char op[200], num[2][40], k[40];
+
+	if (glyph_span(&w->loca, &w->glyf, w->long_loca, (int)g->gid, &go,
+	               &gl) < 0)
+		return -1;
+	if (gl == 0)
+		return 0;                        /* a blank glyph: a space */
+	if (!w->began) {
+		fmt_fine(k, sizeof k, w->k);
+		fmt_num(num[0], sizeof num[0], w->x);
+		fmt_num(num[1], sizeof num[1], w->y);
+		snprintf(op, sizeof op, "q %s 0 0 %s %s %s cm\n", k, k, num[0],
+		         num[1]);
+		buf_str(w->b, op);
+	}
+	if (gx != w->cx || gy != w->cy) {
+		snprintf(op, sizeof op, "1 0 0 1 %ld %ld cm\n", gx - w->cx,
+		         gy - w->cy);
+		buf_str(w->b, op);
+	}
+	drawn = w->b->len;
+	if (glyph_path(&p, w->glyf.p + go, gl) < 0)
+		return -1;
+	if (w->b->len == drawn) {
+		w->b->len = mark;                /* no contour: nothing to fill */
+		return 0;
+	}
+	buf_str(w->b, "f\n");
+	w->began = 1;
+	w->cx = gx;
+	w->cy = gy;
+	return 0;
+}
+
+/* Finds the glyph tables of the run's font for outline_glyph. */
+static int outline_begin(struct runw *w, struct err *e)
+{
+	struct table head;
 	size_t dlen;
-	struct shaped *g = NULL;
-	struct buf b = { 0 };
-	struct pen p = { .b = &b };
-	double scale = size / f->info->units_per_em, pen_x = x;
-	char k[40], num[2][40], op[200];
-	int long_loca, n, rc = -1;
+	const unsigned char *data = fontset_data(w->f->fs, w->f->font, &dlen);
 
-	fmt_fine(k, sizeof k, scale);
-
-	data = fontset_data(f->fs, f->font, &dlen);
 	if (data == NULL || dlen < 12 ||
 	    get_table(data, dlen, "head", &head) < 0 || head.len < 54 ||
-	    get_table(data, dlen, "loca", &loca) < 0 ||
-	    get_table(data, dlen, "glyf", &glyf) < 0) {
-		err_set(e, "pdf: font %s has no outlines", f->info->ps_name);
-		return -1;
+	    get_table(data, dlen, "loca", &w->loca) < 0 ||
+	    get_table(data, dlen, "glyf", &w->glyf) < 0)
+		return err_set(e, "pdf: font %s has no outlines",
+		               w->f->info->ps_name);
+	w->long_loca = rd16(head.p + 50) != 0;
+	return 0;
+}
+
+/* Draws the shaped run utf8 at x, y into the page: as text horizontally
+ * scaled by hscale (`wrap`: in an /ActualText of its own when a mark is
+ * moved off the pen), or as glyph outlines. 0, or -1 with e set. */
+static int draw(struct pdffont *f, HPDF_Page page, struct pdftext *ts,
+                double size, double hscale, double x, double y,
+                const char *utf8, int outline, int wrap, struct err *e)
+{
+	HPDF_PageAttr attr = (HPDF_PageAttr)page->attr;
+	struct buf b = { 0 };
+	struct shaped *g = NULL;
+	struct runw w = {
+		.f = f, .b = &b, .x = x, .y = y,
+		.k = size / f->info->units_per_em, .outline = outline,
+		.ts = ts, .retm = 1,
+	};
+	long h = (long)floor(hscale * 10000), pen = 0;
+	char num[40], op[200];
+	int n, rc = -1;
+
+	if (outline ? outline_begin(&w, e) < 0 : use_on_page(f, page) < 0) {
+		if (!outline)
+			err_set(e, "pdf: cannot add font to page resources");
+		goto cleanup;
 	}
-	long_loca = rd16(head.p + 50) != 0;
 	if ((n = fontset_shape(f->fs, f->font, utf8, &g, e)) < 0)
-		return -1;
+		goto cleanup;
+	/* four decimals, rounded down: never wider than the pieces */
+	w.hscale = (double)h / 10000;
+	w.h = h;
+	snprintf(w.hs, sizeof w.hs, "%ld.%04ld", h / 10000, h % 10000);
+	wrap = !outline && wrap && has_offsets(g, n);
+	if (!outline && (ts->font != f || ts->size != size)) {
+		fmt_num(num, sizeof num, size);
+		snprintf(op, sizeof op, "/%s %s Tf\n", f->res_name, num);
+		buf_str(&b, op);
+		ts->font = f;
+		ts->size = size;
+	}
+	if (wrap)
+		actual_text_open(&b, utf8);
 	for (int i = 0; i < n; i++) {
-		unsigned gid = g[i].gid, cp = g[i].cp;
-		size_t go, gl;
-		if (glyph_span(&loca, &glyf, long_loca, (int)gid, &go, &gl) < 0) {
+		if (!outline)
+			text_glyph(&w, &g[i], pen);
+		else if (outline_glyph(&w, &g[i], pen) < 0) {
 			err_set(e, "pdf: cannot draw U+%04X of font %s as a path",
-			        (unsigned)cp, f->info->ps_name);
+			        (unsigned)g[i].cp, f->info->ps_name);
 			goto cleanup;
 		}
-		if (gl > 0) {
-			size_t mark = b.len;
-			fmt_num(num[0], sizeof num[0], pen_x + g[i].dx * scale);
-			fmt_num(num[1], sizeof num[1], y + g[i].dy * scale);
-			snprintf(op, sizeof op, "q %s 0 0 %s %s %s cm\n", k, k, num[0],
-			         num[1]);
-			buf_str(&b, op);
-			if (glyph_path(&p, glyf.p + go, gl) < 0) {
-				err_set(e, "pdf: cannot draw U+%04X of font %s as a path",
-				        (unsigned)cp, f->info->ps_name);
-				goto cleanup;
-			}
-			if (b.len - mark > strlen(op))
-				buf_str(&b, "f\nQ\n");
-			else
-				b.len = mark;        /* no contour: nothing to fill */
-		}
-		pen_x += g[i].advance * scale;
+		pen += g[i].advance;
 	}
+	if (w.open)
+		buf_str(&b, "] TJ\n");
+	if (w.began)
+		buf_str(&b, "Q\n");
+	if (wrap)
+		buf_str(&b, "EMC\n");
 	if (b.oom) {
 		err_set(e, "pdf: out of memory");
 		goto cleanup;
@@ -906,6 +931,41 @@ cleanup:
 	free(g);
 	free(b.p);
 	return rc;
+}
+
+int pdffont_show(struct pdffont *f, HPDF_Page page, struct pdftext *ts,
+                 double size, double x, double y, const char *utf8,
+                 int actual, struct err *e)
+{
+	return draw(f, page, ts, size, 1, x, y, utf8, 0, actual, e);
+}
+
+int pdffont_show_scaled(struct pdffont *f, HPDF_Page page,
+                        struct pdftext *ts, double size, double hscale,
+                        double x, double y, const char *utf8, struct err *e)
+{
+	return draw(f, page, ts, size, hscale, x, y, utf8, 0, 0, e);
+}
+
+int pdffont_outline(struct pdffont *f, HPDF_Page page, double size, double x,
+                    double y, const char *utf8, struct err *e)
+{
+	return draw(f, page, NULL, size, 1, x, y, utf8, 1, 0, e);
+}
+
+double pdffont_width(const struct pdffont *f, double size, const char *utf8)
+{
+	struct err e = { 0 };
+	struct shaped *g = NULL;
+	long units = 0;
+	int n = fontset_shape(f->fs, f->font, utf8, &g, &e);
+
+	if (n < 0)
+		return -1;
+	for (int i = 0; i < n; i++)
+		units += g[i].advance;
+	free(g);
+	return (double)units * size / f->info->units_per_em;
 }
 
 static int finish_descriptor(struct pdffont *f, const char *base,
