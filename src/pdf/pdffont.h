@@ -51,8 +51,10 @@ int pdffont_show_scaled(struct pdffont *f, HPDF_Page page,
 double pdffont_width(const struct pdffont *f, double size, const char *utf8);
 
 /* Appends to the page's content stream the glyph outlines of utf8 (as
- * pdffont_show would draw it) as one filled path, outside any text
- * object: the picture of text whose characters are given elsewhere.
+ * pdffont_show would draw it) as filled paths in font units under one
+ * "q k 0 0 k x y cm ... Q", each glyph moved from the one before by an
+ * integer "cm", outside any text object: the picture of text whose
+ * characters are given elsewhere.
  * Returns 0, or -1 with e set (a character not in the font, a malformed
  * glyph, out of memory). */
 int pdffont_outline(struct pdffont *f, HPDF_Page page, double size, double x,
