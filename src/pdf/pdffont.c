@@ -332,14 +332,76 @@ static void cmap_utf16(struct buf *b, uint32_t cp)
 	buf_str(b, hex);
 }
 
-/* The ToUnicode CMap: each used glyph id to the character it drew. */
+/* Whether cp is written in the ToUnicode CMap as itself, in 4 hex
+ * digits (not a presentation form, not beyond the BMP). */
+static int plain_bmp(uint32_t cp)
+{
+	return cp != 0 && cp < 0x10000 && !is_presentation_form(cp) &&
+	       !(cp >= 0xD800 && cp <= 0xDFFF);
+}
+
+/* How many glyphs from gid (used) draw consecutive characters that one
+ * bfrange line can map (PDF 32000 9.10.3: the codes differ only in their
+ * last byte, the character's last byte does not wrap); 1 when none
+ * follows. */
+static int range_len(const struct pdffont *f, int gid)
+{
+	uint32_t cp = f->used[gid];
+	int n = 1;
+
+	if (!plain_bmp(cp))
+		return 1;
+	while (gid + n <= f->max_gid && ((gid + n) >> 8) == (gid >> 8) &&
+	       f->used[gid + n] == cp + (uint32_t)n &&
+	       plain_bmp(cp + (uint32_t)n) && (cp & 0xFF) + (uint32_t)n <= 0xFF)
+		n++;
+	return n;
+}
+
+/* Writes the CMap lines of one kind, in blocks of at most 100: the
+ * glyphs alone (bfchar) or the runs of two or more (bfrange). */
+static void cmap_entries(const struct pdffont *f, struct buf *b, int ranges)
+{
+	const char *kind = ranges ? "bfrange" : "bfchar";
+	int gid, n, count = 0, total = 0;
+	char line[80];
+
+	for (gid = 1; gid <= f->max_gid; gid += n) {
+		n = f->used[gid] != 0 ? range_len(f, gid) : 1;
+		total += f->used[gid] != 0 && (n > 1) == ranges;
+	}
+	for (gid = 1; gid <= f->max_gid; gid += n) {
+		n = f->used[gid] != 0 ? range_len(f, gid) : 1;
+		if (f->used[gid] == 0 || (n > 1) != ranges)
+			continue;
+		if (count % 100 == 0) {
+			snprintf(line, sizeof line, "%d begin%s\n",
+			         total - count > 100 ? 100 : total - count, kind);
+			buf_str(b, line);
+		}
+		if (ranges) {
+			snprintf(line, sizeof line, "<%04X> <%04X> <%04X>\n",
+			         (unsigned)gid, (unsigned)(gid + n - 1),
+			         (unsigned)f->used[gid]);
+			buf_str(b, line);
+		} else {
+			snprintf(line, sizeof line, "<%04X> <", (unsigned)gid);
+			buf_str(b, line);
+			cmap_utf16(b, f->used[gid]);
+			buf_str(b, ">\n");
+		}
+		count++;
+		if (count % 100 == 0 || count == total) {
+			snprintf(line, sizeof line, "end%s\n", kind);
+			buf_str(b, line);
+		}
+	}
+}
+
+/* The ToUnicode CMap: each used glyph id to the character it drew, runs
+ * of consecutive glyphs drawing consecutive characters as one range. */
 static int build_tounicode(const struct pdffont *f, struct buf *b)
 {
-	int gid, in_block = 0, count = 0, total = 0;
-	char line[64];
-
-	for (gid = 1; gid <= f->max_gid; gid++)
-		total += f->used[gid] != 0;
 	buf_str(b, "/CIDInit /ProcSet findresource begin\n"
 	           "12 dict begin\nbegincmap\n"
 	           "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) "
@@ -347,27 +409,8 @@ static int build_tounicode(const struct pdffont *f, struct buf *b)
 	           "/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n"
 	           "1 begincodespacerange\n<0000> <FFFF>\n"
 	           "endcodespacerange\n");
-	for (gid = 1; gid <= f->max_gid; gid++) {
-		if (f->used[gid] == 0)
-			continue;
-		if (!in_block) {
-			int left = total - count;
-			snprintf(line, sizeof line, "%d beginbfchar\n",
-			         left > 100 ? 100 : left);
-			buf_str(b, line);
-			in_block = 0;
-			in_block = 1;
-		}
-		snprintf(line, sizeof line, "<%04X> <", (unsigned)gid);
-		buf_str(b, line);
-		cmap_utf16(b, f->used[gid]);
-		buf_str(b, ">\n");
-		count++;
-		if (count % 100 == 0 || count == total) {
-			buf_str(b, "endbfchar\n");
-			in_block = 0;
-		}
-	}
+	cmap_entries(f, b, 0);
+	cmap_entries(f, b, 1);
 	buf_str(b, "endcmap\nCMapName currentdict /CMap defineresource pop\n"
 	           "end\nend\n");
 	return b->oom ? -1 : 0;
