@@ -752,8 +752,9 @@ cleanup:
 
 /* One run being written to b. Text: the glyphs in TJ arrays whose numbers
  * carry the kerning (the difference between the shaped advance and the /W
- * width), an absolute Tm before a glyph the font moves off the pen (a mark
- * on its base's anchor) and after it. Outlines: one "q k 0 0 k x y cm" for
+ * width), a new line start (line_start) at the run's first glyph, and
+ * before a glyph the font moves off the pen (a mark on its base's anchor)
+ * and after it. Outlines: one "q k 0 0 k x y cm" for
  * the run, then per glyph a move in whole font units from the glyph
  * before ("1 0 0 1 dx dy cm") and its filled path, one "Q" at the end. */
 struct runw {
@@ -763,7 +764,6 @@ struct runw {
 	double k, hscale;           /* points per font unit; horizontal scale */
 	long h;                     /* hscale in 1/10000, rounded down */
 	char hs[48];                /* hscale as written in Tm */
-	int outline;
 	/* text: the text object's state, where the PDF pen is (font units),
 	 * a TJ open, a new line start needed */
 	struct pdftext *ts;
@@ -917,8 +917,7 @@ static int draw(struct pdffont *f, HPDF_Page page, struct pdftext *ts,
 	struct shaped *g = NULL;
 	struct runw w = {
 		.f = f, .b = &b, .x = x, .y = y,
-		.k = size / f->info->units_per_em, .outline = outline,
-		.ts = ts, .retm = 1,
+		.k = size / f->info->units_per_em, .ts = ts, .retm = 1,
 	};
 	long h = (long)floor(hscale * 10000), pen = 0;
 	char num[40], op[200];
