@@ -24,9 +24,8 @@ INCS      = $(patsubst %/,-I%,$(sort $(dir $(SRCS) $(HDRS))))
 LIB_SRCS  = $(filter-out src/cli/main.c,$(SRCS))
 UNIT_SRCS = $(sort $(wildcard tests/unit/test_*.c))
 
-# The sRGB ICC profile of the PDF/A output intent, from Debian's
-# icc-profiles-free, compiled into the binary (src/pdf/icc.h).
-ICC_PROFILE ?= /usr/share/color/icc/sRGB.icc
+# The sRGB ICC profile of the PDF/A output intent, computed by
+# scripts/make-icc.py and compiled into the binary (src/pdf/icc.h).
 GEN_SRC   = build/gen/srgb_icc.c
 
 REL_DIR   = build/release
@@ -93,17 +92,9 @@ $(FUZZ_DIR)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(LIB_SRCS:src/%.c=$(F
 $(REL_DIR) $(SAN_DIR) $(FUZZ_DIR) build/gen:
 	mkdir -p $@
 
-# The profile's bytes as a C array.
-$(GEN_SRC): $(ICC_PROFILE) | build/gen
-	$(PYTHON) -c 'import sys; \
-	d = open(sys.argv[1], "rb").read(); \
-	print("/* generated from %s by the Makefile */" % sys.argv[1]); \
-	print("#include \"icc.h\""); \
-	print("const unsigned char srgb_icc[] = {"); \
-	[print(",".join(str(b) for b in d[i:i + 20]) + ",") for i in range(0, len(d), 20)]; \
-	print("};"); \
-	print("const size_t srgb_icc_len = sizeof srgb_icc;")' \
-	$(ICC_PROFILE) > $@.tmp
+# The profile's bytes as a C array (scripts/make-icc.py).
+$(GEN_SRC): scripts/make-icc.py | build/gen
+	$(PYTHON) scripts/make-icc.py $@.tmp
 	mv $@.tmp $@
 
 # --- the two commands ----------------------------------------------------

@@ -58,8 +58,8 @@ unzip              tests check ZIPs with unzip -t
 strace             tests check that results are flushed (fsync) before their rename
 hyperfine          make bench times whole runs
 time               make bench and tests read peak RSS (/usr/bin/time -v)
-icc-profiles-free  sRGB.icc: the PDF/A output intent, compiled into the binary
 python3-pikepdf    tests check the PDF/A-2 and PDF/UA-1 rules (tests/e2e/archival.py)
+python3-pil        tests read the output intent's ICC profile with lcms (PIL.ImageCms)
 "
 # node and npm run the test-only pdf.js and @signpdf checks (tests/js,
 # installed by `make test` with npm ci). A node that is already there

@@ -1,6 +1,6 @@
-/* icc.h — the sRGB ICC profile (Debian's icc-profiles-free,
- * /usr/share/color/icc/sRGB.icc) compiled into the binary by the Makefile
- * (build/gen/srgb_icc.c): the PDF/A output intent of every document. */
+/* icc.h — the sRGB ICC profile of every document's PDF/A output intent,
+ * computed by scripts/make-icc.py from the sRGB definition and compiled
+ * into the binary by the Makefile (build/gen/srgb_icc.c). */
 #ifndef PACTDOC_ICC_H
 #define PACTDOC_ICC_H
 

@@ -648,6 +648,7 @@ static int draw_runs(struct pdf_ctx *c, HPDF_Page page,
 	int *own = NULL, (*pending)[2] = NULL;
 	int i, n_pending = 0, pending_group = 0, pending_el = -1, rc = -1;
 	int in_span = 0;     /* inside a word's /ActualText */
+	struct pdftext ts = { 0 };
 
 	if (pg->n_runs == 0)
 		return 0;
@@ -732,11 +733,11 @@ static int draw_runs(struct pdf_ctx *c, HPDF_Page page,
 		if (rx[i].outline) {
 			/* the whole word, invisible (3 Tr), over its first piece */
 			if (emit(c, page, "3 Tr\n") < 0 ||
-			    pdffont_show_scaled(f, page, r->size, rx[i].hscale, r->x,
-			                        r->y, rx[i].actual, c->e) < 0 ||
+			    pdffont_show_scaled(f, page, &ts, r->size, rx[i].hscale,
+			                        r->x, r->y, rx[i].actual, c->e) < 0 ||
 			    emit(c, page, "0 Tr\n") < 0)
 				goto cleanup;
-		} else if (pdffont_show(f, page, r->size, r->x, r->y, r->text,
+		} else if (pdffont_show(f, page, &ts, r->size, r->x, r->y, r->text,
 		                        !in_span, c->e) < 0) {
 			goto cleanup;
 		}

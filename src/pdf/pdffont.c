@@ -30,20 +30,22 @@ struct pdffont {
 	char res_name[8];           /* resource name on pages, "F0".. */
 	HPDF_Dict type0, cidfont, descriptor;
 	uint32_t *used;             /* per glyph: the code point drawn, or 0 */
-	/* per glyph, SHAPED_TEXT_MAX slots: the characters of a glyph that
-	 * stands for more than one (a ligature), 0-terminated; NULL until
-	 * the first such glyph is drawn */
-	uint32_t *multi;
 	int n_glyphs;
 	int max_gid;
 };
 
 /* ---- numbers and buffers without locale surprises ---------------------- */
 
-/* Formats v with at most 3 decimals, trailing zeros dropped. */
-static int fmt_num(char *out, size_t size, double v)
+/* v in thousandths, rounded half away from zero. */
+static long long to_milli(double v)
 {
-	long long milli = (long long)(v * 1000.0 + (v < 0 ? -0.5 : 0.5));
+	return (long long)(v * 1000.0 + (v < 0 ? -0.5 : 0.5));
+}
+
+/* Formats milli thousandths with at most 3 decimals, trailing zeros
+ * dropped. */
+static int fmt_milli(char *out, size_t size, long long milli)
+{
 	const char *sign = milli < 0 ? "-" : "";
 	long long a = milli < 0 ? -milli : milli;
 	long long ip = a / 1000, fp = a % 1000;
@@ -55,6 +57,12 @@ static int fmt_num(char *out, size_t size, double v)
 	if (fp % 10 == 0)
 		return snprintf(out, size, "%s%lld.%02lld", sign, ip, fp / 10);
 	return snprintf(out, size, "%s%lld.%03lld", sign, ip, fp);
+}
+
+/* Formats v with at most 3 decimals, trailing zeros dropped. */
+static int fmt_num(char *out, size_t size, double v)
+{
+	return fmt_milli(out, size, to_milli(v));
 }
 
 struct buf {
@@ -166,15 +174,14 @@ static int glyph_span(const struct table *loca, const struct table *glyf,
 }
 
 /* Builds the subset font program into out with hb-subset: original
- * glyph ids kept, only glyf, head, hhea, hmtx, loca, maxp, post (no
- * GSUB: the text is shaped already, and no closure adds glyphs).
+ * glyph ids kept, only glyf, head, hhea, hmtx, loca, maxp, post.
  * Returns 0 or -1. */
 static int build_program(const struct pdffont *f, struct buf *out)
 {
 	static const hb_tag_t drop[] = {
 		HB_TAG('c','m','a','p'), HB_TAG('G','P','O','S'),
 		HB_TAG('G','D','E','F'), HB_TAG('n','a','m','e'),
-		HB_TAG('O','S','/','2'), HB_TAG('G','S','U','B'),
+		HB_TAG('O','S','/','2'),
 	};
 	hb_face_t *face = fontset_hb_face(f->fs, f->font), *sub = NULL;
 	hb_subset_input_t *in = hb_subset_input_create_or_fail();
@@ -325,29 +332,76 @@ static void cmap_utf16(struct buf *b, uint32_t cp)
 	buf_str(b, hex);
 }
 
-/* Appends glyph gid's text: its characters when it is a ligature, in
- * the visual order they were drawn in (extractors reverse right-to-left
- * runs back), else the character it drew. */
-static void glyph_utf16(const struct pdffont *f, struct buf *b, int gid)
+/* Whether cp is written in the ToUnicode CMap as itself, in 4 hex
+ * digits (not a presentation form, not beyond the BMP). */
+static int plain_bmp(uint32_t cp)
 {
-	const uint32_t *m = f->multi ? f->multi + gid * SHAPED_TEXT_MAX : NULL;
-
-	if (m == NULL || m[0] == 0) {
-		cmap_utf16(b, f->used[gid]);
-		return;
-	}
-	for (int i = 0; i < SHAPED_TEXT_MAX && m[i] != 0; i++)
-		cmap_utf16(b, m[i]);
+	return cp != 0 && cp < 0x10000 && !is_presentation_form(cp) &&
+	       !(cp >= 0xD800 && cp <= 0xDFFF);
 }
 
-/* The ToUnicode CMap: each used glyph id to the character it drew. */
+/* How many glyphs from gid (used) draw consecutive characters that one
+ * bfrange line can map (PDF 32000 9.10.3: the codes differ only in their
+ * last byte, the character's last byte does not wrap); 1 when none
+ * follows. */
+static int range_len(const struct pdffont *f, int gid)
+{
+	uint32_t cp = f->used[gid];
+	int n = 1;
+
+	if (!plain_bmp(cp))
+		return 1;
+	while (gid + n <= f->max_gid && ((gid + n) >> 8) == (gid >> 8) &&
+	       f->used[gid + n] == cp + (uint32_t)n &&
+	       plain_bmp(cp + (uint32_t)n) && (cp & 0xFF) + (uint32_t)n <= 0xFF)
+		n++;
+	return n;
+}
+
+/* Writes the CMap lines of one kind, in blocks of at most 100: the
+ * glyphs alone (bfchar) or the runs of two or more (bfrange). */
+static void cmap_entries(const struct pdffont *f, struct buf *b, int ranges)
+{
+	const char *kind = ranges ? "bfrange" : "bfchar";
+	int gid, n, count = 0, total = 0;
+	char line[80];
+
+	for (gid = 1; gid <= f->max_gid; gid += n) {
+		n = f->used[gid] != 0 ? range_len(f, gid) : 1;
+		total += f->used[gid] != 0 && (n > 1) == ranges;
+	}
+	for (gid = 1; gid <= f->max_gid; gid += n) {
+		n = f->used[gid] != 0 ? range_len(f, gid) : 1;
+		if (f->used[gid] == 0 || (n > 1) != ranges)
+			continue;
+		if (count % 100 == 0) {
+			snprintf(line, sizeof line, "%d begin%s\n",
+			         total - count > 100 ? 100 : total - count, kind);
+			buf_str(b, line);
+		}
+		if (ranges) {
+			snprintf(line, sizeof line, "<%04X> <%04X> <%04X>\n",
+			         (unsigned)gid, (unsigned)(gid + n - 1),
+			         (unsigned)f->used[gid]);
+			buf_str(b, line);
+		} else {
+			snprintf(line, sizeof line, "<%04X> <", (unsigned)gid);
+			buf_str(b, line);
+			cmap_utf16(b, f->used[gid]);
+			buf_str(b, ">\n");
+		}
+		count++;
+		if (count % 100 == 0 || count == total) {
+			snprintf(line, sizeof line, "end%s\n", kind);
+			buf_str(b, line);
+		}
+	}
+}
+
+/* The ToUnicode CMap: each used glyph id to the character it drew, runs
+ * of consecutive glyphs drawing consecutive characters as one range. */
 static int build_tounicode(const struct pdffont *f, struct buf *b)
 {
-	int gid, in_block = 0, count = 0, total = 0;
-	char line[64];
-
-	for (gid = 1; gid <= f->max_gid; gid++)
-		total += f->used[gid] != 0;
 	buf_str(b, "/CIDInit /ProcSet findresource begin\n"
 	           "12 dict begin\nbegincmap\n"
 	           "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) "
@@ -355,27 +409,8 @@ static int build_tounicode(const struct pdffont *f, struct buf *b)
 	           "/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n"
 	           "1 begincodespacerange\n<0000> <FFFF>\n"
 	           "endcodespacerange\n");
-	for (gid = 1; gid <= f->max_gid; gid++) {
-		if (f->used[gid] == 0)
-			continue;
-		if (!in_block) {
-			int left = total - count;
-			snprintf(line, sizeof line, "%d beginbfchar\n",
-			         left > 100 ? 100 : left);
-			buf_str(b, line);
-			in_block = 0;
-			in_block = 1;
-		}
-		snprintf(line, sizeof line, "<%04X> <", (unsigned)gid);
-		buf_str(b, line);
-		glyph_utf16(f, b, gid);
-		buf_str(b, ">\n");
-		count++;
-		if (count % 100 == 0 || count == total) {
-			buf_str(b, "endbfchar\n");
-			in_block = 0;
-		}
-	}
+	cmap_entries(f, b, 0);
+	cmap_entries(f, b, 1);
 	buf_str(b, "endcmap\nCMapName currentdict /CMap defineresource pop\n"
 	           "end\nend\n");
 	return b->oom ? -1 : 0;
@@ -485,189 +520,22 @@ static void actual_text_open(struct buf *b, const char *utf8)
 	buf_str(b, ">>> BDC\n");
 }
 
-/* Whether a glyph of g is drawn off the pen (a mark on an anchor) or
- * does not stand for exactly one character (a ligature): then the
- * glyphs alone do not give extractors the text in its order. */
-static int needs_actual_text(const struct shaped *g, int n)
+/* Whether a glyph of g is drawn off the pen (a mark on an anchor). */
+static int has_offsets(const struct shaped *g, int n)
 {
 	for (int i = 0; i < n; i++)
-		if (g[i].dx != 0 || g[i].dy != 0 || g[i].ntext != 1)
+		if (g[i].dx != 0 || g[i].dy != 0)
 			return 1;
 	return 0;
 }
 
-/* Draws a shaped run at x, y, horizontally scaled by hscale; `wrap`: in
- * an /ActualText of its own when a mark is moved off the pen. */
-static int show(struct pdffont *f, HPDF_Page page, double size,
-                double hscale, double x, double y, const char *utf8,
-                int wrap, struct err *e);
-
-int pdffont_show(struct pdffont *f, HPDF_Page page, double size, double x,
-                 double y, const char *utf8, int actual, struct err *e)
+/* Records that glyph g is drawn (for the widths, ToUnicode, subset). */
+static void note_used(struct pdffont *f, const struct shaped *g)
 {
-	return show(f, page, size, 1, x, y, utf8, actual, e);
-}
-
-int pdffont_show_scaled(struct pdffont *f, HPDF_Page page, double size,
-                        double hscale, double x, double y, const char *utf8,
-                        struct err *e)
-{
-	return show(f, page, size, hscale, x, y, utf8, 0, e);
-}
-
-/* Records that the n glyphs of g are drawn (for the widths, ToUnicode,
- * subset); a glyph keeps the text it was first drawn for. Returns 0, or
- * -1 when out of memory. */
-static int note_used(struct pdffont *f, const struct shaped *g, int n)
-{
-	for (int i = 0; i < n; i++) {
-		unsigned gid = g[i].gid;
-		if ((int)gid > f->max_gid)
-			f->max_gid = (int)gid;
-		if (f->used[gid] != 0)
-			continue;
-		f->used[gid] = g[i].cp;
-		if (g[i].ntext < 2 || g[i].ntext > SHAPED_TEXT_MAX)
-			continue;
-		if (f->multi == NULL) {
-			f->multi = calloc((size_t)f->n_glyphs * SHAPED_TEXT_MAX,
-			                  sizeof *f->multi);
-			if (f->multi == NULL)
-				return -1;
-		}
-		memcpy(f->multi + gid * SHAPED_TEXT_MAX, g[i].text,
-		       (size_t)g[i].ntext * sizeof *g[i].text);
-	}
-	return 0;
-}
-
-/* Writes the text rise (Ts) that lifts glyph g (a mark) to the height
- * of its base's anchor. */
-static void offset_ops(struct buf *b, const struct shaped *g, double k)
-{
-	char num[40], op[80];
-
-	fmt_num(num, sizeof num, (double)g->dy * k);
-	snprintf(op, sizeof op, "%s Ts\n", num);
-	buf_str(b, op);
-}
-
-/* Appends the glyphs of a shaped run to b as text operators: runs of
- * glyphs in TJ arrays whose numbers carry the kerning (the difference
- * between the shaped advance and the /W width), and an absolute Tm before
- * a glyph the font moves off the pen (a mark on its base's anchor) and
- * after it. x, y: baseline start; k: points per font unit; hscale: the
- * horizontal scale of the Tm (hs: the same, as written). */
-static void emit_glyphs(struct pdffont *f, struct buf *b,
-                        const struct shaped *g, int n, double x, double y,
-                        double k, double hscale, const char *hs)
-{
-	long pen = 0, at = 0;      /* where we want / where the PDF pen is */
-	int open = 0, retm = 1;
-	char num[2][40], op[160];
-	double upem = f->info->units_per_em;
-
-	for (int i = 0; i < n; i++) {
-		int off = g[i].dx != 0 || g[i].dy != 0;
-		if (retm || off) {
-			if (open)
-				buf_str(b, "] TJ\n");
-			fmt_num(num[0], sizeof num[0],
-			        x + (double)(pen + g[i].dx) * k * hscale);
-			fmt_num(num[1], sizeof num[1], y);
-			snprintf(op, sizeof op, "%s 0 0 1 %s %s Tm\n", hs, num[0],
-			         num[1]);
-			buf_str(b, op);
-			if (g[i].dy != 0)
-				offset_ops(b, &g[i], k);
-			buf_str(b, "[");
-			open = 1;
-			at = pen + g[i].dx;
-		} else if (at != pen) {
-			fmt_num(num[0], sizeof num[0], (double)(at - pen) * 1000 / upem);
-			buf_str(b, num[0]);
-			at = pen;
-		}
-		{
-			char hex[8];
-			buf_str(b, "<");
-			hex4(hex, g[i].gid);
-			buf_add(b, hex, 4);
-			buf_str(b, ">");
-		}
-		at += fontset_glyph_advance(f->fs, f->font, g[i].gid);
-		pen += g[i].advance;
-		if (off) {
-			buf_str(b, g[i].dy != 0 ? "] TJ\n0 Ts\n" : "] TJ\n");
-			open = 0;
-		}
-		retm = off;
-	}
-	if (open)
-		buf_str(b, "] TJ\n");
-}
-
-static int show(struct pdffont *f, HPDF_Page page, double size,
-                double hscale, double x, double y, const char *utf8,
-                int wrap, struct err *e)
-{
-	HPDF_PageAttr attr = (HPDF_PageAttr)page->attr;
-	struct buf b = { 0 };
-	struct shaped *g = NULL;
-	char num[2][40], op[200];
-	long h = (long)floor(hscale * 10000);
-	int n, rc = -1;
-
-	if (use_on_page(f, page) < 0) {
-		err_set(e, "pdf: cannot add font to page resources");
-		goto cleanup;
-	}
-	if ((n = fontset_shape(f->fs, f->font, utf8, &g, e)) < 0)
-		goto cleanup;
-	fmt_num(num[0], sizeof num[0], size);
-	/* four decimals, rounded down: never wider than the pieces */
-	snprintf(num[1], sizeof num[1], "%ld.%04ld", h / 10000, h % 10000);
-	snprintf(op, sizeof op, "/%s %s Tf\n", f->res_name, num[0]);
-	buf_str(&b, op);
-	if (note_used(f, g, n) < 0) {
-		err_set(e, "pdf: out of memory");
-		goto cleanup;
-	}
-	wrap = wrap && needs_actual_text(g, n);
-	if (wrap)
-		actual_text_open(&b, utf8);
-	emit_glyphs(f, &b, g, n, x, y, size / f->info->units_per_em,
-	            (double)h / 10000, num[1]);
-	if (wrap)
-		buf_str(&b, "EMC\n");
-	if (b.oom) {
-		err_set(e, "pdf: out of memory");
-		goto cleanup;
-	}
-	if (HPDF_Stream_Write(attr->stream, b.p, (HPDF_UINT)b.len) != HPDF_OK) {
-		err_set(e, "pdf: writing the page failed");
-		goto cleanup;
-	}
-	rc = 0;
-cleanup:
-	free(g);
-	free(b.p);
-	return rc;
-}
-
-double pdffont_width(const struct pdffont *f, double size, const char *utf8)
-{
-	struct err e = { 0 };
-	struct shaped *g = NULL;
-	long units = 0;
-	int n = fontset_shape(f->fs, f->font, utf8, &g, &e);
-
-	if (n < 0)
-		return -1;
-	for (int i = 0; i < n; i++)
-		units += g[i].advance;
-	free(g);
-	return (double)units * size / f->info->units_per_em;
+	if (f->used[g->gid] == 0)
+		f->used[g->gid] = g->cp;
+	if ((int)g->gid > f->max_gid)
+		f->max_gid = (int)g->gid;
 }
 
 /* ---- glyph outlines as PDF paths ---------------------------------------- */
@@ -739,7 +607,7 @@ static void pen_quad(struct pen *p, long qx, long qy, long x, long y)
 
 /* One contour of points [a, b) (font units): on-curve points joined by
  * lines, off-curve points as quadratic controls with implied on-curve
- * midpoints. */
+ * midpoints. No "h": the fill that follows closes every subpath. */
 static void contour(struct pen *p, const int *xs, const int *ys,
                     const unsigned char *on, int a, int b)
 {
@@ -782,7 +650,6 @@ static void contour(struct pen *p, const int *xs, const int *ys,
 	}
 	if (have_ctrl)
 		pen_quad(p, qx, qy, sx, sy);
-	buf_str(p->b, "h\n");
 }
 
 /* Writes v (0 <= v < 1000) with nine decimals, trailing zeros dropped:
@@ -881,60 +748,218 @@ cleanup:
 	return rc;
 }
 
-int pdffont_outline(struct pdffont *f, HPDF_Page page, double size, double x,
-                    double y, const char *utf8, struct err *e)
+/* ---- drawing a shaped run: as text or as outlines ----------------------- */
+
+/* One run being written to b. Text: the glyphs in TJ arrays whose numbers
+ * carry the kerning (the difference between the shaped advance and the /W
+ * width), a new line start (line_start) at the run's first glyph, and
+ * before a glyph the font moves off the pen (a mark on its base's anchor)
+ * and after it. Outlines: one "q k 0 0 k x y cm" for
+ * the run, then per glyph a move in whole font units from the glyph
+ * before ("1 0 0 1 dx dy cm") and its filled path, one "Q" at the end. */
+struct runw {
+	struct pdffont *f;
+	struct buf *b;
+	double x, y;                /* baseline start, points */
+	double k, hscale;           /* points per font unit; horizontal scale */
+	long h;                     /* hscale in 1/10000, rounded down */
+	char hs[48];                /* hscale as written in Tm */
+	/* text: the text object's state, where the PDF pen is (font units),
+	 * a TJ open, a new line start needed */
+	struct pdftext *ts;
+	long at;
+	int open, retm;
+	/* outlines: the font's glyphs, the translation the CTM holds */
+	struct table loca, glyf;
+	int long_loca, began;
+	long cx, cy;
+};
+
+/* Writes the text rise (Ts) that lifts glyph g (a mark) to the height
+ * of its base's anchor. */
+static void offset_ops(struct buf *b, const struct shaped *g, double k)
 {
-	HPDF_PageAttr attr = (HPDF_PageAttr)page->attr;
-	struct table head, loca, glyf;
-	const unsigned char *data;
+	char num[40], op[80];
+
+	fmt_num(num, sizeof num, (double)g->dy * k);
+	snprintf(op, sizeof op, "%s Ts\n", num);
+	buf_str(b, op);
+}
+
+/* Text: starts a line at x, w->y (points): "dx dy Td" from the line
+ * before when both are plain translations (exact: both in the
+ * thousandths a Tm would hold), else a Tm with the run's scale. */
+static void line_start(struct runw *w, double x)
+{
+	struct pdftext *ts = w->ts;
+	long long mx = to_milli(x), my = to_milli(w->y);
+	int plain = w->h == 10000;
+	char num[2][40], op[200];
+
+	if (plain && ts->plain) {
+		fmt_milli(num[0], sizeof num[0], mx - ts->x);
+		fmt_milli(num[1], sizeof num[1], my - ts->y);
+		snprintf(op, sizeof op, "%s %s Td\n", num[0], num[1]);
+	} else {
+		fmt_milli(num[0], sizeof num[0], mx);
+		fmt_milli(num[1], sizeof num[1], my);
+		snprintf(op, sizeof op, "%s 0 0 1 %s %s Tm\n",
+		         plain ? "1" : w->hs, num[0], num[1]);
+	}
+	buf_str(w->b, op);
+	ts->x = mx;
+	ts->y = my;
+	ts->plain = plain;
+}
+
+/* Text: glyph g with its pen position `pen` (font units from x). */
+static void text_glyph(struct runw *w, const struct shaped *g, long pen)
+{
+	struct buf *b = w->b;
+	int off = g->dx != 0 || g->dy != 0;
+	char num[40], hex[8];
+
+	if (w->retm || off) {
+		if (w->open)
+			buf_str(b, "] TJ\n");
+		line_start(w, w->x + (double)(pen + g->dx) * w->k * w->hscale);
+		if (g->dy != 0)
+			offset_ops(b, g, w->k);
+		buf_str(b, "[");
+		w->open = 1;
+		w->at = pen + g->dx;
+	} else if (w->at != pen) {
+		fmt_num(num, sizeof num,
+		        (double)(w->at - pen) * 1000 / w->f->info->units_per_em);
+		buf_str(b, num);
+		w->at = pen;
+	}
+	buf_str(b, "<");
+	hex4(hex, g->gid);
+	buf_add(b, hex, 4);
+	buf_str(b, ">");
+	note_used(w->f, g);
+	w->at += fontset_glyph_advance(w->f->fs, w->f->font, g->gid);
+	if (off) {
+		buf_str(b, g->dy != 0 ? "] TJ\n0 Ts\n" : "] TJ\n");
+		w->open = 0;
+	}
+	w->retm = off;
+}
+
+/* Outlines: glyph g at pen position `pen`. 0, or -1 for a glyph that
+ * cannot be drawn as a path. */
+static int outline_glyph(struct runw *w, const struct shaped *g, long pen)
+{
+	struct pen p = { .b = w->b };
+	long gx = pen + g->dx, gy = g->dy;
+	size_t go, gl, mark = w->b->len, drawn;
+	char op[200], num[2][40], k[40];
+
+	if (glyph_span(&w->loca, &w->glyf, w->long_loca, (int)g->gid, &go,
+	               &gl) < 0)
+		return -1;
+	if (gl == 0)
+		return 0;                        /* a blank glyph: a space */
+	if (!w->began) {
+		fmt_fine(k, sizeof k, w->k);
+		fmt_num(num[0], sizeof num[0], w->x);
+		fmt_num(num[1], sizeof num[1], w->y);
+		snprintf(op, sizeof op, "q %s 0 0 %s %s %s cm\n", k, k, num[0],
+		         num[1]);
+		buf_str(w->b, op);
+	}
+	if (gx != w->cx || gy != w->cy) {
+		snprintf(op, sizeof op, "1 0 0 1 %ld %ld cm\n", gx - w->cx,
+		         gy - w->cy);
+		buf_str(w->b, op);
+	}
+	drawn = w->b->len;
+	if (glyph_path(&p, w->glyf.p + go, gl) < 0)
+		return -1;
+	if (w->b->len == drawn) {
+		w->b->len = mark;                /* no contour: nothing to fill */
+		return 0;
+	}
+	buf_str(w->b, "f\n");
+	w->began = 1;
+	w->cx = gx;
+	w->cy = gy;
+	return 0;
+}
+
+/* Finds the glyph tables of the run's font for outline_glyph. */
+static int outline_begin(struct runw *w, struct err *e)
+{
+	struct table head;
 	size_t dlen;
-	struct shaped *g = NULL;
-	struct buf b = { 0 };
-	struct pen p = { .b = &b };
-	double scale = size / f->info->units_per_em, pen_x = x;
-	char k[40], num[2][40], op[200];
-	int long_loca, n, rc = -1;
+	const unsigned char *data = fontset_data(w->f->fs, w->f->font, &dlen);
 
-	fmt_fine(k, sizeof k, scale);
-
-	data = fontset_data(f->fs, f->font, &dlen);
 	if (data == NULL || dlen < 12 ||
 	    get_table(data, dlen, "head", &head) < 0 || head.len < 54 ||
-	    get_table(data, dlen, "loca", &loca) < 0 ||
-	    get_table(data, dlen, "glyf", &glyf) < 0) {
-		err_set(e, "pdf: font %s has no outlines", f->info->ps_name);
-		return -1;
+	    get_table(data, dlen, "loca", &w->loca) < 0 ||
+	    get_table(data, dlen, "glyf", &w->glyf) < 0)
+		return err_set(e, "pdf: font %s has no outlines",
+		               w->f->info->ps_name);
+	w->long_loca = rd16(head.p + 50) != 0;
+	return 0;
+}
+
+/* Draws the shaped run utf8 at x, y into the page: as text horizontally
+ * scaled by hscale (`wrap`: in an /ActualText of its own when a mark is
+ * moved off the pen), or as glyph outlines. 0, or -1 with e set. */
+static int draw(struct pdffont *f, HPDF_Page page, struct pdftext *ts,
+                double size, double hscale, double x, double y,
+                const char *utf8, int outline, int wrap, struct err *e)
+{
+	HPDF_PageAttr attr = (HPDF_PageAttr)page->attr;
+	struct buf b = { 0 };
+	struct shaped *g = NULL;
+	struct runw w = {
+		.f = f, .b = &b, .x = x, .y = y,
+		.k = size / f->info->units_per_em, .ts = ts, .retm = 1,
+	};
+	long h = (long)floor(hscale * 10000), pen = 0;
+	char num[40], op[200];
+	int n, rc = -1;
+
+	if (outline ? outline_begin(&w, e) < 0 : use_on_page(f, page) < 0) {
+		if (!outline)
+			err_set(e, "pdf: cannot add font to page resources");
+		goto cleanup;
 	}
-	long_loca = rd16(head.p + 50) != 0;
 	if ((n = fontset_shape(f->fs, f->font, utf8, &g, e)) < 0)
-		return -1;
+		goto cleanup;
+	/* four decimals, rounded down: never wider than the pieces */
+	w.hscale = (double)h / 10000;
+	w.h = h;
+	snprintf(w.hs, sizeof w.hs, "%ld.%04ld", h / 10000, h % 10000);
+	wrap = !outline && wrap && has_offsets(g, n);
+	if (!outline && (ts->font != f || ts->size != size)) {
+		fmt_num(num, sizeof num, size);
+		snprintf(op, sizeof op, "/%s %s Tf\n", f->res_name, num);
+		buf_str(&b, op);
+		ts->font = f;
+		ts->size = size;
+	}
+	if (wrap)
+		actual_text_open(&b, utf8);
 	for (int i = 0; i < n; i++) {
-		unsigned gid = g[i].gid, cp = g[i].cp;
-		size_t go, gl;
-		if (glyph_span(&loca, &glyf, long_loca, (int)gid, &go, &gl) < 0) {
+		if (!outline)
+			text_glyph(&w, &g[i], pen);
+		else if (outline_glyph(&w, &g[i], pen) < 0) {
 			err_set(e, "pdf: cannot draw U+%04X of font %s as a path",
-			        (unsigned)cp, f->info->ps_name);
+			        (unsigned)g[i].cp, f->info->ps_name);
 			goto cleanup;
 		}
-		if (gl > 0) {
-			size_t mark = b.len;
-			fmt_num(num[0], sizeof num[0], pen_x + g[i].dx * scale);
-			fmt_num(num[1], sizeof num[1], y + g[i].dy * scale);
-			snprintf(op, sizeof op, "q %s 0 0 %s %s %s cm\n", k, k, num[0],
-			         num[1]);
-			buf_str(&b, op);
-			if (glyph_path(&p, glyf.p + go, gl) < 0) {
-				err_set(e, "pdf: cannot draw U+%04X of font %s as a path",
-				        (unsigned)cp, f->info->ps_name);
-				goto cleanup;
-			}
-			if (b.len - mark > strlen(op))
-				buf_str(&b, "f\nQ\n");
-			else
-				b.len = mark;        /* no contour: nothing to fill */
-		}
-		pen_x += g[i].advance * scale;
+		pen += g[i].advance;
 	}
+	if (w.open)
+		buf_str(&b, "] TJ\n");
+	if (w.began)
+		buf_str(&b, "Q\n");
+	if (wrap)
+		buf_str(&b, "EMC\n");
 	if (b.oom) {
 		err_set(e, "pdf: out of memory");
 		goto cleanup;
@@ -948,6 +973,41 @@ cleanup:
 	free(g);
 	free(b.p);
 	return rc;
+}
+
+int pdffont_show(struct pdffont *f, HPDF_Page page, struct pdftext *ts,
+                 double size, double x, double y, const char *utf8,
+                 int actual, struct err *e)
+{
+	return draw(f, page, ts, size, 1, x, y, utf8, 0, actual, e);
+}
+
+int pdffont_show_scaled(struct pdffont *f, HPDF_Page page,
+                        struct pdftext *ts, double size, double hscale,
+                        double x, double y, const char *utf8, struct err *e)
+{
+	return draw(f, page, ts, size, hscale, x, y, utf8, 0, 0, e);
+}
+
+int pdffont_outline(struct pdffont *f, HPDF_Page page, double size, double x,
+                    double y, const char *utf8, struct err *e)
+{
+	return draw(f, page, NULL, size, 1, x, y, utf8, 1, 0, e);
+}
+
+double pdffont_width(const struct pdffont *f, double size, const char *utf8)
+{
+	struct err e = { 0 };
+	struct shaped *g = NULL;
+	long units = 0;
+	int n = fontset_shape(f->fs, f->font, utf8, &g, &e);
+
+	if (n < 0)
+		return -1;
+	for (int i = 0; i < n; i++)
+		units += g[i].advance;
+	free(g);
+	return (double)units * size / f->info->units_per_em;
 }
 
 static int finish_descriptor(struct pdffont *f, const char *base,
@@ -1047,6 +1107,5 @@ void pdffont_free(struct pdffont *f)
 	if (f == NULL)
 		return;
 	free(f->used);
-	free(f->multi);
 	free(f);
 }

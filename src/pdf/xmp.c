@@ -1,6 +1,7 @@
 /* xmp.c — builds the XMP packet of a PDF/A-2 / PDF/UA-1 document (see
  * xmp.h). Values are XML-escaped; no bytes or encoding attribute in the
- * packet header (ISO 19005-2 §6.6.2.1); equal input gives equal bytes. */
+ * packet header (ISO 19005-2 §6.6.2.1); no padding, indentation or line
+ * breaks (a reader needs none); equal input gives equal bytes. */
 #include "xmp.h"
 
 #include <stdio.h>
@@ -63,13 +64,13 @@ static void simple(struct sbuf *b, const char *tag, const char *value)
 {
 	if (empty(value))
 		return;
-	puts_(b, "   <");
+	puts_(b, "<");
 	puts_(b, tag);
 	puts_(b, ">");
 	put_esc(b, value);
 	puts_(b, "</");
 	puts_(b, tag);
-	puts_(b, ">\n");
+	puts_(b, ">");
 }
 
 /* A language alternative: x-default, and `lang` when given. */
@@ -78,7 +79,7 @@ static void alt(struct sbuf *b, const char *tag, const char *value,
 {
 	if (empty(value))
 		return;
-	puts_(b, "   <");
+	puts_(b, "<");
 	puts_(b, tag);
 	puts_(b, "><rdf:Alt><rdf:li xml:lang=\"x-default\">");
 	put_esc(b, value);
@@ -92,45 +93,45 @@ static void alt(struct sbuf *b, const char *tag, const char *value,
 	}
 	puts_(b, "</rdf:Alt></");
 	puts_(b, tag);
-	puts_(b, ">\n");
+	puts_(b, ">");
 }
 
 static const char head[] =
-	"<?xpacket begin=\"\xEF\xBB\xBF\" id=\"W5M0MpCehiHzreSzNTczkc9d\"?>\n"
-	"<x:xmpmeta xmlns:x=\"adobe:ns:meta/\">\n"
-	" <rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\">\n"
-	"  <rdf:Description rdf:about=\"\"\n"
-	"    xmlns:dc=\"http://purl.org/dc/elements/1.1/\"\n"
-	"    xmlns:xmp=\"http://ns.adobe.com/xap/1.0/\"\n"
-	"    xmlns:pdf=\"http://ns.adobe.com/pdf/1.3/\"\n"
-	"    xmlns:pdfaid=\"http://www.aiim.org/pdfa/ns/id/\"\n"
-	"    xmlns:pdfuaid=\"http://www.aiim.org/pdfua/ns/id/\"\n"
-	"    xmlns:pdfaExtension=\"http://www.aiim.org/pdfa/ns/extension/\"\n"
-	"    xmlns:pdfaSchema=\"http://www.aiim.org/pdfa/ns/schema#\"\n"
-	"    xmlns:pdfaProperty=\"http://www.aiim.org/pdfa/ns/property#\">\n"
-	"   <dc:format>application/pdf</dc:format>\n";
+	"<?xpacket begin=\"\xEF\xBB\xBF\" id=\"W5M0MpCehiHzreSzNTczkc9d\"?>"
+	"<x:xmpmeta xmlns:x=\"adobe:ns:meta/\">"
+	"<rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\">"
+	"<rdf:Description rdf:about=\"\""
+	" xmlns:dc=\"http://purl.org/dc/elements/1.1/\""
+	" xmlns:xmp=\"http://ns.adobe.com/xap/1.0/\""
+	" xmlns:pdf=\"http://ns.adobe.com/pdf/1.3/\""
+	" xmlns:pdfaid=\"http://www.aiim.org/pdfa/ns/id/\""
+	" xmlns:pdfuaid=\"http://www.aiim.org/pdfua/ns/id/\""
+	" xmlns:pdfaExtension=\"http://www.aiim.org/pdfa/ns/extension/\""
+	" xmlns:pdfaSchema=\"http://www.aiim.org/pdfa/ns/schema#\""
+	" xmlns:pdfaProperty=\"http://www.aiim.org/pdfa/ns/property#\">"
+	"<dc:format>application/pdf</dc:format>";
 
 /* pdfuaid is not a schema of XMP 2004: PDF/A-2 wants it described
  * (ISO 19005-2 §6.6.2.3.2). */
 static const char ua_schema[] =
-	"   <pdfaExtension:schemas><rdf:Bag><rdf:li rdf:parseType=\"Resource\">\n"
-	"    <pdfaSchema:schema>PDF/UA identification schema</pdfaSchema:schema>\n"
-	"    <pdfaSchema:namespaceURI>http://www.aiim.org/pdfua/ns/id/"
-	"</pdfaSchema:namespaceURI>\n"
-	"    <pdfaSchema:prefix>pdfuaid</pdfaSchema:prefix>\n"
-	"    <pdfaSchema:property><rdf:Seq><rdf:li rdf:parseType=\"Resource\">\n"
-	"     <pdfaProperty:name>part</pdfaProperty:name>\n"
-	"     <pdfaProperty:valueType>Integer</pdfaProperty:valueType>\n"
-	"     <pdfaProperty:category>internal</pdfaProperty:category>\n"
-	"     <pdfaProperty:description>Part of ISO 14289 the file conforms to"
-	"</pdfaProperty:description>\n"
-	"    </rdf:li></rdf:Seq></pdfaSchema:property>\n"
-	"   </rdf:li></rdf:Bag></pdfaExtension:schemas>\n";
+	"<pdfaExtension:schemas><rdf:Bag><rdf:li rdf:parseType=\"Resource\">"
+	"<pdfaSchema:schema>PDF/UA identification schema</pdfaSchema:schema>"
+	"<pdfaSchema:namespaceURI>http://www.aiim.org/pdfua/ns/id/"
+	"</pdfaSchema:namespaceURI>"
+	"<pdfaSchema:prefix>pdfuaid</pdfaSchema:prefix>"
+	"<pdfaSchema:property><rdf:Seq><rdf:li rdf:parseType=\"Resource\">"
+	"<pdfaProperty:name>part</pdfaProperty:name>"
+	"<pdfaProperty:valueType>Integer</pdfaProperty:valueType>"
+	"<pdfaProperty:category>internal</pdfaProperty:category>"
+	"<pdfaProperty:description>Part of ISO 14289 the file conforms to"
+	"</pdfaProperty:description>"
+	"</rdf:li></rdf:Seq></pdfaSchema:property>"
+	"</rdf:li></rdf:Bag></pdfaExtension:schemas>";
 
 static const char tail[] =
-	"  </rdf:Description>\n"
-	" </rdf:RDF>\n"
-	"</x:xmpmeta>\n"
+	"</rdf:Description>"
+	"</rdf:RDF>"
+	"</x:xmpmeta>"
 	"<?xpacket end=\"r\"?>";
 
 char *xmp_packet(const struct xmp_info *x, size_t *len)
@@ -143,15 +144,15 @@ char *xmp_packet(const struct xmp_info *x, size_t *len)
 	puts_(&b, head);
 	alt(&b, "dc:title", x->title, x->lang);
 	if (!empty(x->author)) {
-		puts_(&b, "   <dc:creator><rdf:Seq><rdf:li>");
+		puts_(&b, "<dc:creator><rdf:Seq><rdf:li>");
 		put_esc(&b, x->author);
-		puts_(&b, "</rdf:li></rdf:Seq></dc:creator>\n");
+		puts_(&b, "</rdf:li></rdf:Seq></dc:creator>");
 	}
 	alt(&b, "dc:description", x->subject, x->lang);
 	if (!empty(x->lang)) {
-		puts_(&b, "   <dc:language><rdf:Bag><rdf:li>");
+		puts_(&b, "<dc:language><rdf:Bag><rdf:li>");
 		put_esc(&b, x->lang);
-		puts_(&b, "</rdf:li></rdf:Bag></dc:language>\n");
+		puts_(&b, "</rdf:li></rdf:Bag></dc:language>");
 	}
 	simple(&b, "xmp:CreateDate", date);
 	simple(&b, "xmp:ModifyDate", date);

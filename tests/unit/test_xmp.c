@@ -8,6 +8,8 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include <libxml/parser.h>
+
 #include "xmp.h"
 
 static const struct xmp_info info = {
@@ -75,12 +77,36 @@ static void same_bytes_twice_and_empty_left_out(void **state)
 	free(c);
 }
 
+/* No padding, indentation or line breaks (every byte is in each file,
+ * uncompressed), and still well-formed XML with every property. */
+static void compact_and_well_formed(void **state)
+{
+	size_t len = 0;
+	char *x = xmp_packet(&info, &len);
+	xmlDocPtr doc;
+
+	(void)state;
+	assert_non_null(x);
+	assert_null(strchr(x, '\n'));
+	assert_null(strstr(x, "  "));
+	assert_null(strstr(x, "> <"));
+	doc = xmlReadMemory(x, (int)len, "xmp.xml", NULL, XML_PARSE_NONET);
+	assert_non_null(doc);
+	xmlFreeDoc(doc);
+	assert_non_null(strstr(x, "<xmp:MetadataDate>"));
+	assert_non_null(strstr(x, "<pdf:Producer>"));
+	assert_non_null(strstr(x, "<dc:language><rdf:Bag><rdf:li>lv<"));
+	assert_true(strncmp(x + len - 19, "<?xpacket end=\"r\"?>", 19) == 0);
+	free(x);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(values_are_escaped),
 		cmocka_unit_test(identification_and_dates),
 		cmocka_unit_test(same_bytes_twice_and_empty_left_out),
+		cmocka_unit_test(compact_and_well_formed),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
