@@ -30,6 +30,10 @@ struct pdffont {
 	char res_name[8];           /* resource name on pages, "F0".. */
 	HPDF_Dict type0, cidfont, descriptor;
 	uint32_t *used;             /* per glyph: the code point drawn, or 0 */
+	/* per glyph, SHAPED_TEXT_MAX slots: the characters of a glyph that
+	 * stands for more than one (a ligature), 0-terminated; NULL until
+	 * the first such glyph is drawn */
+	uint32_t *multi;
 	int n_glyphs;
 	int max_gid;
 };
@@ -181,7 +185,7 @@ static int build_program(const struct pdffont *f, struct buf *out)
 	static const hb_tag_t drop[] = {
 		HB_TAG('c','m','a','p'), HB_TAG('G','P','O','S'),
 		HB_TAG('G','D','E','F'), HB_TAG('n','a','m','e'),
-		HB_TAG('O','S','/','2'),
+		HB_TAG('O','S','/','2'), HB_TAG('G','S','U','B'),
 	};
 	hb_face_t *face = fontset_hb_face(f->fs, f->font), *sub = NULL;
 	hb_subset_input_t *in = hb_subset_input_create_or_fail();
@@ -332,6 +336,28 @@ static void cmap_utf16(struct buf *b, uint32_t cp)
 	buf_str(b, hex);
 }
 
+/* Whether glyph gid stands for more than one character (a ligature). */
+static int is_multi(const struct pdffont *f, int gid)
+{
+	return f->multi != NULL && f->multi[(size_t)gid * SHAPED_TEXT_MAX] != 0;
+}
+
+/* Appends glyph gid's text: its characters when it is a ligature, in
+ * the visual order they were drawn in (extractors reverse right-to-left
+ * runs back), else the character it drew. */
+static void glyph_utf16(const struct pdffont *f, struct buf *b, int gid)
+{
+	const uint32_t *m;
+
+	if (!is_multi(f, gid)) {
+		cmap_utf16(b, f->used[gid]);
+		return;
+	}
+	m = f->multi + (size_t)gid * SHAPED_TEXT_MAX;
+	for (int i = 0; i < SHAPED_TEXT_MAX && m[i] != 0; i++)
+		cmap_utf16(b, m[i]);
+}
+
 /* Whether cp is written in the ToUnicode CMap as itself, in 4 hex
  * digits (not a presentation form, not beyond the BMP). */
 static int plain_bmp(uint32_t cp)
@@ -349,10 +375,10 @@ static int range_len(const struct pdffont *f, int gid)
 	uint32_t cp = f->used[gid];
 	int n = 1;
 
-	if (!plain_bmp(cp))
+	if (!plain_bmp(cp) || is_multi(f, gid))
 		return 1;
 	while (gid + n <= f->max_gid && ((gid + n) >> 8) == (gid >> 8) &&
-	       f->used[gid + n] == cp + (uint32_t)n &&
+	       f->used[gid + n] == cp + (uint32_t)n && !is_multi(f, gid + n) &&
 	       plain_bmp(cp + (uint32_t)n) && (cp & 0xFF) + (uint32_t)n <= 0xFF)
 		n++;
 	return n;
@@ -387,7 +413,7 @@ static void cmap_entries(const struct pdffont *f, struct buf *b, int ranges)
 		} else {
 			snprintf(line, sizeof line, "<%04X> <", (unsigned)gid);
 			buf_str(b, line);
-			cmap_utf16(b, f->used[gid]);
+			glyph_utf16(f, b, gid);
 			buf_str(b, ">\n");
 		}
 		count++;
@@ -520,22 +546,41 @@ static void actual_text_open(struct buf *b, const char *utf8)
 	buf_str(b, ">>> BDC\n");
 }
 
-/* Whether a glyph of g is drawn off the pen (a mark on an anchor). */
-static int has_offsets(const struct shaped *g, int n)
+/* Whether a glyph of g is drawn off the pen (a mark on an anchor) or
+ * does not stand for exactly one character (a ligature): then the
+ * glyphs alone do not give extractors the text in its order. */
+static int needs_actual_text(const struct shaped *g, int n)
 {
 	for (int i = 0; i < n; i++)
-		if (g[i].dx != 0 || g[i].dy != 0)
+		if (g[i].dx != 0 || g[i].dy != 0 || g[i].ntext != 1)
 			return 1;
 	return 0;
 }
 
-/* Records that glyph g is drawn (for the widths, ToUnicode, subset). */
-static void note_used(struct pdffont *f, const struct shaped *g)
+/* Records that the n glyphs of g are drawn (for the widths, ToUnicode,
+ * subset); a glyph keeps the text it was first drawn for. Returns 0, or
+ * -1 when out of memory. */
+static int note_used(struct pdffont *f, const struct shaped *g, int n)
 {
-	if (f->used[g->gid] == 0)
-		f->used[g->gid] = g->cp;
-	if ((int)g->gid > f->max_gid)
-		f->max_gid = (int)g->gid;
+	for (int i = 0; i < n; i++) {
+		unsigned gid = g[i].gid;
+		if ((int)gid > f->max_gid)
+			f->max_gid = (int)gid;
+		if (f->used[gid] != 0)
+			continue;
+		f->used[gid] = g[i].cp;
+		if (g[i].ntext < 2 || g[i].ntext > SHAPED_TEXT_MAX)
+			continue;
+		if (f->multi == NULL) {
+			f->multi = calloc((size_t)f->n_glyphs * SHAPED_TEXT_MAX,
+			                  sizeof *f->multi);
+			if (f->multi == NULL)
+				return -1;
+		}
+		memcpy(f->multi + (size_t)gid * SHAPED_TEXT_MAX, g[i].text,
+		       (size_t)g[i].ntext * sizeof *g[i].text);
+	}
+	return 0;
 }
 
 /* ---- glyph outlines as PDF paths ---------------------------------------- */
@@ -838,7 +883,6 @@ static void text_glyph(struct runw *w, const struct shaped *g, long pen)
 	hex4(hex, g->gid);
 	buf_add(b, hex, 4);
 	buf_str(b, ">");
-	note_used(w->f, g);
 	w->at += fontset_glyph_advance(w->f->fs, w->f->font, g->gid);
 	if (off) {
 		buf_str(b, g->dy != 0 ? "] TJ\n0 Ts\n" : "] TJ\n");
@@ -934,7 +978,11 @@ static int draw(struct pdffont *f, HPDF_Page page, struct pdftext *ts,
 	w.hscale = (double)h / 10000;
 	w.h = h;
 	snprintf(w.hs, sizeof w.hs, "%ld.%04ld", h / 10000, h % 10000);
-	wrap = !outline && wrap && has_offsets(g, n);
+	if (!outline && note_used(f, g, n) < 0) {
+		err_set(e, "pdf: out of memory");
+		goto cleanup;
+	}
+	wrap = !outline && wrap && needs_actual_text(g, n);
 	if (!outline && (ts->font != f || ts->size != size)) {
 		fmt_num(num, sizeof num, size);
 		snprintf(op, sizeof op, "/%s %s Tf\n", f->res_name, num);
@@ -1107,5 +1155,6 @@ void pdffont_free(struct pdffont *f)
 	if (f == NULL)
 		return;
 	free(f->used);
+	free(f->multi);
 	free(f);
 }
