@@ -36,21 +36,70 @@ struct pdffont {
 
 /* ---- numbers and buffers without locale surprises ---------------------- */
 
-/* Formats v with at most 3 decimals, trailing zeros dropped. */
+/* Writes the decimal digits of u at the end of a buffer ending at `end`;
+ * returns where they start. */
+static char *put_digits(char *end, unsigned long long u)
+{
+	do {
+		*--end = (char)('0' + u % 10);
+		u /= 10;
+	} while (u != 0);
+	return end;
+}
+
+/* Formats v with at most 3 decimals, trailing zeros dropped ("12",
+ * "-0.5", "3.25", "0.125"): what snprintf's "%lld.%03lld" gives with the
+ * zeros stripped, without snprintf (this runs for every number of every
+ * text operator). Returns the length; out is truncated to size - 1. */
 static int fmt_num(char *out, size_t size, double v)
 {
 	long long milli = (long long)(v * 1000.0 + (v < 0 ? -0.5 : 0.5));
-	const char *sign = milli < 0 ? "-" : "";
-	long long a = milli < 0 ? -milli : milli;
-	long long ip = a / 1000, fp = a % 1000;
+	unsigned long long a = milli < 0 ? 0ULL - (unsigned long long)milli :
+	                                   (unsigned long long)milli;
+	unsigned fp = (unsigned)(a % 1000);
+	char tmp[32], *end = tmp + sizeof tmp, *p;
+	size_t len;
 
-	if (fp == 0)
-		return snprintf(out, size, "%s%lld", sign, ip);
-	if (fp % 100 == 0)
-		return snprintf(out, size, "%s%lld.%lld", sign, ip, fp / 100);
-	if (fp % 10 == 0)
-		return snprintf(out, size, "%s%lld.%02lld", sign, ip, fp / 10);
-	return snprintf(out, size, "%s%lld.%03lld", sign, ip, fp);
+	if (fp != 0) {
+		char d[3] = { (char)('0' + fp / 100), (char)('0' + fp / 10 % 10),
+		              (char)('0' + fp % 10) };
+		int nd = fp % 100 == 0 ? 1 : fp % 10 == 0 ? 2 : 3;
+		end -= nd;
+		memcpy(end, d, (size_t)nd);
+		*--end = '.';
+	}
+	p = put_digits(end, a / 1000);
+	if (milli < 0)
+		*--p = '-';
+	len = (size_t)(tmp + sizeof tmp - p);
+	if (size > 0) {
+		size_t k = len < size - 1 ? len : size - 1;
+		memcpy(out, p, k);
+		out[k] = '\0';
+	}
+	return (int)len;
+}
+
+/* Formats h / 10000 with exactly four decimals ("%ld.%04ld" for h >= 0)
+ * into out (at least 32 bytes). */
+static void fmt_fixed4(char *out, long h)
+{
+	char tmp[32], *end = tmp + sizeof tmp - 1, *p;
+	unsigned long frac;
+
+	if (h < 0) {
+		snprintf(out, 32, "%ld.%04ld", h / 10000, h % 10000);
+		return;
+	}
+	*end = '\0';
+	frac = (unsigned long)h % 10000;
+	for (int i = 0; i < 4; i++) {
+		*--end = (char)('0' + frac % 10);
+		frac /= 10;
+	}
+	*--end = '.';
+	p = put_digits(end, (unsigned long)h / 10000);
+	memcpy(out, p, (size_t)(tmp + sizeof tmp - p));
 }
 
 struct buf {
@@ -506,11 +555,11 @@ static void note_used(struct pdffont *f, const struct shaped *g)
  * of its base's anchor. */
 static void offset_ops(struct buf *b, const struct shaped *g, double k)
 {
-	char num[40], op[80];
+	char num[40];
 
 	fmt_num(num, sizeof num, (double)g->dy * k);
-	snprintf(op, sizeof op, "%s Ts\n", num);
-	buf_str(b, op);
+	buf_str(b, num);
+	buf_str(b, " Ts\n");
 }
 
 /* Appends the glyphs of a shaped run to b as text operators: runs of
@@ -525,7 +574,7 @@ static void emit_glyphs(struct pdffont *f, struct buf *b,
 {
 	long pen = 0, at = 0;      /* where we want / where the PDF pen is */
 	int open = 0, retm = 1;
-	char num[2][40], op[160];
+	char num[2][40];
 	double upem = f->info->units_per_em;
 
 	for (int i = 0; i < n; i++) {
@@ -536,9 +585,12 @@ static void emit_glyphs(struct pdffont *f, struct buf *b,
 			fmt_num(num[0], sizeof num[0],
 			        x + (double)(pen + g[i].dx) * k * hscale);
 			fmt_num(num[1], sizeof num[1], y);
-			snprintf(op, sizeof op, "%s 0 0 1 %s %s Tm\n", hs, num[0],
-			         num[1]);
-			buf_str(b, op);
+			buf_str(b, hs);
+			buf_str(b, " 0 0 1 ");
+			buf_str(b, num[0]);
+			buf_str(b, " ");
+			buf_str(b, num[1]);
+			buf_str(b, " Tm\n");
 			if (g[i].dy != 0)
 				offset_ops(b, &g[i], k);
 			buf_str(b, "[");
@@ -576,7 +628,7 @@ static int show(struct pdffont *f, HPDF_Page page, double size,
 	HPDF_PageAttr attr = (HPDF_PageAttr)page->attr;
 	struct buf b = { 0 };
 	struct shaped *g = NULL;
-	char num[2][40], op[200];
+	char num[2][40];
 	long h = (long)floor(hscale * 10000);
 	int n, rc = -1;
 
@@ -588,9 +640,12 @@ static int show(struct pdffont *f, HPDF_Page page, double size,
 		goto cleanup;
 	fmt_num(num[0], sizeof num[0], size);
 	/* four decimals, rounded down: never wider than the pieces */
-	snprintf(num[1], sizeof num[1], "%ld.%04ld", h / 10000, h % 10000);
-	snprintf(op, sizeof op, "/%s %s Tf\n", f->res_name, num[0]);
-	buf_str(&b, op);
+	fmt_fixed4(num[1], h);
+	buf_str(&b, "/");
+	buf_str(&b, f->res_name);
+	buf_str(&b, " ");
+	buf_str(&b, num[0]);
+	buf_str(&b, " Tf\n");
 	wrap = wrap && has_offsets(g, n);
 	if (wrap)
 		actual_text_open(&b, utf8);
