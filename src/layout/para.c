@@ -148,6 +148,21 @@ struct node {
 	int next_active;        /* -1 ends the list */
 };
 
+/* One piece of an output line (emit_line). */
+struct seg {
+	int32_t start, end;     /* units; start == end for a gap or a hyphen */
+	int font;               /* -1: a gap */
+	UBiDiLevel level;
+	double width, stretch, shrink;
+	int hyphen;
+	double x;
+};
+
+struct segs {
+	struct seg *v;
+	int n, cap;
+};
+
 struct ctx {
 	const struct fontset *fs;
 	const struct para_style *st;
@@ -169,6 +184,7 @@ struct ctx {
 	int n_nodes, cap_nodes;
 	double hyphen_width;
 	double emergency;       /* extra stretch of every line (last pass) */
+	struct segs segs;       /* the line being emitted; reused */
 };
 
 static double width_of(const struct ctx *c, int32_t a, int32_t b)
@@ -1012,20 +1028,6 @@ static int first_fit(struct ctx *c)
 
 /* ---- output ---------------------------------------------------------------- */
 
-struct seg {
-	int32_t start, end;     /* units; start == end for a gap or a hyphen */
-	int font;               /* -1: a gap */
-	UBiDiLevel level;
-	double width, stretch, shrink;
-	int hyphen;
-	double x;
-};
-
-struct segs {
-	struct seg *v;
-	int n, cap;
-};
-
 /* Appends g to s, or extends s's last segment when g continues it (same
  * font and level, adjacent, neither a hyphen). Returns 0, or -1 with c->e
  * set. */
@@ -1079,16 +1081,23 @@ static int box_segments(struct ctx *c, struct segs *s, int32_t a, int32_t b)
 }
 
 /* Appends the UTF-8 text of a segment, without undrawn characters, in
- * visual order. Returns a malloc'd string or NULL. */
+ * visual order. Returns a malloc'd string or NULL. Segments of up to
+ * SEG_STACK units are worked on in stack buffers: one malloc a piece. */
+#define SEG_STACK 256
 static char *segment_text(struct ctx *c, const struct seg *g)
 {
-	int32_t n = g->end - g->start, k = 0;
-	UChar *tmp = malloc(((size_t)n + 1) * sizeof *tmp);
-	UChar *vis = malloc(((size_t)n + 1) * sizeof *vis);
+	int32_t n = g->end - g->start, k = 0, len = 0;
+	UChar stack_tmp[SEG_STACK + 1], stack_vis[SEG_STACK + 1];
+	UChar *tmp = stack_tmp, *vis = stack_vis;
+	UErrorCode status = U_ZERO_ERROR;
 	char *out = NULL;
 
-	if (tmp == NULL || vis == NULL)
-		goto cleanup;
+	if (n > SEG_STACK) {
+		tmp = malloc(((size_t)n + 1) * sizeof *tmp);
+		vis = malloc(((size_t)n + 1) * sizeof *vis);
+		if (tmp == NULL || vis == NULL)
+			goto cleanup;
+	}
 	if (g->hyphen) {
 		tmp[k++] = '-';
 	} else {
@@ -1103,20 +1112,33 @@ static char *segment_text(struct ctx *c, const struct seg *g)
 	} else {
 		memcpy(vis, tmp, (size_t)k * sizeof *vis);
 	}
-	out = text_from_utf16(vis, k);
+	/* a UTF-16 unit is at most 3 bytes of UTF-8 (a pair, 4) */
+	out = malloc((size_t)k * 3 + 1);
+	if (out == NULL)
+		goto cleanup;
+	u_strToUTF8(out, k * 3 + 1, &len, vis, k, &status);
+	if (U_FAILURE(status)) {
+		free(out);
+		out = NULL;
+	}
 cleanup:
-	free(tmp);
-	free(vis);
+	if (tmp != stack_tmp)
+		free(tmp);
+	if (vis != stack_vis)
+		free(vis);
 	return out;
 }
 
-/* Lays out the items s..b (b the break) as one line of out. */
+/* Lays out the items s..b (b the break) as one line of out. The
+ * segments go into c->segs, reused from line to line; the bidi levels and
+ * order of up to LINE_STACK segments live on the stack. */
+#define LINE_STACK 64
 static int emit_line(struct ctx *c, int s, int b, struct para_line *line)
 {
 	const struct item *brk = &c->items[b];
-	struct segs segs = { 0 };
-	UBiDiLevel *lv = NULL;
-	int32_t *order = NULL;
+	struct segs *segs = &c->segs;
+	UBiDiLevel stack_lv[LINE_STACK + 1], *lv = stack_lv;
+	int32_t stack_order[LINE_STACK + 1], *order = stack_order;
 	double natural = 0, y = 0, z = 0, m = c->st->measure, x, ratio = 0;
 	int last = brk->type == ITEM_PENALTY && brk->penalty <= -INF_PENALTY;
 	int rc = -1;
@@ -1124,35 +1146,35 @@ static int emit_line(struct ctx *c, int s, int b, struct para_line *line)
 	for (int i = s; i < b; i++) {
 		const struct item *it = &c->items[i];
 		if (it->type == ITEM_BOX) {
-			if (box_segments(c, &segs, it->start, it->end))
+			if (box_segments(c, segs, it->start, it->end))
 				goto cleanup;
 		} else if (it->type == ITEM_GLUE && !it->fil) {
 			struct seg g = { .start = it->start, .end = it->start,
 			                 .font = -1, .level = c->levels[it->start],
 			                 .width = it->width, .stretch = it->stretch,
 			                 .shrink = it->shrink };
-			if (push_seg(c, &segs, g))
+			if (push_seg(c, segs, g))
 				goto cleanup;
 		}
 	}
 	if (brk->type == ITEM_PENALTY && brk->flagged && brk->width > 0 &&
-	    segs.n > 0) {
-		struct seg *prev = &segs.v[segs.n - 1];
+	    segs->n > 0) {
+		struct seg *prev = &segs->v[segs->n - 1];
 		struct seg g = { .start = prev->end, .end = prev->end, .hyphen = 1,
 		                 .level = prev->level, .width = brk->width };
 		g.font = prev->font >= 0 &&
 		         fontset_advance(c->fs, prev->font, '-') > 0 ? prev->font :
 		         fontset_pick(c->fs, c->st->face, '-');
 		g.width = fontset_advance(c->fs, g.font, '-') * c->st->size / 1000;
-		if (push_seg(c, &segs, g))
+		if (push_seg(c, segs, g))
 			goto cleanup;
 	}
-	while (segs.n > 0 && segs.v[segs.n - 1].font < 0)
-		segs.n--;  /* no trailing gap */
-	for (int i = 0; i < segs.n; i++) {
-		natural += segs.v[i].width;
-		y += segs.v[i].stretch;
-		z += segs.v[i].shrink;
+	while (segs->n > 0 && segs->v[segs->n - 1].font < 0)
+		segs->n--;  /* no trailing gap */
+	for (int i = 0; i < segs->n; i++) {
+		natural += segs->v[i].width;
+		y += segs->v[i].stretch;
+		z += segs->v[i].shrink;
 	}
 	if (c->st->align == ALIGN_JUSTIFY && !last) {
 		if (natural < m && y > 0)
@@ -1166,23 +1188,25 @@ static int emit_line(struct ctx *c, int s, int b, struct para_line *line)
 	} else if (natural > m && z > 0) {
 		ratio = fmax((m - natural) / z, -1);
 	}
-	lv = malloc((size_t)segs.n + 1);
-	order = malloc(((size_t)segs.n + 1) * sizeof *order);
-	if (lv == NULL || order == NULL) {
-		err_set(c->e, "out of memory");
-		goto cleanup;
+	if (segs->n > LINE_STACK) {
+		lv = malloc((size_t)segs->n + 1);
+		order = malloc(((size_t)segs->n + 1) * sizeof *order);
+		if (lv == NULL || order == NULL) {
+			err_set(c->e, "out of memory");
+			goto cleanup;
+		}
 	}
-	for (int i = 0; i < segs.n; i++) {
-		struct seg *g = &segs.v[i];
+	for (int i = 0; i < segs->n; i++) {
+		struct seg *g = &segs->v[i];
 		if (g->font < 0)
 			g->width += ratio * (ratio >= 0 ? g->stretch : g->shrink);
 		lv[i] = g->level;
 	}
 	natural = 0;
-	for (int i = 0; i < segs.n; i++)
-		natural += segs.v[i].width;
-	if (segs.n > 0)
-		bidi_visual_order(lv, segs.n, order);
+	for (int i = 0; i < segs->n; i++)
+		natural += segs->v[i].width;
+	if (segs->n > 0)
+		bidi_visual_order(lv, segs->n, order);
 	x = 0;
 	if (natural < m - 1e-6 && ratio <= 0) {
 		if (c->st->align == ALIGN_CENTER)
@@ -1190,7 +1214,7 @@ static int emit_line(struct ctx *c, int s, int b, struct para_line *line)
 		else if (c->rtl)
 			x = m - natural;
 	}
-	line->pieces = calloc((size_t)segs.n + 1, sizeof *line->pieces);
+	line->pieces = calloc((size_t)segs->n + 1, sizeof *line->pieces);
 	if (line->pieces == NULL) {
 		err_set(c->e, "out of memory");
 		goto cleanup;
@@ -1198,8 +1222,8 @@ static int emit_line(struct ctx *c, int s, int b, struct para_line *line)
 	line->ratio = ratio;
 	line->left = m;
 	line->right = 0;
-	for (int v = 0; v < segs.n; v++) {
-		struct seg *g = &segs.v[order[v]];
+	for (int v = 0; v < segs->n; v++) {
+		struct seg *g = &segs->v[order[v]];
 		if (g->font >= 0) {
 			struct para_piece *pc = &line->pieces[line->n_pieces];
 			pc->font = g->font;
@@ -1221,9 +1245,11 @@ static int emit_line(struct ctx *c, int s, int b, struct para_line *line)
 		line->left = line->right = 0;
 	rc = 0;
 cleanup:
-	free(segs.v);
-	free(lv);
-	free(order);
+	segs->n = 0;
+	if (lv != stack_lv)
+		free(lv);
+	if (order != stack_order)
+		free(order);
 	return rc;
 }
 
@@ -1276,6 +1302,7 @@ static void ctx_free(struct ctx *c)
 	free(c->sz);
 	free(c->sf);
 	free(c->nodes);
+	free(c->segs.v);
 }
 
 static int prepare(struct ctx *c, const char *text, const struct span *nohyph,

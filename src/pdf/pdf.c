@@ -8,6 +8,7 @@
 #include "pdf.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +18,7 @@
 #include <hpdf_doc.h>
 #include <openssl/evp.h>
 
+#include "arena.h"
 #include "array.h"
 #include "dates.h"
 #include "digest.h"
@@ -72,6 +74,74 @@ struct pdf_ctx {
 };
 
 enum { TOP_OTHER, TOP_LIST, TOP_FIELDS, TOP_TABLE };
+
+/* libharu allocates and frees every object of a document on its own. The
+ * objects of the document being written on a thread come from that
+ * thread's arena instead (arena.h): libharu's frees are no-ops, and
+ * pdf_write resets the arena after HPDF_Free, keeping its blocks for the
+ * next document of the thread; they are freed when the thread ends
+ * (pdf_thread_cleanup for the main thread). HPDF_Alloc_Func takes no
+ * user data, hence the thread-local pointer. */
+static pthread_key_t arena_key;
+static pthread_once_t arena_once = PTHREAD_ONCE_INIT;
+static _Thread_local struct arena *hpdf_arena;
+
+static void arena_destroy(void *p)
+{
+	struct arena *a = p;
+
+	if (a == NULL)
+		return;
+	arena_release(a);
+	free(a);
+}
+
+static void arena_key_init(void)
+{
+	pthread_key_create(&arena_key, arena_destroy);
+}
+
+/* The calling thread's arena, made on first use; NULL when out of
+ * memory. */
+static struct arena *thread_arena(void)
+{
+	struct arena *a = hpdf_arena;
+
+	if (a != NULL)
+		return a;
+	pthread_once(&arena_once, arena_key_init);
+	a = malloc(sizeof *a);
+	if (a == NULL)
+		return NULL;
+	arena_init(a, ARENA_BLOCK_SIZE, ARENA_KEEP);
+	if (pthread_setspecific(arena_key, a) != 0) {
+		free(a);
+		return NULL;
+	}
+	hpdf_arena = a;
+	return a;
+}
+
+void pdf_thread_cleanup(void)
+{
+	pthread_once(&arena_once, arena_key_init);
+	arena_destroy(hpdf_arena);
+	hpdf_arena = NULL;
+	pthread_setspecific(arena_key, NULL);
+}
+
+/* libharu's allocator (HPDF_NewEx): NULL makes libharu report
+ * HPDF_FAILD_TO_ALLOC_MEM through on_hpdf_error. */
+static void *hpdf_alloc(HPDF_UINT size)
+{
+	return arena_alloc(hpdf_arena, size);
+}
+
+/* libharu's free: nothing; arena_reset after HPDF_Free frees it all. */
+static void hpdf_free(void *p)
+{
+	(void)p;
+}
 
 static void on_hpdf_error(HPDF_STATUS error_no, HPDF_STATUS detail_no,
                           void *data)
@@ -1175,7 +1245,11 @@ int pdf_write(const struct fontset *fs, const struct pages *pages,
 		err_set(e, "pdf: out of memory");
 		goto cleanup;
 	}
-	c.pdf = HPDF_New(on_hpdf_error, &c);
+	if (thread_arena() == NULL) {
+		err_set(e, "pdf: out of memory");
+		goto cleanup;
+	}
+	c.pdf = HPDF_NewEx(on_hpdf_error, hpdf_alloc, hpdf_free, 0, &c);
 	if (c.pdf == NULL) {
 		err_set(e, "pdf: libharu could not start");
 		goto cleanup;
@@ -1230,8 +1304,10 @@ cleanup:
 	free(rx);
 	free(c.elems);
 	free(buf);
-	if (c.pdf != NULL)
+	if (c.pdf != NULL) {
 		HPDF_Free(c.pdf);
+		arena_reset(hpdf_arena);
+	}
 	EVP_MD_CTX_free(c.id_hash);
 	return rc;
 }

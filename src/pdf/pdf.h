@@ -25,6 +25,11 @@ struct pdf_result {
 	char sha256[65];       /* lowercase hex of the file's bytes */
 };
 
+/* Frees the calling thread's cache of memory for libharu's objects (kept
+ * between documents; freed by itself when a thread other than the main
+ * thread ends). pdf_write may be called again afterwards. */
+void pdf_thread_cleanup(void);
+
 /* Writes the pages to `path` atomically (a temporary file in the same
  * directory, renamed into place; nothing is left on failure). Returns 0,
  * or -1 with e set. */

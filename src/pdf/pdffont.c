@@ -46,21 +46,70 @@ static long long to_milli(double v)
 	return (long long)(v * 1000.0 + (v < 0 ? -0.5 : 0.5));
 }
 
+/* Writes the decimal digits of u at the end of a buffer ending at `end`;
+ * returns where they start. */
+static char *put_digits(char *end, unsigned long long u)
+{
+	do {
+		*--end = (char)('0' + u % 10);
+		u /= 10;
+	} while (u != 0);
+	return end;
+}
+
 /* Formats milli thousandths with at most 3 decimals, trailing zeros
- * dropped. */
+ * dropped ("12", "-0.5", "3.25", "0.125"): what snprintf's
+ * "%lld.%03lld" gives with the zeros stripped, without snprintf (this
+ * runs for every number of every text operator). Returns the length;
+ * out is truncated to size - 1. */
 static int fmt_milli(char *out, size_t size, long long milli)
 {
-	const char *sign = milli < 0 ? "-" : "";
-	long long a = milli < 0 ? -milli : milli;
-	long long ip = a / 1000, fp = a % 1000;
+	unsigned long long a = milli < 0 ? 0ULL - (unsigned long long)milli :
+	                                   (unsigned long long)milli;
+	unsigned fp = (unsigned)(a % 1000);
+	char tmp[32], *end = tmp + sizeof tmp, *p;
+	size_t len;
 
-	if (fp == 0)
-		return snprintf(out, size, "%s%lld", sign, ip);
-	if (fp % 100 == 0)
-		return snprintf(out, size, "%s%lld.%lld", sign, ip, fp / 100);
-	if (fp % 10 == 0)
-		return snprintf(out, size, "%s%lld.%02lld", sign, ip, fp / 10);
-	return snprintf(out, size, "%s%lld.%03lld", sign, ip, fp);
+	if (fp != 0) {
+		char d[3] = { (char)('0' + fp / 100), (char)('0' + fp / 10 % 10),
+		              (char)('0' + fp % 10) };
+		int nd = fp % 100 == 0 ? 1 : fp % 10 == 0 ? 2 : 3;
+		end -= nd;
+		memcpy(end, d, (size_t)nd);
+		*--end = '.';
+	}
+	p = put_digits(end, a / 1000);
+	if (milli < 0)
+		*--p = '-';
+	len = (size_t)(tmp + sizeof tmp - p);
+	if (size > 0) {
+		size_t k = len < size - 1 ? len : size - 1;
+		memcpy(out, p, k);
+		out[k] = '\0';
+	}
+	return (int)len;
+}
+
+/* Formats h / 10000 with exactly four decimals ("%ld.%04ld" for h >= 0)
+ * into out (at least 32 bytes). */
+static void fmt_fixed4(char *out, long h)
+{
+	char tmp[32], *end = tmp + sizeof tmp - 1, *p;
+	unsigned long frac;
+
+	if (h < 0) {
+		snprintf(out, 32, "%ld.%04ld", h / 10000, h % 10000);
+		return;
+	}
+	*end = '\0';
+	frac = (unsigned long)h % 10000;
+	for (int i = 0; i < 4; i++) {
+		*--end = (char)('0' + frac % 10);
+		frac /= 10;
+	}
+	*--end = '.';
+	p = put_digits(end, (unsigned long)h / 10000);
+	memcpy(out, p, (size_t)(tmp + sizeof tmp - p));
 }
 
 /* Formats v with at most 3 decimals, trailing zeros dropped. */
@@ -824,11 +873,11 @@ struct runw {
  * of its base's anchor. */
 static void offset_ops(struct buf *b, const struct shaped *g, double k)
 {
-	char num[40], op[80];
+	char num[40];
 
 	fmt_num(num, sizeof num, (double)g->dy * k);
-	snprintf(op, sizeof op, "%s Ts\n", num);
-	buf_str(b, op);
+	buf_str(b, num);
+	buf_str(b, " Ts\n");
 }
 
 /* Text: starts a line at x, w->y (points): "dx dy Td" from the line
@@ -839,19 +888,25 @@ static void line_start(struct runw *w, double x)
 	struct pdftext *ts = w->ts;
 	long long mx = to_milli(x), my = to_milli(w->y);
 	int plain = w->h == 10000;
-	char num[2][40], op[200];
+	char num[2][40];
 
 	if (plain && ts->plain) {
 		fmt_milli(num[0], sizeof num[0], mx - ts->x);
 		fmt_milli(num[1], sizeof num[1], my - ts->y);
-		snprintf(op, sizeof op, "%s %s Td\n", num[0], num[1]);
+		buf_str(w->b, num[0]);
+		buf_str(w->b, " ");
+		buf_str(w->b, num[1]);
+		buf_str(w->b, " Td\n");
 	} else {
 		fmt_milli(num[0], sizeof num[0], mx);
 		fmt_milli(num[1], sizeof num[1], my);
-		snprintf(op, sizeof op, "%s 0 0 1 %s %s Tm\n",
-		         plain ? "1" : w->hs, num[0], num[1]);
+		buf_str(w->b, plain ? "1" : w->hs);
+		buf_str(w->b, " 0 0 1 ");
+		buf_str(w->b, num[0]);
+		buf_str(w->b, " ");
+		buf_str(w->b, num[1]);
+		buf_str(w->b, " Tm\n");
 	}
-	buf_str(w->b, op);
 	ts->x = mx;
 	ts->y = my;
 	ts->plain = plain;
@@ -977,7 +1032,7 @@ static int draw(struct pdffont *f, HPDF_Page page, struct pdftext *ts,
 	/* four decimals, rounded down: never wider than the pieces */
 	w.hscale = (double)h / 10000;
 	w.h = h;
-	snprintf(w.hs, sizeof w.hs, "%ld.%04ld", h / 10000, h % 10000);
+	fmt_fixed4(w.hs, h);
 	if (!outline && note_used(f, g, n) < 0) {
 		err_set(e, "pdf: out of memory");
 		goto cleanup;
@@ -985,8 +1040,11 @@ static int draw(struct pdffont *f, HPDF_Page page, struct pdftext *ts,
 	wrap = !outline && wrap && needs_actual_text(g, n);
 	if (!outline && (ts->font != f || ts->size != size)) {
 		fmt_num(num, sizeof num, size);
-		snprintf(op, sizeof op, "/%s %s Tf\n", f->res_name, num);
-		buf_str(&b, op);
+		buf_str(&b, "/");
+		buf_str(&b, f->res_name);
+		buf_str(&b, " ");
+		buf_str(&b, num);
+		buf_str(&b, " Tf\n");
 		ts->font = f;
 		ts->size = size;
 	}

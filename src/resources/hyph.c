@@ -1,6 +1,9 @@
 /* hyph.c — hyphenation points from libhyphen dictionaries (see hyph.h).
  * Each language's dictionary is loaded on first use under a mutex and never
- * changed afterwards; hnj_hyphen_hyphenate2 only reads it. */
+ * changed afterwards; hnj_hyphen_hyphenate2 only reads it. The points of
+ * recent words are kept in a small cache per thread: documents repeat the
+ * same catalogue text, and a hit skips the dictionary lookup, the
+ * encoding and libhyphen. */
 #include "hyph.h"
 
 #include <ctype.h>
@@ -8,6 +11,7 @@
 #include <hyphen.h>
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -353,7 +357,9 @@ static void apply_exceptions(const char *lang, const UChar *word, int n,
 	}
 }
 
-int hyph_word(const char *lang, const UChar *word, int n, unsigned char *ok)
+/* hyph_word without the cache. */
+static int hyph_word_uncached(const char *lang, const UChar *word, int n,
+                              unsigned char *ok)
 {
 	const struct hyph_lang *l;
 	char bytes[MAX_WORD * 3 + 8];
@@ -401,6 +407,136 @@ cleanup:
 	free(pos);
 	free(cut);
 	return count;
+}
+
+/* ---- the per-thread cache of hyphenation points ------------------------
+ * Direct-mapped: a word's slot is a hash of its language tag and its
+ * UTF-16 units; a new word overwrites the slot. The points are a pure
+ * function of (tag, word), so a hit returns exactly what libhyphen would:
+ * output never depends on the cache, on the thread or on the order of the
+ * records. Words longer than CACHE_WORD units, or tags longer than
+ * CACHE_TAG - 1 bytes, bypass it. */
+#define CACHE_SLOTS 4096        /* 4096 * 88 bytes = 352 KiB per thread */
+#define CACHE_WORD  32          /* points fit in a 32-bit mask */
+#define CACHE_TAG   16
+
+struct cache_slot {
+	char lang[CACHE_TAG];       /* "" when empty */
+	uint8_t n;                  /* units of word */
+	uint8_t count;              /* number of points */
+	UChar word[CACHE_WORD];
+	uint32_t points;            /* bit i: a hyphen may go before word[i] */
+};
+
+struct hyph_cache {
+	struct cache_slot slot[CACHE_SLOTS];
+	unsigned long hits, misses;
+};
+
+static pthread_key_t cache_key;
+static pthread_once_t cache_once = PTHREAD_ONCE_INIT;
+static _Thread_local struct hyph_cache *thread_cache;
+/* 1: the cache is used; PACTDOC_NO_CACHE=1 in the environment, or
+ * hyph_cache_enable(0), turns it off. */
+static _Atomic int cache_on = 1;
+
+static void cache_key_init(void)
+{
+	const char *env = getenv("PACTDOC_NO_CACHE");
+
+	pthread_key_create(&cache_key, free);
+	if (env != NULL && env[0] != '\0' && strcmp(env, "0") != 0)
+		atomic_store(&cache_on, 0);
+}
+
+/* The calling thread's cache, made on first use; NULL when out of memory
+ * (then words are hyphenated uncached). */
+static struct hyph_cache *get_cache(void)
+{
+	struct hyph_cache *c = thread_cache;
+
+	if (c != NULL)
+		return c;
+	pthread_once(&cache_once, cache_key_init);
+	if (!atomic_load(&cache_on))
+		return NULL;
+	c = calloc(1, sizeof *c);
+	if (c == NULL)
+		return NULL;
+	if (pthread_setspecific(cache_key, c) != 0) {
+		free(c);
+		return NULL;
+	}
+	thread_cache = c;
+	return c;
+}
+
+/* FNV-1a of the tag and the word's units. */
+static uint32_t cache_hash(const char *lang, const UChar *word, int n)
+{
+	uint32_t h = 2166136261u;
+
+	for (; *lang; lang++)
+		h = (h ^ (unsigned char)*lang) * 16777619u;
+	h = (h ^ 0xFFu) * 16777619u;
+	for (int i = 0; i < n; i++) {
+		h = (h ^ (word[i] & 0xFFu)) * 16777619u;
+		h = (h ^ (word[i] >> 8)) * 16777619u;
+	}
+	return h;
+}
+
+int hyph_word(const char *lang, const UChar *word, int n, unsigned char *ok)
+{
+	struct hyph_cache *c;
+	struct cache_slot *s;
+	int count;
+
+	if (lang == NULL || n < HYPH_MIN_WORD || n > CACHE_WORD ||
+	    strlen(lang) >= CACHE_TAG || !atomic_load(&cache_on) ||
+	    (c = get_cache()) == NULL)
+		return hyph_word_uncached(lang, word, n, ok);
+	s = &c->slot[cache_hash(lang, word, n) % CACHE_SLOTS];
+	if (s->n == n && strcmp(s->lang, lang) == 0 &&
+	    memcmp(s->word, word, (size_t)n * sizeof *word) == 0) {
+		for (int i = 0; i < n; i++)
+			ok[i] = (unsigned char)((s->points >> i) & 1);
+		c->hits++;
+		return s->count;
+	}
+	count = hyph_word_uncached(lang, word, n, ok);
+	c->misses++;
+	strcpy(s->lang, lang);
+	s->n = (uint8_t)n;
+	s->count = (uint8_t)count;
+	memcpy(s->word, word, (size_t)n * sizeof *word);
+	s->points = 0;
+	for (int i = 0; i < n; i++)
+		if (ok[i])
+			s->points |= (uint32_t)1 << i;
+	return count;
+}
+
+void hyph_cache_enable(int on)
+{
+	pthread_once(&cache_once, cache_key_init);
+	atomic_store(&cache_on, on ? 1 : 0);
+}
+
+void hyph_cache_stats(unsigned long *hits, unsigned long *misses)
+{
+	struct hyph_cache *c = thread_cache;
+
+	*hits = c != NULL ? c->hits : 0;
+	*misses = c != NULL ? c->misses : 0;
+}
+
+void hyph_thread_cleanup(void)
+{
+	pthread_once(&cache_once, cache_key_init);
+	free(thread_cache);
+	thread_cache = NULL;
+	pthread_setspecific(cache_key, NULL);
 }
 
 /* GCC says __SANITIZE_ADDRESS__, clang (the fuzzing build) __has_feature. */

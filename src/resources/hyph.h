@@ -31,10 +31,23 @@ const char *hyph_dict_package(const char *lang);
 int hyph_justify(const char *lang);
 
 /* Finds the hyphenation points of one word of `n` UTF-16 code units.
+ * Recent words are answered from a cache per thread (hyph.c); the result
+ * is the same with or without it.
  * Sets ok[i] = 1 when a hyphen may go between word[i-1] and word[i]
  * (0 < i < n), else 0; ok must hold n entries. Returns the number of
  * points, 0 when the language has no dictionary or the word is too short
  * or cannot be hyphenated. Thread-safe; never fails. */
 int hyph_word(const char *lang, const UChar *word, int n, unsigned char *ok);
+
+/* Turns the per-thread cache of hyph_word on (the default) or off, for
+ * every thread; PACTDOC_NO_CACHE=1 in the environment starts it off. */
+void hyph_cache_enable(int on);
+
+/* Hits and misses of the calling thread's cache since it was made. */
+void hyph_cache_stats(unsigned long *hits, unsigned long *misses);
+
+/* Frees the calling thread's cache (freed by itself when a thread other
+ * than the main thread ends); hyph_word may be called again afterwards. */
+void hyph_thread_cleanup(void);
 
 #endif

@@ -167,6 +167,84 @@ static void test_threads(void **state)
 	}
 }
 
+/* A synthetic word number i: syllables picked by its digits. */
+static int32_t synth_word(int i, UChar *u, int32_t cap)
+{
+	static const char *syl[] = { "or", "ga", "ni", "zā", "ci", "ja", "ener",
+	                             "ģē", "ti", "kas", "mun", "full", "mäk",
+	                             "tige", "ra", "zu" };
+	char w[128] = "";
+	int32_t n;
+	UErrorCode st = U_ZERO_ERROR;
+
+	for (int k = 0; k < 4 || i > 0; k++) {
+		strcat(w, syl[i % 16]);
+		i /= 16;
+	}
+	u_strFromUTF8(u, cap, &n, w, -1, &st);
+	assert_true(U_SUCCESS(st));
+	return n;
+}
+
+/* The cache gives exactly the points of an uncached run: for 10,000
+ * words (more than its slots, so words evict each other), three
+ * languages and capitalised forms, asked twice; and words asked again
+ * are served from it. */
+static void test_cache_same_points(void **state)
+{
+	static const char *langs[] = { "lv", "sv-SE", "en" };
+	static unsigned char want[3][10000][64];
+	static int want_n[3][10000];
+	unsigned long hits, misses, hits0, misses0;
+	UChar u[64];
+	unsigned char ok[64];
+
+	(void)state;
+	hyph_cache_enable(0);
+	for (int l = 0; l < 3; l++)
+		for (int i = 0; i < 10000; i++) {
+			int32_t n = synth_word(i, u, 64);
+			if (i % 7 == 0)
+				u[0] = (UChar)(u[0] - 32);  /* "Orga..." */
+			want_n[l][i] = hyph_word(langs[l], u, n, want[l][i]);
+		}
+	hyph_cache_enable(1);
+	hyph_cache_stats(&hits0, &misses0);
+	for (int pass = 0; pass < 2; pass++)
+		for (int l = 0; l < 3; l++)
+			for (int i = 0; i < 10000; i++) {
+				int32_t n = synth_word(i, u, 64);
+				if (i % 7 == 0)
+					u[0] = (UChar)(u[0] - 32);
+				memset(ok, 0xEE, sizeof ok);
+				assert_int_equal(hyph_word(langs[l], u, n, ok),
+				                 want_n[l][i]);
+				assert_memory_equal(ok, want[l][i], (size_t)n);
+			}
+	hyph_cache_stats(&hits, &misses);
+	assert_true(misses - misses0 > 0);
+	/* 500 words asked again are (nearly all) served from the cache */
+	for (int pass = 0; pass < 2; pass++) {
+		hyph_cache_stats(&hits0, &misses0);
+		for (int i = 0; i < 500; i++) {
+			int32_t n = synth_word(i, u, 64);
+			if (i % 7 == 0)
+				u[0] = (UChar)(u[0] - 32);
+			assert_int_equal(hyph_word("lv", u, n, ok), want_n[0][i]);
+			assert_memory_equal(ok, want[0][i], (size_t)n);
+		}
+	}
+	hyph_cache_stats(&hits, &misses);
+	assert_true(hits - hits0 >= 450);
+	/* a repeated word is a hit */
+	hyph_cache_stats(&hits0, &misses0);
+	check("lv", "organizācija", "or-ga-ni-zā-cija");
+	check("lv", "organizācija", "or-ga-ni-zā-cija");
+	hyph_cache_stats(&hits, &misses);
+	assert_true(hits > hits0);
+	hyph_thread_cleanup();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -178,6 +256,7 @@ int main(void)
 		cmocka_unit_test(test_minimums),
 		cmocka_unit_test(test_available),
 		cmocka_unit_test(test_threads),
+		cmocka_unit_test(test_cache_same_points),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
