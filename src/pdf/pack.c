@@ -499,6 +499,10 @@ static int read_xref(struct pack *k)
 		if (memcmp(in + i, "startxref", 9) == 0) {
 			p = in + i + 9;
 			xoff = read_num(&p, end);
+			while (p < end && is_ws(*p))
+				p++;
+			if (end - p < 5 || memcmp(p, "%%EOF", 5) != 0)
+				xoff = -1;
 			break;
 		}
 	if (xoff < 0 || (size_t)xoff + 4 > k->len ||
@@ -591,7 +595,8 @@ static int read_streams(struct pack *k)
 			                 (size_t)(o->data - k->in));
 		o->data_len = (size_t)n;
 		p = o->data + n;
-		if (next_tok(&p, end, &t) != T_KEYWORD ||
+		/* libharu ends the data with exactly one "\n" */
+		if (p >= end || *p != '\n' || next_tok(&p, end, &t) != T_KEYWORD ||
 		    !tok_is(&t, "endstream") ||
 		    next_tok(&p, end, &t) != T_KEYWORD || !tok_is(&t, "endobj"))
 			return bad_input(k, "no endstream", (size_t)(p - k->in));
