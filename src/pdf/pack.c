@@ -370,6 +370,8 @@ static int scan_obj(struct pack *k, struct obj *o, const unsigned char *start)
 			if (depth == 1 && in_dict && want_key)
 				return bad_input(k, "key expected",
 				                 (size_t)(t.p - k->in));
+			if (depth == 1 && in_dict && tok_is(&key, "/Filter"))
+				o->has_filter = 1;      /* /Filter [ ... ] */
 			depth++;
 			continue;
 		case T_CLOSE_DICT:

@@ -1112,10 +1112,18 @@ static int end_structure(struct pdf_ctx *c, const struct pages *pages)
 	return 0;
 }
 
+/* Documents longer than this (the countersigning cover sheet of up to
+ * 1,000 agreements) keep libharu's zlib for their streams, so that the
+ * whole uncompressed file never sits in memory; pack_pdf passes encoded
+ * streams through. */
+#define PLAIN_MAX_PAGES 32
+
 /* Lets libharu write every stream plain: pack_pdf deflates each once,
  * faster than libharu's zlib (whatever filter a stage asked for). */
-static void plain_streams(struct pdf_ctx *c)
+static void plain_streams(struct pdf_ctx *c, int n_pages)
 {
+	if (n_pages > PLAIN_MAX_PAGES)
+		return;
 	for (HPDF_Xref x = c->pdf->xref; x != NULL; x = x->prev)
 		for (HPDF_UINT i = 0; i < x->entries->count; i++) {
 			HPDF_XrefEntry en = HPDF_List_ItemAt(x->entries, i);
@@ -1129,13 +1137,14 @@ static void plain_streams(struct pdf_ctx *c)
 }
 
 /* Saves the document into a malloc'd buffer. */
-static unsigned char *save_to_memory(struct pdf_ctx *c, size_t *len)
+static unsigned char *save_to_memory(struct pdf_ctx *c, int n_pages,
+                                     size_t *len)
 {
 	HPDF_UINT32 size;
 	HPDF_UINT got;
 	unsigned char *buf;
 
-	plain_streams(c);
+	plain_streams(c, n_pages);
 	if (HPDF_SaveToStream(c->pdf) != HPDF_OK) {
 		hpdf_fail(c, "saving");
 		return NULL;
@@ -1192,7 +1201,8 @@ int pdf_write(const struct fontset *fs, const struct pages *pages,
 		err_set(e, "pdf: libharu could not start");
 		goto cleanup;
 	}
-	if (HPDF_SetCompressionMode(c.pdf, HPDF_COMP_NONE) != HPDF_OK) {
+	if (HPDF_SetCompressionMode(c.pdf, pages->n_pages > PLAIN_MAX_PAGES ?
+	                            HPDF_COMP_ALL : HPDF_COMP_NONE) != HPDF_OK) {
 		hpdf_fail(&c, "setting compression");
 		goto cleanup;
 	}
@@ -1214,7 +1224,7 @@ int pdf_write(const struct fontset *fs, const struct pages *pages,
 	    finish_fonts(&c) < 0 ||
 	    set_id(&c) < 0)
 		goto cleanup;
-	raw = save_to_memory(&c, &len);
+	raw = save_to_memory(&c, pages->n_pages, &len);
 	if (raw == NULL || pack_pdf(raw, len, &buf, &len, NULL, e) < 0)
 		goto cleanup;
 	if (res != NULL) {

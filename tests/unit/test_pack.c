@@ -32,6 +32,9 @@ static const char *const objs[] = {
 	"<x:xmpmeta>plain</x:xmpmeta>\nendstream",
 	"28",
 	"<<\n/Producer (Haru)\n/Title (t)\n>>",
+	"<<\n/Length 12 0 R\n/Filter [ /FlateDecode ]\n>>\nstream\r\n"
+	"ENCODED" "\nendstream",
+	"7",
 };
 #define N_OBJS (sizeof objs / sizeof *objs)
 
@@ -86,7 +89,10 @@ static void packs_and_keeps_what_signers_need(void **state)
 	/* StructTreeRoot and the StructElem packed; Length objects gone */
 	assert_int_equal(st.packed, 2);
 	assert_int_equal(st.deflated, 1);
-	assert_int_equal(st.objects, 6 + 2 + 2);
+	assert_int_equal(st.objects, 7 + 2 + 2);
+	/* a stream libharu encoded is kept as it is, with its one /Filter */
+	assert_true(contains(out, olen, "/Length 7\n/Filter [ /FlateDecode ]"
+	                                "\n>>\nstream\nENCODED\nendstream"));
 	assert_true(contains(out, olen, "/Type /ObjStm"));
 	assert_true(contains(out, olen, "/XRefStm "));
 	/* the XMP stays plain, the content does not */
