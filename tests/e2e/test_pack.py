@@ -171,6 +171,48 @@ class Pack(unittest.TestCase):
             self.assertGreater(len(str(want)), 2000)
             self.assertEqual(got, want)
 
+    def test_signpdf_signs_and_every_reader_still_reads(self):
+        """@signpdf/placeholder-plain numbers its objects after the highest
+        it finds in the tables: none may replace a packed object. The
+        signed file still has its whole structure tree, fields and text
+        in qpdf, pikepdf, MuPDF and pdf.js."""
+        self.assertTrue(os.path.isdir(os.path.join(
+            archival.JS, "node_modules", "@signpdf")),
+            "run: cd tests/js && npm ci")
+        key = os.path.join(self.work, "key.pem")
+        cert = os.path.join(self.work, "cert.pem")
+        p12 = os.path.join(self.work, "cert.p12")
+        signed = os.path.join(self.work, "signed.pdf")
+        for step in (["openssl", "req", "-x509", "-newkey", "rsa:2048",
+                      "-nodes", "-keyout", key, "-out", cert, "-days", "2",
+                      "-subj", "/CN=pactdoc pack test"],
+                     ["openssl", "pkcs12", "-export", "-inkey", key, "-in",
+                      cert, "-out", p12, "-passout", "pass:pw"],
+                     ["node", os.path.join(archival.JS, "signpdf-sign.mjs"),
+                      self.agreement, signed, p12, "pw"]):
+            r = tool(*step)
+            self.assertEqual(r.returncode, 0, (step, r.stderr))
+        # qpdf: only the two quirks signpdf's own update has on any file
+        # (libharu's unpacked output too)
+        r = tool("qpdf", "--check", signed)
+        out = (r.stdout + r.stderr).decode()
+        self.assertIn(r.returncode, (0, 3), out)
+        other = [w for w in re.findall(r"WARNING: (.*)", out)
+                 if "extraneous whitespace seen before xref" not in w and
+                 "reported number of objects" not in w]
+        self.assertEqual(other, [])
+        with pikepdf.open(self.agreement) as a, pikepdf.open(signed) as b:
+            size = int(a.trailer.Size)
+            self.assertEqual(len(b.Root.StructTreeRoot.K[0].K),
+                             len(a.Root.StructTreeRoot.K[0].K))
+            self.assertEqual([str(f.T) for f in b.Root.AcroForm.Fields][:2],
+                             ["applicant_signature", "commission_signature"])
+            new = [f.objgen[0] for f in b.Root.AcroForm.Fields][2:]
+            self.assertEqual(len(new), 1)
+            self.assertGreaterEqual(new[0], size)
+        got, want = self._texts(signed), self._texts(self.agreement)
+        self.assertEqual(got[1:], want[1:])     # MuPDF, pdf.js
+
     def test_smaller_than_libharu_alone(self):
         # libharu's own output was 34,704 (declaration) and 40,180 bytes
         # (agreement) for this applicant; the packer saves 6.5-8 KB
