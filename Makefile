@@ -7,7 +7,8 @@ DESTDIR  ?=
 CC       ?= cc
 PYTHON   ?= /usr/bin/python3
 
-PKGS      = libxml-2.0 libzip icu-uc icu-i18n json-c libcrypto harfbuzz harfbuzz-subset
+PKGS      = libxml-2.0 libzip icu-uc icu-i18n json-c libcrypto harfbuzz harfbuzz-subset \
+            libdeflate
 # libharu and libhyphen ship no pkg-config file on Debian 12.
 CFLAGS_BASE = -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -g \
               -DPACTDOC_VERSION='"$(VERSION)"' \

@@ -24,6 +24,7 @@
 #include "digest.h"
 #include "fsutil.h"
 #include "icc.h"
+#include "pack.h"
 #include "pdffont.h"
 #include "xmp.h"
 
@@ -1187,13 +1188,39 @@ static int end_structure(struct pdf_ctx *c, const struct pages *pages)
 	return 0;
 }
 
+/* Documents longer than this (the countersigning cover sheet of up to
+ * 1,000 agreements) keep libharu's zlib for their streams, so that the
+ * whole uncompressed file never sits in memory; pack_pdf passes encoded
+ * streams through. */
+#define PLAIN_MAX_PAGES 32
+
+/* Lets libharu write every stream plain: pack_pdf deflates each once,
+ * faster than libharu's zlib (whatever filter a stage asked for). */
+static void plain_streams(struct pdf_ctx *c, int n_pages)
+{
+	if (n_pages > PLAIN_MAX_PAGES)
+		return;
+	for (HPDF_Xref x = c->pdf->xref; x != NULL; x = x->prev)
+		for (HPDF_UINT i = 0; i < x->entries->count; i++) {
+			HPDF_XrefEntry en = HPDF_List_ItemAt(x->entries, i);
+			HPDF_Obj_Header *h = en != NULL ? en->obj : NULL;
+
+			if (h != NULL && (h->obj_class & HPDF_OCLASS_ANY) ==
+			                     HPDF_OCLASS_DICT &&
+			    ((HPDF_Dict)en->obj)->stream != NULL)
+				((HPDF_Dict)en->obj)->filter = HPDF_STREAM_FILTER_NONE;
+		}
+}
+
 /* Saves the document into a malloc'd buffer. */
-static unsigned char *save_to_memory(struct pdf_ctx *c, size_t *len)
+static unsigned char *save_to_memory(struct pdf_ctx *c, int n_pages,
+                                     size_t *len)
 {
 	HPDF_UINT32 size;
 	HPDF_UINT got;
 	unsigned char *buf;
 
+	plain_streams(c, n_pages);
 	if (HPDF_SaveToStream(c->pdf) != HPDF_OK) {
 		hpdf_fail(c, "saving");
 		return NULL;
@@ -1222,7 +1249,7 @@ int pdf_write(const struct fontset *fs, const struct pages *pages,
 	struct pdf_ctx c;
 	HPDF_Page *hpages = NULL;
 	struct runx **rx = NULL;
-	unsigned char *buf = NULL;
+	unsigned char *raw = NULL, *buf = NULL;
 	size_t len = 0;
 	int rc = -1, i;
 
@@ -1254,7 +1281,8 @@ int pdf_write(const struct fontset *fs, const struct pages *pages,
 		err_set(e, "pdf: libharu could not start");
 		goto cleanup;
 	}
-	if (HPDF_SetCompressionMode(c.pdf, HPDF_COMP_ALL) != HPDF_OK) {
+	if (HPDF_SetCompressionMode(c.pdf, pages->n_pages > PLAIN_MAX_PAGES ?
+	                            HPDF_COMP_ALL : HPDF_COMP_NONE) != HPDF_OK) {
 		hpdf_fail(&c, "setting compression");
 		goto cleanup;
 	}
@@ -1276,8 +1304,8 @@ int pdf_write(const struct fontset *fs, const struct pages *pages,
 	    finish_fonts(&c) < 0 ||
 	    set_id(&c) < 0)
 		goto cleanup;
-	buf = save_to_memory(&c, &len);
-	if (buf == NULL)
+	raw = save_to_memory(&c, pages->n_pages, &len);
+	if (raw == NULL || pack_pdf(raw, len, &buf, &len, NULL, e) < 0)
 		goto cleanup;
 	if (res != NULL) {
 		if (digest_buffer(DIGEST_SHA256, buf, len, res->sha256, e) < 0)
@@ -1304,6 +1332,7 @@ cleanup:
 	free(rx);
 	free(c.elems);
 	free(buf);
+	free(raw);
 	if (c.pdf != NULL) {
 		HPDF_Free(c.pdf);
 		arena_reset(hpdf_arena);
