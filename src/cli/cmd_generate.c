@@ -272,7 +272,7 @@ static int load_resources(const char *datadir, struct resources *res,
 	if ((res->reader = reader_new(schema, res->fonts, e)) == NULL)
 		return -1;
 	snprintf(path, sizeof path, "%s/locales", datadir);
-	if ((res->catalog = catalog_load(path, e)) == NULL)
+	if ((res->catalog = catalog_open(path, e)) == NULL)
 		return -1;
 	snprintf(path, sizeof path, "%s/forms", datadir);
 	snprintf(schema, sizeof schema, "%s/forms/form.xsd", datadir);
