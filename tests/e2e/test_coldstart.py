@@ -108,5 +108,98 @@ class CatalogueTests(unittest.TestCase):
         self.assertEqual(left, [])
 
 
+def tree(path):
+    """{relative path: bytes} of every file under path."""
+    out = {}
+    for dirpath, _, files in os.walk(path):
+        for f in files:
+            full = os.path.join(dirpath, f)
+            with open(full, "rb") as fh:
+                out[os.path.relpath(full, path)] = fh.read()
+    return out
+
+
+class HyphenationCacheTests(unittest.TestCase):
+    """The compiled hyphenation dictionaries (src/resources/hyphcache.c)."""
+
+    def generate(self, inp, cache, extra_env=None):
+        out = harness.tempdir(self)
+        env = {"PACTDOC_CACHE_DIR": cache}
+        env.update(extra_env or {})
+        r = harness.run("generate", "-q", "-o", out, "--date", "2026-11-23",
+                        inp, env=env)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        return tree(out)
+
+    def test_cache_is_written_once_then_read(self):
+        inp = one_record(self, "LV-COORD-0042")
+        cache = harness.tempdir(self)
+        first = self.generate(inp, cache)
+        entry = os.path.join(cache, "hyph", "hyph_lv_LV.bin")
+        self.assertTrue(os.path.isfile(entry), os.listdir(cache))
+        stamp = os.stat(entry).st_mtime_ns
+        out = harness.tempdir(self)
+        r, paths = opened_files(self, ["generate", "-q", "-o", out, "--date",
+                                       "2026-11-23", inp],
+                                env={"PACTDOC_CACHE_DIR": cache})
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn(entry, paths)
+        self.assertEqual(os.stat(entry).st_mtime_ns, stamp,
+                         "a good cache entry was rewritten")
+        self.assertEqual(tree(out), first)
+
+    def test_documents_identical_with_and_without_the_cache(self):
+        inp = one_record(self, "LV-COORD-0042")
+        cache = harness.tempdir(self)
+        uncached = self.generate(inp, cache, {"PACTDOC_NO_CACHE": "1"})
+        self.assertEqual(os.listdir(cache), [], "PACTDOC_NO_CACHE=1 wrote")
+        cold = self.generate(inp, cache)
+        warm = self.generate(inp, cache)
+        self.assertEqual(sorted(uncached), sorted(warm))
+        for name in uncached:
+            self.assertEqual(uncached[name], cold[name], name)
+            self.assertEqual(uncached[name], warm[name], name)
+
+    def test_damaged_or_foreign_entries_are_ignored(self):
+        inp = one_record(self, "LV-COORD-0042")
+        cache = harness.tempdir(self)
+        good = self.generate(inp, cache)
+        entry = os.path.join(cache, "hyph", "hyph_lv_LV.bin")
+        with open(entry, "rb") as f:
+            data = bytearray(f.read())
+        damaged = bytearray(data)
+        for at in range(200, len(damaged), 997):
+            damaged[at] ^= 0x5A
+        cases = {
+            "damaged": bytes(damaged),
+            "truncated": bytes(data[:len(data) // 2]),
+            "empty": b"",
+        }
+        # Another dictionary's entry under lv's name: its source digest
+        # is not hyph_lv_LV.dic's.
+        other = harness.tempdir(self)
+        sv = os.path.join(harness.tempdir(self), "sv.xml")
+        with open(inp, encoding="utf-8") as f:
+            harness.write(sv, f.read().replace('lang="lv"', 'lang="sv"'))
+        self.generate(sv, other)
+        with open(os.path.join(other, "hyph", "hyph_sv_SE.bin"), "rb") as f:
+            cases["foreign"] = f.read()
+        for what, content in cases.items():
+            with open(entry, "wb") as f:
+                f.write(content)
+            self.assertEqual(self.generate(inp, cache), good, what)
+            with open(entry, "rb") as f:
+                self.assertEqual(f.read(), bytes(data),
+                                 what + ": entry not rewritten")
+
+    def test_unwritable_cache_is_skipped(self):
+        inp = one_record(self, "LV-COORD-0042")
+        cache = harness.tempdir(self)
+        good = self.generate(inp, cache, {"PACTDOC_NO_CACHE": "1"})
+        blocker = os.path.join(cache, "file")
+        harness.write(blocker, "not a folder")
+        self.assertEqual(self.generate(inp, blocker), good)
+
+
 if __name__ == "__main__":
     unittest.main()
