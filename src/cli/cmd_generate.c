@@ -365,7 +365,7 @@ int cmd_generate(const struct config *cfg)
 	}
 	run.producer = (struct producer){ res.forms, res.catalog, res.fonts,
 	                                  cfg->outdir, cfg->date,
-	                                  cfg->require_reviewed };
+	                                  cfg->require_reviewed, NULL };
 	run.packager = packager_new(cfg->outdir, cfg->date, &e);
 	if (run.packager == NULL) {
 		fprintf(stderr, "pactdoc: %s\n", e.msg);
@@ -391,6 +391,7 @@ int cmd_generate(const struct config *cfg)
 		fprintf(stderr, "pactdoc: %s\n", e.msg);
 		run.system_error = 1;
 	}
+	run.producer.helpers = run.pipeline;
 	for (int i = 0; i < inputs.n && !run.system_error; i++) {
 		if (reader_read_file(res.reader, inputs.files[i], &ev, &e) != 0 &&
 		    !run.system_error) {
