@@ -372,7 +372,6 @@ int cmd_generate(const struct config *cfg)
 		free_resources(&res);
 		return PD_EXIT_FAILURE;
 	}
-	packager_set_threads(run.packager, cfg->jobs);
 	if (inputs_expand(cfg->inputs, cfg->n_inputs, &inputs, &problems) != 0)
 		run.system_error = 1;
 	print_diags(&run.progress, &problems);

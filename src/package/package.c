@@ -8,7 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <errno.h>
-#include <pthread.h>
 #include <unistd.h>
 
 #include <json-c/json.h>
@@ -18,8 +17,6 @@
 #include "zipw.h"
 
 #define FORMAT_NAME "pactdoc-package 1"
-#define MAX_THREADS 64
-#define STACK_SIZE (4u << 20)   /* libharu's stack arrays, as the workers */
 
 /* A document checked and ready to pack. */
 struct packed {
@@ -56,7 +53,6 @@ struct packager {
 	FILE *list;              /* the countersigned documents (tmpfile) */
 	size_t n_listed;
 	int have_dir;
-	int threads;             /* countersigning parts written at once */
 };
 /* ---- names ------------------------------------------------------------ */
 
@@ -530,14 +526,7 @@ struct packager *packager_new(const char *outdir, const char *date,
 		err_set(e, "out of memory");
 		return NULL;
 	}
-	pk->threads = 1;
 	return pk;
-}
-
-void packager_set_threads(struct packager *pk, int threads)
-{
-	pk->threads = threads < 1 ? 1 : threads > MAX_THREADS ? MAX_THREADS
-	                                                       : threads;
 }
 
 void packager_free(struct packager *pk)
@@ -793,117 +782,42 @@ static void remove_stale(const struct packager *pk, const char *name,
 	}
 }
 
-/* One countersigning part to write, on its own thread or the caller's. */
-struct part_job {
-	struct packager *pk;
-	struct package_cover c;
-	struct part pt;
-	char top[128], file[140];
-	package_cover_fn cover_fn;
-	void *ctx;
-	int rc;
-	struct err e;
-};
-
-static void *part_main(void *arg)
-{
-	struct part_job *j = arg;
-
-	j->c.top = j->top;
-	j->c.file = j->file;
-	j->rc = write_part(j->pk, &j->c, &j->pt, j->cover_fn, j->ctx, &j->e);
-	return NULL;
-}
-
-/* Reads part i of parts (n documents) from the list into j. */
-static int part_prepare(struct packager *pk, const char *name, int i,
-                        int parts, size_t n, struct part_job *j,
-                        struct err *e)
-{
-	if (parts > 1)
-		snprintf(j->top, sizeof j->top, "countersign-%s-part-%04d", name, i);
-	else
-		snprintf(j->top, sizeof j->top, "countersign-%s", name);
-	snprintf(j->file, sizeof j->file, "%s.zip", j->top);
-	j->pk = pk;
-	j->c = (struct package_cover){ NULL, j->top, j->file, pk->batch,
-	                               pk->has_cs ? &pk->cs.countersignatory
-	                                          : NULL, pk->lang,
-	                               i, parts, NULL, NULL, 0,
-	                               pk->cs.positions, pk->cs.n_positions };
-	return part_read(pk, n, &j->pt, e);
-}
-
-/* Writes jobs[0..n) at once: jobs 1.. on threads of their own (each
- * started one runs; one that cannot start runs here), job 0 here.
- * Returns 0, or -1 with e set to the error of the first failed part. */
-static int write_parts(struct part_job *jobs, int n, struct err *e)
-{
-	pthread_t tids[MAX_THREADS];
-	int started[MAX_THREADS] = { 0 };
-	pthread_attr_t attr;
-
-	pthread_attr_init(&attr);
-	pthread_attr_setstacksize(&attr, STACK_SIZE);
-	for (int i = 1; i < n; i++)
-		started[i] = pthread_create(&tids[i], &attr, part_main,
-		                            &jobs[i]) == 0;
-	pthread_attr_destroy(&attr);
-	part_main(&jobs[0]);
-	for (int i = 1; i < n; i++) {
-		if (started[i])
-			pthread_join(tids[i], NULL);
-		else
-			part_main(&jobs[i]);
-	}
-	for (int i = 0; i < n; i++)
-		if (jobs[i].rc != 0) {
-			err_set(e, "%s", jobs[i].e.msg);
-			return -1;
-		}
-	return 0;
-}
-
 int packager_finish(struct packager *pk, package_cover_fn cover_fn,
                     void *ctx, struct err *e)
 {
-	char name[96];
+	char name[96], top[128], file[140];
 	size_t left = pk->n_listed;
 	int parts = (int)((left + PACKAGE_PART_MAX - 1) / PACKAGE_PART_MAX);
-	struct part_job *jobs;
-	int rc = 0;
 
 	if (left == 0)
 		return 0;
 	if (fflush(pk->list) != 0 || fseek(pk->list, 0, SEEK_SET) != 0)
 		return err_set(e, "temporary file: %s", strerror(errno));
-	if ((jobs = calloc((size_t)pk->threads, sizeof *jobs)) == NULL)
-		return err_set(e, "out of memory");
 	package_countersign_name(pk->batch, pk->date, name, sizeof name);
-	/* pk->threads parts at a time: each is read from the list in order,
-	 * then all are written side by side. */
-	for (int i = 1; left > 0 && rc == 0;) {
-		int n = 0;
-		for (; n < pk->threads && left > 0; n++, i++) {
-			size_t docs = left < PACKAGE_PART_MAX ? left : PACKAGE_PART_MAX;
-			memset(&jobs[n], 0, sizeof jobs[n]);
-			jobs[n].cover_fn = cover_fn;
-			jobs[n].ctx = ctx;
-			left -= docs;
-			if (part_prepare(pk, name, i, parts, docs, &jobs[n], e) != 0) {
-				rc = -1;
-				n++;
-				break;
-			}
-		}
+	for (int i = 1; left > 0; i++) {
+		size_t n = left < PACKAGE_PART_MAX ? left : PACKAGE_PART_MAX;
+		struct package_cover c = { 0 };
+		struct part pt;
+		int rc;
+
+		if (parts > 1)
+			snprintf(top, sizeof top, "countersign-%s-part-%04d", name, i);
+		else
+			snprintf(top, sizeof top, "countersign-%s", name);
+		snprintf(file, sizeof file, "%s.zip", top);
+		c = (struct package_cover){ NULL, top, file, pk->batch,
+		                            pk->has_cs ? &pk->cs.countersignatory
+		                                       : NULL, pk->lang,
+		                            i, parts, NULL, NULL, 0,
+		                            pk->cs.positions, pk->cs.n_positions };
+		rc = part_read(pk, n, &pt, e);
 		if (rc == 0)
-			rc = write_parts(jobs, n, e);
-		for (int k = 0; k < n; k++)
-			part_clear(&jobs[k].pt);
+			rc = write_part(pk, &c, &pt, cover_fn, ctx, e);
+		part_clear(&pt);
+		if (rc != 0)
+			return -1;
+		left -= n;
 	}
-	free(jobs);
-	if (rc != 0)
-		return -1;
 	remove_stale(pk, name, parts);
 	return 0;
 }

@@ -6,8 +6,7 @@
  * manifest.json and manifest-sha256.txt. A run of more than
  * PACKAGE_PART_MAX such documents is split into parts. Both kinds are
  * deterministic ZIPs (zipw.h) that `pactdoc verify` checks. Memory does
- * not grow with the number of applicants: at most one part per thread is
- * held.
+ * not grow with the number of applicants: at most one part is held.
  *
  * Packaging takes documents and writes ZIPs: the cover sheet is made by
  * the caller (a callback), and no document kind is known here. */
@@ -97,12 +96,6 @@ int packager_add(struct packager *pk, const struct produced_doc *docs,
  * (parts already written stay complete). */
 int packager_finish(struct packager *pk, package_cover_fn cover, void *ctx,
                     struct err *e);
-
-/* How many countersigning parts packager_finish writes at once, each on
- * a thread of its own (1, the default: one after the other; at most 64).
- * The packages are the same whatever the number: only the time differs.
- * The cover_fn given to packager_finish must then be thread-safe. */
-void packager_set_threads(struct packager *pk, int threads);
 
 /* Frees pk (and its list on disk); accepts NULL. */
 void packager_free(struct packager *pk);

@@ -15,9 +15,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <pthread.h>
-#include <time.h>
-
 #include "digest.h"
 #include "fsutil.h"
 #include "package.h"
@@ -126,9 +123,6 @@ static int fake_cover(void *ctx, const struct package_cover *c,
 
 static struct person cs = { "Anna Example", "Head of Unit", NULL, NULL };
 
-/* Countersigning parts pack() writes at once (packager_set_threads). */
-static int pack_threads = 1;
-
 /* Packs docs[0..n) as generate does: a run of one batch, each applicant's
  * documents added together, then the countersigning package(s). */
 static int pack(const struct produced_doc *d, size_t n, const char *batch,
@@ -142,7 +136,6 @@ static int pack(const struct produced_doc *d, size_t n, const char *batch,
 		return -1;
 	if (packager_note_batch(pk, &b, e) != 0)
 		goto cleanup;
-	packager_set_threads(pk, pack_threads);
 	for (size_t i = 0, j; i < n; i = j) {
 		for (j = i + 1; j < n && strcmp(d[j].id, d[i].id) == 0; j++)
 			;
@@ -419,97 +412,6 @@ static void test_many_agreements_make_parts(void **state)
 	free(d);
 }
 
-/* A thread-safe fake cover sheet that waits (at most 10 s) until two
- * cover sheets are being made at once. */
-struct meet_log {
-	pthread_mutex_t lock;
-	pthread_cond_t cond;
-	int inside, met, calls;
-};
-
-static int meeting_cover(void *ctx, const struct package_cover *c,
-                         struct produced_doc *out, struct err *e)
-{
-	struct meet_log *m = ctx;
-	struct cover_log own = { 0 };
-	struct timespec until;
-
-	clock_gettime(CLOCK_REALTIME, &until);
-	until.tv_sec += 10;
-	pthread_mutex_lock(&m->lock);
-	m->calls++;
-	m->inside++;
-	pthread_cond_broadcast(&m->cond);
-	while (m->inside < 2 &&
-	       pthread_cond_timedwait(&m->cond, &m->lock, &until) == 0)
-		;
-	m->met |= m->inside >= 2;
-	pthread_mutex_unlock(&m->lock);
-	return fake_cover(&own, c, out, e);
-}
-
-/* Parts written side by side (packager_set_threads) are the same bytes
- * as parts written one after the other, and really are written at once. */
-static void test_parts_side_by_side_same_bytes(void **state)
-{
-	size_t n = 2 * PACKAGE_PART_MAX + 1;
-	char **paths, zip[512];
-	struct produced_doc *d = many_agreements(n, &paths);
-	struct cover_log log = { 0 };
-	struct meet_log m = { .calls = 0 };
-	struct batch b = { "big", NULL, cs, 1, NULL, 0 };
-	char *one[3];
-	size_t len[3];
-	struct err e;
-	struct packager *pk;
-
-	(void)state;
-	/* 6,000 files: durability is not what this test is about. */
-	setenv("PACTDOC_NO_FSYNC", "1", 1);
-	pthread_mutex_init(&m.lock, NULL);
-	pthread_cond_init(&m.cond, NULL);
-	pack_threads = 1;
-	assert_int_equal(pack(d, n, "big", &log, &e), 0);
-	for (int part = 0; part < 3; part++) {
-		char name[64];
-		snprintf(name, sizeof name, "countersign-big-part-%04d.zip",
-		         part + 1);
-		package_path(zip, sizeof zip, name);
-		assert_non_null(one[part] = fs_read_file(zip, 1 << 28, &len[part],
-		                                         &e));
-		assert_int_equal(unlink(zip), 0);
-	}
-	pk = packager_new(dir, "2026-11-23", &e);
-	assert_non_null(pk);
-	assert_int_equal(packager_note_batch(pk, &b, &e), 0);
-	packager_set_threads(pk, 2);
-	for (size_t i = 0; i < n; i++)
-		assert_int_equal(packager_add(pk, &d[i], 1, "big", &e), 0);
-	assert_int_equal(packager_finish(pk, meeting_cover, &m, &e), 0);
-	packager_free(pk);
-	assert_int_equal(m.calls, 3);
-	assert_true(m.met);
-	for (int part = 0; part < 3; part++) {
-		char name[64], *two;
-		size_t len2;
-		snprintf(name, sizeof name, "countersign-big-part-%04d.zip",
-		         part + 1);
-		package_path(zip, sizeof zip, name);
-		assert_non_null(two = fs_read_file(zip, 1 << 28, &len2, &e));
-		assert_int_equal(len2, len[part]);
-		assert_memory_equal(two, one[part], len2);
-		free(two);
-		free(one[part]);
-	}
-	for (size_t i = 0; i < 2 * n; i++)
-		free(paths[i]);
-	free(paths);
-	free(d);
-	pthread_mutex_destroy(&m.lock);
-	pthread_cond_destroy(&m.cond);
-	unsetenv("PACTDOC_NO_FSYNC");
-}
-
 static void test_countersign_name(void **state)
 {
 	char buf[96];
@@ -535,7 +437,6 @@ int main(void)
 		cmocka_unit_test(test_changed_document_is_refused),
 		cmocka_unit_test(test_no_agreements_no_countersign_package),
 		cmocka_unit_test(test_many_agreements_make_parts),
-		cmocka_unit_test(test_parts_side_by_side_same_bytes),
 		cmocka_unit_test(test_countersign_name),
 	};
 
