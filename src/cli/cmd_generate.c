@@ -269,7 +269,7 @@ static int load_resources(const char *datadir, struct resources *res,
 	if ((res->reader = reader_open(datadir, &res->fonts, e)) == NULL)
 		return -1;
 	snprintf(path, sizeof path, "%s/locales", datadir);
-	if ((res->catalog = catalog_load(path, e)) == NULL)
+	if ((res->catalog = catalog_open(path, e)) == NULL)
 		return -1;
 	snprintf(path, sizeof path, "%s/forms", datadir);
 	snprintf(schema, sizeof schema, "%s/forms/form.xsd", datadir);
@@ -362,7 +362,7 @@ int cmd_generate(const struct config *cfg)
 	}
 	run.producer = (struct producer){ res.forms, res.catalog, res.fonts,
 	                                  cfg->outdir, cfg->date,
-	                                  cfg->require_reviewed };
+	                                  cfg->require_reviewed, NULL };
 	run.packager = packager_new(cfg->outdir, cfg->date, &e);
 	if (run.packager == NULL) {
 		fprintf(stderr, "pactdoc: %s\n", e.msg);
@@ -388,6 +388,7 @@ int cmd_generate(const struct config *cfg)
 		fprintf(stderr, "pactdoc: %s\n", e.msg);
 		run.system_error = 1;
 	}
+	run.producer.helpers = run.pipeline;
 	if (!run.system_error &&
 	    reader_read_files(res.reader, inputs.files, inputs.n, &ev, &e) != 0 &&
 	    !run.system_error) {

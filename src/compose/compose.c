@@ -1073,6 +1073,8 @@ static int compose(struct ctx *x, struct doc *out)
 		goto fail;
 	}
 	x->lang = catalog_resolve(x->c, tag);
+	if (catalog_prepare(x->c, tag, x->e) != 0)
+		goto fail;
 	if (x->info != NULL) {
 		x->info->lang = x->lang;
 		x->info->lang_fallback = tag == NULL ||

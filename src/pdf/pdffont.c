@@ -1019,7 +1019,7 @@ static int draw(struct pdffont *f, HPDF_Page page, struct pdftext *ts,
 		.k = size / f->info->units_per_em, .ts = ts, .retm = 1,
 	};
 	long h = (long)floor(hscale * 10000), pen = 0;
-	char num[40], op[200];
+	char num[40];
 	int n, rc = -1;
 
 	if (outline ? outline_begin(&w, e) < 0 : use_on_page(f, page) < 0) {

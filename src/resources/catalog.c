@@ -1,8 +1,13 @@
 /* catalog.c — loading the XLIFF 2.0 message catalogues and looking
- * messages up along the BCP 47 fallback chain (see catalog.h). */
+ * messages up along the BCP 47 fallback chain (see catalog.h). A set
+ * opened with catalog_open parses en.xlf at once and every other file on
+ * first use, under the set's mutex; a parsed language never changes
+ * afterwards, so lookups read it without the lock. */
 #include "catalog.h"
 
 #include <ctype.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,16 +35,28 @@ struct cfile {
 	int n_units;
 };
 
+/* What became of a language's file. */
+enum lang_state {
+	LANG_UNREAD,            /* listed, not parsed yet */
+	LANG_READ,              /* parsed: files and units never change again */
+	LANG_BROKEN             /* could not be parsed: error says why */
+};
+
 struct lang {
 	char *tag;
+	char *path;             /* the .xlf it is parsed from */
 	struct cfile *files;    /* in document order */
 	int n_files;
+	_Atomic int state;      /* enum lang_state; published by a release
+	                           store after files are complete */
+	char *error;            /* LANG_BROKEN: the message */
 };
 
 struct catalog {
 	struct lang *langs;     /* sorted by tag */
 	int n_langs;
 	const struct lang *base;
+	pthread_mutex_t lock;   /* serialises the parsing of languages */
 };
 
 /* --- freeing ---------------------------------------------------------- */
@@ -59,7 +76,11 @@ static void lang_clear(struct lang *l)
 	for (int i = 0; i < l->n_files; i++)
 		cfile_clear(&l->files[i]);
 	free(l->files);
+	l->files = NULL;
+	l->n_files = 0;
 	free(l->tag);
+	free(l->path);
+	free(l->error);
 }
 
 void catalog_free(struct catalog *c)
@@ -69,6 +90,7 @@ void catalog_free(struct catalog *c)
 	for (int i = 0; i < c->n_langs; i++)
 		lang_clear(&c->langs[i]);
 	free(c->langs);
+	pthread_mutex_destroy(&c->lock);
 	free(c);
 }
 
@@ -326,18 +348,15 @@ cleanup:
 	return rc;
 }
 
-/* Loads one .xlf into l; its tag is the file name without ".xlf".
- * Returns 0, or -1 with e set (l then holds what was loaded, for the
- * caller to free). */
-static int load_lang(const char *path, struct lang *l, struct err *e)
+/* Names l after the .xlf at path (its tag is the file name without
+ * ".xlf"), unparsed. Takes ownership of path (freed with l). Returns 0,
+ * or -1 with e set. */
+static int name_lang(char *path, struct lang *l, struct err *e)
 {
 	const char *base = strrchr(path, '/');
-	xmlDocPtr doc = NULL;
-	const xmlNode *root;
-	struct cfile *nf;
 	size_t n;
-	int cap = 0, rc = -1;
 
+	l->path = path;
 	base = base ? base + 1 : path;
 	n = strlen(base) - 4;   /* ".xlf" */
 	l->tag = strndup(base, n);
@@ -345,6 +364,19 @@ static int load_lang(const char *path, struct lang *l, struct err *e)
 		return err_set(e, "%s: out of memory", path);
 	if (!tag_ok(l->tag))
 		return err_set(e, "%s: the file name is not a language tag", path);
+	return 0;
+}
+
+/* Parses l's file into l->files. Returns 0, or -1 with e set (l->files
+ * may then hold part of the file: the caller clears it). */
+static int parse_lang(struct lang *l, struct err *e)
+{
+	const char *path = l->path;
+	xmlDocPtr doc = NULL;
+	const xmlNode *root;
+	struct cfile *nf;
+	int cap = 0, rc = -1;
+
 	doc = xmldoc_read(path, e);
 	if (doc == NULL)
 		return -1;
@@ -379,6 +411,43 @@ cleanup:
 	return rc;
 }
 
+/* Parses l on first use (any thread; c's lock serialises the parsing).
+ * Returns 0 when l is parsed, or -1 with e set (may be NULL) when its
+ * file is broken; the message is kept, so every later call gives the
+ * same one without parsing again. */
+static int lang_ready(const struct catalog *c, const struct lang *cl,
+                      struct err *e)
+{
+	/* Lazily parsed: a const set is changed here, once, under the lock. */
+	struct catalog *mc = (struct catalog *)c;
+	struct lang *l = (struct lang *)cl;
+	int state = atomic_load_explicit(&l->state, memory_order_acquire);
+	struct err pe;
+
+	if (state == LANG_UNREAD) {
+		pthread_mutex_lock(&mc->lock);
+		state = atomic_load_explicit(&l->state, memory_order_relaxed);
+		if (state == LANG_UNREAD) {
+			if (parse_lang(l, &pe) == 0) {
+				state = LANG_READ;
+			} else {
+				for (int i = 0; i < l->n_files; i++)
+					cfile_clear(&l->files[i]);
+				free(l->files);
+				l->files = NULL;
+				l->n_files = 0;
+				l->error = strdup(pe.msg);
+				state = LANG_BROKEN;
+			}
+			atomic_store_explicit(&l->state, state, memory_order_release);
+		}
+		pthread_mutex_unlock(&mc->lock);
+	}
+	if (state == LANG_READ)
+		return 0;
+	return err_set(e, "%s", l->error ? l->error : "out of memory");
+}
+
 static int lang_cmp(const void *a, const void *b)
 {
 	return strcmp(((const struct lang *)a)->tag,
@@ -405,7 +474,7 @@ static const struct lang *find_lang_n(const struct catalog *c,
 	return NULL;
 }
 
-struct catalog *catalog_load(const char *dir, struct err *e)
+struct catalog *catalog_open(const char *dir, struct err *e)
 {
 	struct catalog *c = NULL;
 	char **paths = NULL;
@@ -418,12 +487,18 @@ struct catalog *catalog_load(const char *dir, struct err *e)
 	if (c == NULL || (n > 0 && (c->langs = calloc((size_t)n,
 	                                               sizeof *c->langs)) == NULL)) {
 		err_set(e, "%s: out of memory", dir);
+		free(c);
+		c = NULL;
 		goto fail;
 	}
+	pthread_mutex_init(&c->lock, NULL);
 	for (int i = 0; i < n; i++) {
 		c->n_langs++;
-		if (load_lang(paths[i], &c->langs[i], e) != 0)
+		if (name_lang(paths[i], &c->langs[i], e) != 0) {
+			paths[i] = NULL;
 			goto fail;
+		}
+		paths[i] = NULL;        /* owned by the language now */
 	}
 	qsort(c->langs, (size_t)c->n_langs, sizeof *c->langs, lang_cmp);
 	for (int i = 1; i < c->n_langs; i++)
@@ -437,12 +512,26 @@ struct catalog *catalog_load(const char *dir, struct err *e)
 		        CATALOG_BASE_LANG);
 		goto fail;
 	}
+	if (lang_ready(c, c->base, e) != 0)
+		goto fail;
 	fs_free_list(paths, n);
 	return c;
 fail:
 	fs_free_list(paths, n);
 	catalog_free(c);
 	return NULL;
+}
+
+struct catalog *catalog_load(const char *dir, struct err *e)
+{
+	struct catalog *c = catalog_open(dir, e);
+
+	for (int i = 0; c != NULL && i < c->n_langs; i++)
+		if (lang_ready(c, &c->langs[i], e) != 0) {
+			catalog_free(c);
+			return NULL;
+		}
+	return c;
 }
 
 /* --- lookup ----------------------------------------------------------- */
@@ -479,22 +568,27 @@ static const struct cfile *find_file(const struct lang *l, const char *id)
 }
 
 /* The unit `unit` of `file` in l, or NULL. */
-static const struct unit *lang_unit(const struct lang *l, const char *file,
+static const struct unit *lang_unit(const struct catalog *c,
+                                    const struct lang *l, const char *file,
                                     const char *unit)
 {
-	const struct cfile *f = find_file(l, file);
+	const struct cfile *f;
 	struct unit key = { (char *)unit, NULL, 0 };
 
+	if (lang_ready(c, l, NULL) != 0)
+		return NULL;    /* broken: catalog_prepare reports it */
+	f = find_file(l, file);
 	if (f == NULL || f->n_units == 0)
 		return NULL;
 	return bsearch(&key, f->units, (size_t)f->n_units, sizeof *f->units,
 	               unit_cmp);
 }
 
-static const char *lang_get(const struct lang *l, const char *file,
+static const char *lang_get(const struct catalog *c,
+                            const struct lang *l, const char *file,
                             const char *unit)
 {
-	const struct unit *u = lang_unit(l, file, unit);
+	const struct unit *u = lang_unit(c, l, file, unit);
 
 	return u ? u->text : NULL;
 }
@@ -504,7 +598,7 @@ const char *catalog_get(const struct catalog *c, const char *lang,
 {
 	const struct lang *l = find_lang(c, lang);
 
-	return l ? lang_get(l, file, unit) : NULL;
+	return l ? lang_get(c, l, file, unit) : NULL;
 }
 
 /* Where a requested tag goes when no catalogue has it: deprecated codes,
@@ -600,6 +694,17 @@ static const struct lang *walk_next(const struct catalog *c, struct walk *w,
 	return c->base;
 }
 
+int catalog_prepare(const struct catalog *c, const char *tag, struct err *e)
+{
+	struct walk w = { tag, tag ? strlen(tag) : 0, 0 };
+	const struct lang *l;
+
+	while ((l = walk_next(c, &w, NULL, NULL)) != NULL)
+		if (lang_ready(c, l, e) != 0)
+			return -1;
+	return 0;
+}
+
 const char *catalog_resolve(const struct catalog *c, const char *tag)
 {
 	struct walk w = { tag, tag ? strlen(tag) : 0, 0 };
@@ -653,7 +758,7 @@ const char *catalog_lookup_state(const struct catalog *c, const char *tag,
 	if (from != NULL)
 		*from = NULL;
 	while ((l = walk_next(c, &w, NULL, NULL)) != NULL) {
-		const struct unit *u = lang_unit(l, file, unit);
+		const struct unit *u = lang_unit(c, l, file, unit);
 		if (u == NULL)
 			continue;
 		if (from != NULL)
@@ -674,7 +779,7 @@ int catalog_series_len(const struct catalog *c, const char *file,
 	for (;;) {
 		if (snprintf(id, sizeof id, "%s%d", prefix, n + 1) >= (int)sizeof id)
 			return n;
-		if (lang_get(c->base, file, id) == NULL)
+		if (lang_get(c, c->base, file, id) == NULL)
 			return n;
 		n++;
 	}
@@ -713,7 +818,7 @@ int catalog_completeness(const struct catalog *c, const char *lang,
 	*total = bf->n_units;
 	*present = 0;
 	for (int i = 0; i < bf->n_units; i++)
-		if (lang_get(l, file, bf->units[i].id) != NULL)
+		if (lang_get(c, l, file, bf->units[i].id) != NULL)
 			(*present)++;
 	return 0;
 }
@@ -729,7 +834,7 @@ int catalog_review(const struct catalog *c, const char *lang, int *reviewed,
 	for (int f = 0; f < c->base->n_files; f++) {
 		const struct cfile *bf = &c->base->files[f];
 		for (int i = 0; i < bf->n_units; i++) {
-			const struct unit *u = lang_unit(l, bf->id, bf->units[i].id);
+			const struct unit *u = lang_unit(c, l, bf->id, bf->units[i].id);
 			(*total)++;
 			if (u != NULL && (l == c->base || u->state >= CATALOG_REVIEWED))
 				(*reviewed)++;

@@ -1,5 +1,6 @@
 /* catalog.h — the message catalogues: every locales/<tag>.xlf (XLIFF 2.0)
- * loaded once per run into an immutable set, looked up along the BCP 47
+ * loaded at most once per run (all at once, or each on first use) into a
+ * set that never changes once loaded, looked up along the BCP 47
  * fallback chain (sr-Latn-RS -> sr-Latn -> sr -> en). */
 #ifndef PACTDOC_CATALOG_H
 #define PACTDOC_CATALOG_H
@@ -31,6 +32,20 @@ const char *catalog_state_name(int state);
  * Returns the set, freed by catalog_free, or NULL with e set (a file that
  * is not well-formed, not XLIFF 2.0, or no en.xlf). */
 struct catalog *catalog_load(const char *dir, struct err *e);
+
+/* Like catalog_load, but parses only en.xlf now: every other file is
+ * listed (its name checked) and parsed on the first lookup that needs it
+ * (any thread), so that a run pays only for the languages its records
+ * use. A broken file is then reported by catalog_prepare, not here.
+ * Returns the set, freed by catalog_free, or NULL with e set. */
+struct catalog *catalog_open(const char *dir, struct err *e);
+
+/* Parses every catalogue the lookup chain of `tag` reads, if not done
+ * yet. Returns 0, or -1 with e set to the first broken file's message
+ * (then lookups in `tag` would skip that file: the caller must not
+ * write a document from them). Thread-safe. */
+int catalog_prepare(const struct catalog *c, const char *tag,
+                    struct err *e);
 
 /* Frees the set; accepts NULL. */
 void catalog_free(struct catalog *c);

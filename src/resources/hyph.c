@@ -1,9 +1,9 @@
 /* hyph.c — hyphenation points from libhyphen dictionaries (see hyph.h).
- * Each language's dictionary is loaded on first use under a mutex and never
- * changed afterwards; hnj_hyphen_hyphenate2 only reads it. The points of
- * recent words are kept in a small cache per thread: documents repeat the
- * same catalogue text, and a hit skips the dictionary lookup, the
- * encoding and libhyphen. */
+ * Each language's dictionary is loaded on first use under a mutex (through
+ * the compiled cache of hyphcache.c) and never changed afterwards;
+ * hnj_hyphen_hyphenate2 only reads it. The points of recent words are
+ * kept in a small cache per thread: documents repeat the same catalogue
+ * text, and a hit skips the dictionary lookup, the encoding and libhyphen. */
 #include "hyph.h"
 
 #include <ctype.h>
@@ -20,6 +20,8 @@
 #include <unicode/ucnv.h>
 #include <unicode/utf8.h>
 
+#include "hyphcache.h"
+
 #define HYPH_DIR "/usr/share/hyphen"
 #define MAX_LANGS 64
 #define MAX_WORD 64
@@ -30,6 +32,7 @@ struct hyph_lang {
 	char lang[12];
 	char path[300];
 	HyphenDict *dict;
+	struct hyphcache mem;   /* what dict owns when read from the cache */
 	int utf8;
 	UChar high[128];
 };
@@ -205,7 +208,7 @@ static void load_lang(struct hyph_lang *l, const char *lang)
 		l->path[0] = '\0';
 		return;
 	}
-	l->dict = hnj_hyphen_load(l->path);
+	l->dict = hyphcache_load(l->path, &l->mem);
 	if (l->dict == NULL) {
 		l->path[0] = '\0';
 		return;
@@ -213,7 +216,7 @@ static void load_lang(struct hyph_lang *l, const char *lang)
 	if (l->dict->utf8) {
 		l->utf8 = 1;
 	} else if (map_charset(l, l->dict->cset) != 0) {
-		hnj_hyphen_free(l->dict);
+		hyphcache_free(l->dict, &l->mem);
 		l->dict = NULL;
 		l->path[0] = '\0';
 	}

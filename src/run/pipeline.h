@@ -26,6 +26,15 @@ struct pipeline *pipeline_start(int threads, const struct pipeline_ops *ops,
  * the oldest one when `depth` jobs are in flight. */
 void pipeline_push(struct pipeline *p, void *job);
 
+/* Runs fn(arg, 0) .. fn(arg, n - 1), the parts of one job, and returns
+ * when all have returned: on the calling thread and, at the same time,
+ * on any worker that has no job of its own to run (at the start and the
+ * end of a run, or with a single job). With every worker busy it costs
+ * nothing: the caller runs them one after the other. Called from work()
+ * (or any thread) while p runs; p NULL: runs them in order here. */
+void pipeline_parallel(struct pipeline *p, int n, void (*fn)(void *arg, int i),
+                       void *arg);
+
 /* Waits for every job, finishes them in order, stops the workers and
  * frees p. */
 void pipeline_finish(struct pipeline *p);

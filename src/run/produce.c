@@ -145,12 +145,33 @@ static int check_reviewed(const struct producer *p, const struct form **forms,
 	return 0;
 }
 
+/* The documents of one record being made, one task per form. */
+struct record_work {
+	const struct producer *p;
+	const struct form **forms;
+	const struct record *r;
+	const struct batch *b;
+	struct production *out;
+	int rc[PRODUCE_MAX_FILES];
+	struct err errs[PRODUCE_MAX_FILES];
+};
+
+/* A pipeline_parallel task: the document of form i. */
+static void produce_task(void *arg, int i)
+{
+	struct record_work *w = arg;
+
+	w->rc[i] = produce_one(w->p, w->forms[i], w->r, w->b,
+	                       &w->out->files[i], &w->errs[i]);
+}
+
 int produce_record(const struct producer *p, const struct record *r,
                    const struct batch *b, struct production *out,
                    struct err *e)
 {
 	const struct form *forms[PRODUCE_MAX_FILES];
 	int n = form_set_for_role(p->forms, r->role, forms, PRODUCE_MAX_FILES);
+	struct record_work *w;
 	char *dir;
 
 	memset(out, 0, sizeof *out);
@@ -169,15 +190,22 @@ int produce_record(const struct producer *p, const struct record *r,
 		free(dir);
 		return -1;
 	}
-	for (int i = 0; i < n; i++) {
-		if (produce_one(p, forms[i], r, b, &out->files[i], e) != 0) {
-			out->n_files = i + 1;
-			free(dir);
+	free(dir);
+	if ((w = malloc(sizeof *w)) == NULL)
+		return err_set(e, "out of memory");
+	*w = (struct record_work){ .p = p, .forms = forms, .r = r, .b = b,
+	                           .out = out };
+	/* Documents are independent files: any may be written while another
+	 * fails. The record's error is that of its first failed form. */
+	pipeline_parallel(p->helpers, n, produce_task, w);
+	out->n_files = n;
+	for (int i = 0; i < n; i++)
+		if (w->rc[i] != 0) {
+			err_set(e, "%s", w->errs[i].msg);
+			free(w);
 			return -1;
 		}
-		out->n_files = i + 1;
-	}
-	free(dir);
+	free(w);
 	return 0;
 }
 

@@ -11,6 +11,7 @@
 #include "form.h"
 #include "package.h"
 #include "pdf.h"
+#include "pipeline.h"
 #include "record.h"
 
 /* What every worker shares, read-only during a run. */
@@ -22,6 +23,9 @@ struct producer {
 	const char *date;          /* YYYY-MM-DD */
 	int require_reviewed;      /* write nothing for a record whose
 	                              documents hold unreviewed messages */
+	struct pipeline *helpers;  /* idle workers make a record's documents
+	                              side by side (pipeline_parallel); NULL:
+	                              one after the other */
 };
 
 #define PRODUCE_MAX_FILES 4

@@ -8,6 +8,9 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include <pthread.h>
+#include <time.h>
+
 #include "dates.h"
 #include "diag.h"
 #include "langtag.h"
@@ -163,6 +166,130 @@ static void pipeline_keeps_order(void **state)
 		assert_int_equal(c.finished[i], 2 * i);
 }
 
+/* pipeline_parallel: tasks of one job that wait for each other. */
+struct meet {
+	struct pipeline *p;
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	int arrived;
+	int met;            /* both tasks were running at the same time */
+	int tasks_run;
+	int n_tasks;
+};
+
+/* Waits (at most 10 s) until the other task has started too. */
+static void meet_task(void *arg, int i)
+{
+	struct meet *m = arg;
+	struct timespec until;
+
+	(void)i;
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += 10;
+	pthread_mutex_lock(&m->lock);
+	m->arrived++;
+	m->tasks_run++;
+	pthread_cond_broadcast(&m->cond);
+	while (m->arrived < 2 &&
+	       pthread_cond_timedwait(&m->cond, &m->lock, &until) == 0)
+		;
+	if (m->arrived >= 2)
+		m->met = 1;
+	pthread_mutex_unlock(&m->lock);
+}
+
+static void count_task(void *arg, int i)
+{
+	struct meet *m = arg;
+
+	(void)i;
+	pthread_mutex_lock(&m->lock);
+	m->tasks_run++;
+	pthread_mutex_unlock(&m->lock);
+}
+
+static void parallel_job(void *ctx, void *job)
+{
+	struct meet *m = ctx;
+
+	(void)job;
+	pipeline_parallel(m->p, m->n_tasks,
+	                  m->n_tasks == 2 ? meet_task : count_task, m);
+}
+
+static void no_finish(void *ctx, void *job)
+{
+	(void)ctx;
+	(void)job;
+}
+
+/* An idle worker helps with the tasks of the one job in flight: two tasks
+ * that each wait for the other both finish (a one-after-the-other run
+ * would time out). */
+static void pipeline_idle_workers_help(void **state)
+{
+	struct meet m = { .n_tasks = 2 };
+	struct pipeline_ops ops = { &m, parallel_job, no_finish };
+	struct err e;
+	int job = 0;
+
+	(void)state;
+	pthread_mutex_init(&m.lock, NULL);
+	pthread_cond_init(&m.cond, NULL);
+	m.p = pipeline_start(2, &ops, &e);
+	assert_non_null(m.p);
+	pipeline_push(m.p, &job);
+	pipeline_finish(m.p);
+	assert_int_equal(m.tasks_run, 2);
+	assert_true(m.met);
+	pthread_mutex_destroy(&m.lock);
+	pthread_cond_destroy(&m.cond);
+}
+
+/* With one worker (no one to help) every task still runs, on the caller. */
+static void pipeline_parallel_alone(void **state)
+{
+	struct meet m = { .n_tasks = 5 };
+	struct pipeline_ops ops = { &m, parallel_job, no_finish };
+	struct err e;
+	int jobs[30] = { 0 };
+
+	(void)state;
+	pthread_mutex_init(&m.lock, NULL);
+	pthread_cond_init(&m.cond, NULL);
+	m.p = pipeline_start(1, &ops, &e);
+	assert_non_null(m.p);
+	for (int i = 0; i < 30; i++)
+		pipeline_push(m.p, &jobs[i]);
+	pipeline_finish(m.p);
+	assert_int_equal(m.tasks_run, 150);
+	pipeline_parallel(NULL, 3, count_task, &m);
+	assert_int_equal(m.tasks_run, 153);
+	pthread_mutex_destroy(&m.lock);
+	pthread_cond_destroy(&m.cond);
+}
+
+/* Many jobs posting tasks at once on 3 workers: every task runs once. */
+static void pipeline_parallel_busy(void **state)
+{
+	struct meet m = { .n_tasks = 3 };
+	struct pipeline_ops ops = { &m, parallel_job, no_finish };
+	struct err e;
+	int jobs[200] = { 0 };
+
+	(void)state;
+	pthread_mutex_init(&m.lock, NULL);
+	pthread_cond_init(&m.cond, NULL);
+	m.p = pipeline_start(3, &ops, &e);
+	assert_non_null(m.p);
+	for (int i = 0; i < 200; i++)
+		pipeline_push(m.p, &jobs[i]);
+	pipeline_finish(m.p);
+	assert_int_equal(m.tasks_run, 600);
+	pthread_mutex_destroy(&m.lock);
+	pthread_cond_destroy(&m.cond);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -173,6 +300,9 @@ int main(void)
 		cmocka_unit_test(langtags_to_icu_locales),
 		cmocka_unit_test(long_dates_in_languages),
 		cmocka_unit_test(pipeline_keeps_order),
+		cmocka_unit_test(pipeline_idle_workers_help),
+		cmocka_unit_test(pipeline_parallel_alone),
+		cmocka_unit_test(pipeline_parallel_busy),
 	};
 	return cmocka_run_group_tests_name("core", tests, NULL, NULL);
 }
