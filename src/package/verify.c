@@ -12,6 +12,7 @@
 
 #include "bagit.h"
 #include "fsutil.h"
+#include "oom.h"
 #include "zipw.h"
 #include "text.h"
 
@@ -311,6 +312,8 @@ static char *read_tag(struct verifier *v, struct entry *en, size_t *len)
 	}
 	rc = zipr_stream(v->zr, en->index, en->size, buffer_sink, &b, &got, &e);
 	if (rc != 0) {
+		if (rc == 1)
+			oom_note();
 		if (rc == 1)
 			report(v, en->name, "out of memory");
 		else
@@ -976,6 +979,7 @@ int verify_zip(const char *path, const struct verify_limits *lim,
 	int is_zip = 0, rc;
 
 	start(&v, lim, problem, ctx, sum, &local);
+	oom_clear();
 	if (stat(path, &st) != 0)
 		return err_sys(e, "%s", path);
 	if (!S_ISREG(st.st_mode))
@@ -984,6 +988,9 @@ int verify_zip(const char *path, const struct verify_limits *lim,
 	rc = check_archive(&v, (uint64_t)st.st_size, is_zip, &ze, e);
 	if (rc < 0 && is_zip < 0)
 		err_set(e, "%s: %s", path, ze.msg);
+	/* Memory ran out on the way: "intact" or a problem may be wrong. */
+	if (oom_seen() && rc >= 0)
+		rc = err_set(e, "%s: out of memory; not verified", path);
 	return rc;
 }
 
@@ -995,9 +1002,13 @@ int verify_zip_mem(const void *data, size_t len,
 	struct verify_summary local;
 	struct verifier v;
 	struct err ze;
-	int is_zip = 0;
+	int is_zip = 0, rc;
 
 	start(&v, lim, problem, ctx, sum, &local);
+	oom_clear();
 	v.zr = zipr_open_mem(data, len, &is_zip, &ze);
-	return check_archive(&v, len, is_zip, &ze, e);
+	rc = check_archive(&v, len, is_zip, &ze, e);
+	if (oom_seen() && rc >= 0)
+		rc = err_set(e, "out of memory; not verified");
+	return rc;
 }

@@ -21,6 +21,7 @@
 #include "digest.h"
 #include "fsutil.h"
 #include "icc.h"
+#include "oom.h"
 #include "pdffont.h"
 #include "xmp.h"
 
@@ -83,9 +84,24 @@ static void on_hpdf_error(HPDF_STATUS error_no, HPDF_STATUS detail_no,
 	}
 }
 
+/* libharu's allocator: a failure raises the out-of-memory flag (oom.h), so
+ * the error says so rather than "libharu error 0x1015". */
+static void *hpdf_alloc(HPDF_UINT size)
+{
+	return oom_malloc(size);
+}
+
+static void hpdf_free(void *p)
+{
+	free(p);
+}
+
 /* Sets e from the first libharu error (or a generic message). */
 static int hpdf_fail(struct pdf_ctx *c, const char *what)
 {
+	/* zlib allocates on its own: Z_MEM_ERROR (-4) comes as a detail. */
+	if (c->error_no == HPDF_ZLIB_ERROR && (int)c->detail_no == -4)
+		oom_note();
 	return err_set(c->e, "pdf: %s failed (libharu error 0x%04X, detail %u)",
 	               what, (unsigned)c->error_no, (unsigned)c->detail_no);
 }
@@ -115,8 +131,10 @@ static HPDF_Binary text_string(HPDF_Doc pdf, const char *utf8)
 	HPDF_BYTE *buf = malloc(len * 4 + 2);
 	HPDF_Binary bin;
 
-	if (buf == NULL)
+	if (buf == NULL) {
+		oom_note();
 		return NULL;
+	}
 	buf[0] = 0xFE;
 	buf[1] = 0xFF;
 	while (i < len) {
@@ -1169,7 +1187,7 @@ int pdf_write(const struct fontset *fs, const struct pages *pages,
 		err_set(e, "pdf: out of memory");
 		goto cleanup;
 	}
-	c.pdf = HPDF_New(on_hpdf_error, &c);
+	c.pdf = HPDF_NewEx(on_hpdf_error, hpdf_alloc, hpdf_free, 0, &c);
 	if (c.pdf == NULL) {
 		err_set(e, "pdf: libharu could not start");
 		goto cleanup;

@@ -22,6 +22,8 @@
 #include <hpdf_pages.h>
 #include <hpdf_streams.h>
 
+#include "oom.h"
+
 struct pdffont {
 	HPDF_Doc pdf;
 	const struct fontset *fs;
@@ -69,6 +71,7 @@ static void buf_need(struct buf *b, size_t n)
 	unsigned char *np = realloc(b->p, cap);
 	if (np == NULL) {
 		b->oom = 1;
+		oom_note();
 		return;
 	}
 	b->p = np;

@@ -18,6 +18,7 @@
 #include <libxml/xmlschemas.h>
 
 #include "dates.h"
+#include "oom.h"
 #include "rules.h"
 #include "text.h"
 #include "xmlsafe.h"
@@ -762,7 +763,7 @@ static char *clean_field(const char *raw, enum text_shape shape,
 		return NULL;
 	}
 	s = text_clean(raw, shape);
-	if (s == NULL)
+	if (s == NULL && !oom_seen())  /* else the command reports the lack */
 		diag_add(st->sink, st->path, line, 0, RULE_UTF8,
 		         "record %s: %s is not valid UTF-8", id, field);
 	return s;

@@ -2,8 +2,10 @@
  * workers take slots in order, the main thread retires them in order. */
 #include "pipeline.h"
 
+#include <errno.h>
 #include <pthread.h>
 #include <stdlib.h>
+#include <string.h>
 
 #define STACK_SIZE (4u << 20)
 
@@ -54,6 +56,7 @@ struct pipeline *pipeline_start(int threads, const struct pipeline_ops *ops,
 {
 	struct pipeline *p = calloc(1, sizeof *p);
 	pthread_attr_t attr;
+	int rc = 0;
 
 	if (p == NULL)
 		goto oom;
@@ -69,13 +72,17 @@ struct pipeline *pipeline_start(int threads, const struct pipeline_ops *ops,
 	pthread_attr_init(&attr);
 	pthread_attr_setstacksize(&attr, STACK_SIZE);
 	for (int i = 0; i < threads; i++) {
-		if (pthread_create(&p->threads[i], &attr, worker_main, p) != 0)
+		rc = pthread_create(&p->threads[i], &attr, worker_main, p);
+		if (rc != 0)
 			break;
 		p->n_threads++;
 	}
 	pthread_attr_destroy(&attr);
 	if (p->n_threads == 0) {
-		err_set(e, "cannot start worker threads");
+		/* EAGAIN: no memory for the thread, or the thread limit. */
+		err_set(e, "cannot start worker threads: %s", rc == EAGAIN ||
+		        rc == ENOMEM ? "out of memory (or of threads)" :
+		        strerror(rc));
 		pipeline_finish(p);
 		return NULL;
 	}

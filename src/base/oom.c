@@ -1,0 +1,148 @@
+/* oom.c — allocation wrappers for libxml2, ICU and libcrypto that remember
+ * a failure in a per-thread flag (see oom.h). */
+#include "oom.h"
+
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <libxml/xmlmemory.h>
+#include <openssl/crypto.h>
+#include <unicode/uclean.h>
+
+#define RESERVE_SIZE (1u << 20)
+
+static __thread int flag;
+/* Released the first time ICU or libcrypto cannot allocate, so that their
+ * retry can succeed. */
+static _Atomic(void *) reserve;
+
+void oom_note(void)
+{
+	flag = 1;
+}
+
+int oom_seen(void)
+{
+	return flag;
+}
+
+void oom_clear(void)
+{
+	flag = 0;
+}
+
+static void *retry_malloc(size_t size);
+static void *retry_realloc(void *old, size_t size);
+
+static void *xml_malloc(size_t size)
+{
+	return retry_malloc(size);
+}
+
+static void *xml_realloc(void *p, size_t size)
+{
+	return retry_realloc(p, size);
+}
+
+static char *xml_strdup(const char *s)
+{
+	size_t n = strlen(s) + 1;
+	char *copy = retry_malloc(n);
+
+	if (copy != NULL)
+		memcpy(copy, s, n);
+	return copy;
+}
+
+/* libxml2 2.9, ICU 72, OpenSSL 3 and libharu 2.3 do not survive every
+ * failed allocation (libharu's HPDF_Page_New goes on after a failed
+ * HPDF_Dict_Add, libxml2 dereferences NULL in xmlSchemaParse and
+ * xmlRegexpCompile, ICU in DateFormatSymbols::assignArray and
+ * DecimalFormat::setupFastFormat, OpenSSL in EVP_MD_fetch after its lazy
+ * initialisation failed). Their allocations that fail raise the flag, so
+ * the work in progress fails with "out of memory", and are retried once
+ * after releasing the reserve, so that the library never sees NULL while
+ * any memory is left. */
+static void *retry_malloc(size_t size)
+{
+	void *p = malloc(size);
+
+	if (p == NULL && size > 0) {
+		flag = 1;
+		free(atomic_exchange(&reserve, NULL));
+		p = malloc(size);
+	}
+	return p;
+}
+
+static void *retry_realloc(void *old, size_t size)
+{
+	void *p = realloc(old, size);
+
+	if (p == NULL && size > 0) {
+		flag = 1;
+		free(atomic_exchange(&reserve, NULL));
+		p = realloc(old, size);
+	}
+	return p;
+}
+
+void *oom_malloc(size_t size)
+{
+	return retry_malloc(size);
+}
+
+static void *U_CALLCONV icu_malloc(const void *ctx, size_t size)
+{
+	(void)ctx;
+	return retry_malloc(size);
+}
+
+static void *U_CALLCONV icu_realloc(const void *ctx, void *p, size_t size)
+{
+	(void)ctx;
+	return retry_realloc(p, size);
+}
+
+static void U_CALLCONV icu_free(const void *ctx, void *p)
+{
+	(void)ctx;
+	free(p);
+}
+
+static void *ssl_malloc(size_t size, const char *file, int line)
+{
+	(void)file;
+	(void)line;
+	return retry_malloc(size);
+}
+
+static void *ssl_realloc(void *p, size_t size, const char *file, int line)
+{
+	(void)file;
+	(void)line;
+	return retry_realloc(p, size);
+}
+
+static void ssl_free(void *p, const char *file, int line)
+{
+	(void)file;
+	(void)line;
+	free(p);
+}
+
+int oom_install(void)
+{
+	UErrorCode status = U_ZERO_ERROR;
+	int rc = 0;
+
+	if (xmlMemSetup(free, xml_malloc, xml_realloc, xml_strdup) != 0)
+		rc = -1;
+	u_setMemoryFunctions(NULL, icu_malloc, icu_realloc, icu_free, &status);
+	if (U_FAILURE(status))
+		rc = -1;
+	if (CRYPTO_set_mem_functions(ssl_malloc, ssl_realloc, ssl_free) != 1)
+		rc = -1;
+	atomic_store(&reserve, malloc(RESERVE_SIZE));
+	return rc;
+}
