@@ -30,7 +30,10 @@
  * The real allocator is reached through glibc's __libc_* entry points, so
  * no dlsym bootstrap is needed. Allocations made by backtrace itself (its
  * first call loads libgcc_s) are not counted. realloc(p, 0) and free are
- * not counted. */
+ * not counted. Nor are the allocations made before main (the constructors
+ * of the shared libraries: GLib, pulled in by HarfBuzz, aborts or hangs in
+ * its constructor when one fails, before pactdoc runs): counting starts
+ * when main is entered (__libc_start_main is interposed to know when). */
 #include <dlfcn.h>
 #include <errno.h>
 #include <execinfo.h>
@@ -60,6 +63,7 @@ static _Atomic unsigned long counts[MAX_THREADS];
 static _Atomic int n_threads;
 static __thread int thread_no = -1;
 static __thread int in_shim;
+static _Atomic int in_main;
 
 static pthread_once_t once = PTHREAD_ONCE_INIT;
 static int fail_thread = -1;
@@ -183,7 +187,7 @@ static int should_fail(void)
 {
 	unsigned long n;
 
-	if (in_shim)
+	if (in_shim || !atomic_load(&in_main))
 		return 0;
 	pthread_once(&once, configure);
 	if (thread_no < 0) {
@@ -277,6 +281,32 @@ void *pvalloc(size_t size)
 
 	return should_fail() ? NULL
 	                     : __libc_memalign(page, (size + page - 1) / page * page);
+}
+
+/* ---- knowing when main starts ---------------------------------------- */
+
+typedef int (*main_fn)(int, char **, char **);
+typedef int (*start_fn)(main_fn, int, char **, void (*)(void),
+                        void (*)(void), void (*)(void), void *);
+
+static main_fn real_main;
+
+static int counted_main(int argc, char **argv, char **envp)
+{
+	atomic_store(&in_main, 1);
+	return real_main(argc, argv, envp);
+}
+
+/* glibc calls main through this; it hands over counted_main instead. */
+int __libc_start_main(main_fn main, int argc, char **argv,
+                      void (*init)(void), void (*fini)(void),
+                      void (*rtld_fini)(void), void *stack_end)
+{
+	start_fn real = (start_fn)dlsym(RTLD_NEXT, "__libc_start_main");
+
+	real_main = main;
+	return real(counted_main, argc, argv, init, fini, rtld_fini,
+	            stack_end);
 }
 
 /* On a crash, prints the stack to stderr (the sweep shows it). */
