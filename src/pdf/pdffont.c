@@ -189,6 +189,12 @@ static int build_program(const struct pdffont *f, struct buf *out)
 	for (size_t i = 0; i < sizeof drop / sizeof drop[0]; i++)
 		hb_set_add(hb_subset_input_set(in, HB_SUBSET_SETS_DROP_TABLE_TAG),
 		           drop[i]);
+	/* A glyph not added for lack of memory would be missing from the
+	 * subset, silently. */
+	if (!hb_set_allocation_successful(hb_subset_input_glyph_set(in)) ||
+	    !hb_set_allocation_successful(
+	        hb_subset_input_set(in, HB_SUBSET_SETS_DROP_TABLE_TAG)))
+		goto cleanup;
 	hb_subset_input_set_flags(in, HB_SUBSET_FLAGS_RETAIN_GIDS |
 	                              HB_SUBSET_FLAGS_NO_HINTING);
 	sub = hb_subset_or_fail(face, in);
@@ -955,7 +961,8 @@ int pdffont_finish(struct pdffont *f, struct err *e)
 	int rc = -1;
 
 	if (build_program(f, &prog) < 0 || build_tounicode(f, &cmap) < 0) {
-		err_set(e, "pdf: cannot subset font %s", f->info->ps_name);
+		err_set(e, "pdf: cannot subset font %s: out of memory",
+		        f->info->ps_name);
 		goto cleanup;
 	}
 	subset_tag(f, tag);
