@@ -14,6 +14,7 @@
 
 #include "digest.h"
 #include "fsutil.h"
+#include "jsonb.h"
 #include "zipw.h"
 
 #define FORMAT_NAME "pactdoc-package 1"
@@ -341,12 +342,13 @@ static int add_manifest_json(struct pkg *k, json_object *o, struct err *e)
 	const char *text;
 	char *copy;
 	size_t len;
-	int rc;
+	int rc, failed = 0;
 
 	if (o == NULL)
 		return err_set(e, "out of memory");
-	text = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY |
-	                                      JSON_C_TO_STRING_NOSLASHESCAPE);
+	/* jb_text: json-c leaves out what it could not append, silently. */
+	text = jb_text(&failed, o, JSON_C_TO_STRING_PRETTY |
+	                           JSON_C_TO_STRING_NOSLASHESCAPE);
 	len = text ? strlen(text) : 0;
 	copy = text ? malloc(len + 2) : NULL;
 	if (copy == NULL) {
@@ -422,7 +424,7 @@ static int put_str(FILE *f, const char *s)
 }
 
 /* A string written by put_str, as a new string (*s NULL for NULL).
- * Returns 0, or -1 (read error or out of memory). */
+ * Returns 0, -1 on a read error, or -2 when out of memory. */
 static int get_str(FILE *f, char **s)
 {
 	uint32_t len;
@@ -432,8 +434,10 @@ static int get_str(FILE *f, char **s)
 		return -1;
 	if (len == UINT32_MAX)
 		return 0;
-	if (len > (1u << 20) || (*s = malloc((size_t)len + 1)) == NULL)
+	if (len > (1u << 20))
 		return -1;
+	if ((*s = malloc((size_t)len + 1)) == NULL)
+		return -2;
 	if (len > 0 && fread(*s, len, 1, f) != 1)
 		return -1;
 	(*s)[len] = '\0';
@@ -501,6 +505,10 @@ static int unlist_doc(FILE *f, struct produced_doc *d, struct err *e)
 	d->lang = str[3];
 	d->relpath = str[4];
 	d->countersign_folder = str[5];
+	if (bad == -2) {
+		doc_free_strings(d);
+		return err_set(e, "out of memory");
+	}
 	if (bad || fread(d->sha256, 64, 1, f) != 1 ||
 	    fread(&pages, sizeof pages, 1, f) != 1 ||
 	    fread(&bytes, sizeof bytes, 1, f) != 1) {

@@ -119,6 +119,10 @@ static void report(struct verifier *v, const char *entry, const char *fmt,
 	va_list ap;
 
 	v->count++;
+	/* After memory ran out a "problem" may be only what could not be
+	 * read (an entry, a line): the archive ends "not verified" instead. */
+	if (oom_seen())
+		return;
 	if (v->count > v->lim->max_problems)
 		return;
 	va_start(ap, fmt);
@@ -222,6 +226,8 @@ static int load_entries(struct verifier *v, uint64_t file_size,
 		                              &en->comp_size, &ee);
 		const char *why;
 		if (name == NULL) {
+			if (oom_seen())   /* the entry is there, unread */
+				return err_set(e, "out of memory");
 			report(v, NULL, "entry %llu: %s", (unsigned long long)i,
 			       ee.msg);
 			continue;
@@ -322,8 +328,8 @@ static char *read_tag(struct verifier *v, struct entry *en, size_t *len)
 		free(b.p);
 		return NULL;
 	}
-	if (b.p == NULL)
-		b.p = calloc(1, 1);
+	if (b.p == NULL && (b.p = calloc(1, 1)) == NULL)
+		oom_note();        /* the tag file goes unchecked */
 	*len = b.n;
 	return b.p;
 }
@@ -366,6 +372,8 @@ static int digest_entry(struct verifier *v, struct entry *en)
 		goto cleanup;
 	if (zipr_stream(v->zr, en->index, en->size, digest_sink, &d,
 	                &en->actual, &e) != 0) {
+		if (oom_seen())
+			goto cleanup;        /* rc -2 */
 		report(v, en->name, "%s", e.msg);
 		en->failed = 1;
 		rc = -1;
@@ -651,6 +659,10 @@ static int load_manifest(struct verifier *v, struct entry *en, int alg,
 	case 1:
 		break;
 	default:
+		if (oom_seen()) {        /* its lines were not all read */
+			lr.oom = 1;
+			break;
+		}
 		report(v, en->name, "%s", ze.msg);
 		en->failed = 1;
 		break;
