@@ -92,6 +92,7 @@ struct report *report_open(const char *path, const char *command,
 	fd = fs_temp_beside(path, rep->tmp, sizeof rep->tmp, e);
 	if (fd < 0 || (rep->out = fdopen(fd, "w")) == NULL) {
 		if (fd >= 0) {
+			err_sys(e, "%s", path);   /* ENOMEM: no FILE */
 			close(fd);
 			fs_temp_discard(rep->tmp);
 		}

@@ -75,6 +75,8 @@ TIMEOUT = 60
 OOM = re.compile(r"out of memory|malloc failure|cannot allocate memory|"
                  r"insufficient memory",
                  re.IGNORECASE)
+# A line of the stack the shim prints (backtrace_symbols_fd).
+TRACE = re.compile(r"^\S*\(\S*\)\[0x[0-9a-f]+\]$")
 # Messages that blame the input or the archive for what was a lack of memory.
 MISLEADING = re.compile(
     r"not valid UTF-8|rejected|not a ZIP|truncated|mismatch|missing|"
@@ -115,6 +117,11 @@ def run(binary, shim, argv, cwd, at=None, extra=None):
     env.pop("PACTDOC_FAIL_AT", None)
     if at is not None:
         env["PACTDOC_FAIL_AT"] = "%d:%d" % at
+        # The stack of the failed allocation, kept with a defect: past
+        # the start of the worker, the main thread's count depends on
+        # when the worker's records come back, so N alone may not find
+        # the same allocation again.
+        env["PACTDOC_FAIL_TRACE"] = "1"
     if extra:
         env.update(extra)
     try:
@@ -167,6 +174,8 @@ def reference(binary, shim, name, argv, ref):
 def classify(rc, out, err, got, ref_out, ref_tree):
     """Returns (class, detail). Good classes: identical, oom."""
     text = err.decode(errors="replace")
+    if rc is not None and 0 <= rc <= 2:   # the shim's stack lines aside
+        text = "\n".join(l for l in text.splitlines() if not TRACE.match(l))
     if rc is None:
         return "hang", "timeout %d s" % TIMEOUT
     if "LeakSanitizer" in text:
@@ -211,6 +220,10 @@ def one(binary, shim, name, argv, at, work, ref_out, ref_tree, keep):
     cls, detail = classify(rc, out, err, got, ref_out, ref_tree)
     if not keep or cls in ("identical", "oom"):
         shutil.rmtree(d, ignore_errors=True)
+    else:
+        for name, data in (("stdout", out), ("stderr", err)):
+            with open(os.path.join(d, "sweep-" + name), "wb") as f:
+                f.write(data)
     return name, at, cls, detail
 
 
