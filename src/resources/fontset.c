@@ -374,7 +374,11 @@ static int hb_loaded(const struct font *f)
 	hb_buffer_set_content_type(b, HB_BUFFER_CONTENT_TYPE_UNICODE);
 	hb_buffer_add(b, cp, 0);
 	hb_buffer_guess_segment_properties(b);
-	ok = hb_shape_full(f->hb_font, b, NULL, 0, NULL) &&
+	/* The default Unicode functions (scripts, mirroring, combining
+	 * classes) are made on first use too, and kept empty if they could
+	 * not be. */
+	ok = hb_buffer_get_unicode_funcs(b) != hb_unicode_funcs_get_empty() &&
+	     hb_shape_full(f->hb_font, b, NULL, 0, NULL) &&
 	     hb_buffer_allocation_successful(b);
 	hb_buffer_destroy(b);
 	return ok ? 0 : -1;

@@ -221,8 +221,8 @@ def one(binary, shim, name, argv, at, work, ref_out, ref_tree, keep):
     if not keep or cls in ("identical", "oom"):
         shutil.rmtree(d, ignore_errors=True)
     else:
-        for name, data in (("stdout", out), ("stderr", err)):
-            with open(os.path.join(d, "sweep-" + name), "wb") as f:
+        for what, data in (("stdout", out), ("stderr", err)):
+            with open(os.path.join(d, "sweep-" + what), "wb") as f:
                 f.write(data)
     return name, at, cls, detail
 
