@@ -21,6 +21,7 @@
 #include "oom.h"
 #include "rules.h"
 #include "text.h"
+#include "xmldoc.h"
 #include "xmlsafe.h"
 
 #define NS_APPLICATIONS "urn:eumayors:applications:1"
@@ -64,6 +65,7 @@ struct reader *reader_new(const char *schema_path,
 {
 	struct reader *rd = calloc(1, sizeof *rd);
 	xmlSchemaParserCtxtPtr pctxt = NULL;
+	xmlDocPtr doc;
 
 	if (rd == NULL) {
 		err_set(e, "out of memory");
@@ -71,12 +73,19 @@ struct reader *reader_new(const char *schema_path,
 	}
 	rd->fonts = fonts;
 	xmlsafe_init();
-	pctxt = xmlSchemaNewParserCtxt(schema_path);
+	/* Read by xmldoc_read, not by libxml2's file input: that one goes
+	 * through liblzma and zlib, whose failed allocations it reports as
+	 * a file it cannot read. */
+	doc = xmldoc_read(schema_path, e);
+	if (doc == NULL)
+		goto fail;
+	pctxt = xmlSchemaNewDocParserCtxt(doc);
 	if (pctxt != NULL) {
 		xmlSchemaSetParserStructuredErrors(pctxt, NULL, NULL);
 		rd->schema = xmlSchemaParse(pctxt);
 		xmlSchemaFreeParserCtxt(pctxt);
 	}
+	xmlFreeDoc(doc);
 	if (rd->schema == NULL) {
 		err_set(e, "%s: cannot load the records schema", schema_path);
 		goto fail;

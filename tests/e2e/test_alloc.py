@@ -25,6 +25,9 @@ import unittest
 import harness
 
 ROOT = harness.ROOT
+sys.path.insert(0, os.path.join(ROOT, "tests", "alloc"))
+import sweep  # noqa: E402  (the swept input: a few sample records)
+
 RELEASE = os.path.join(ROOT, os.environ.get("PACTDOC_RELEASE", "build/pactdoc"))
 SHIM = os.path.join(ROOT, "build", "failmalloc.so")
 DATE = "2026-11-23"
@@ -55,9 +58,9 @@ def tree(d):
     return out
 
 
-def generate_argv():
+def generate_argv(samples):
     return ["generate", "-q", "-j", "1", "--date", DATE, "-o", "out",
-            "--report", "out/report.json", harness.SAMPLES]
+            "--report", "out/report.json", samples]
 
 
 class TargetedFailures(unittest.TestCase):
@@ -67,14 +70,15 @@ class TargetedFailures(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         cls.tmp = tempfile.mkdtemp(prefix="pactdoc-alloc-test-")
+        cls.samples = sweep.sweep_input(cls.tmp)
         ref = os.path.join(cls.tmp, "ref")
         os.makedirs(ref)
-        p = run(generate_argv(), ref)
+        p = run(generate_argv(cls.samples), ref)
         assert p.returncode == 0, p.stderr
         cls.gen_ref = tree(ref)
         cls.gen_out = os.path.join(ref, "out")
         p = run(["bundle", "-q", "--date", DATE, "-o", "arch", cls.gen_out,
-                 harness.SAMPLES], ref)
+                 cls.samples], ref)
         assert p.returncode == 0, p.stderr
         cls.bundle = os.path.join(ref, "arch", "pactdoc-%s.zip" % DATE)
         with open(cls.bundle, "rb") as f:
@@ -117,7 +121,8 @@ class TargetedFailures(unittest.TestCase):
 
     def gen(self, symbol, at=1):
         d = self.fresh()
-        p = run(generate_argv(), d, fail_in=symbol, fail_in_at=at)
+        p = run(generate_argv(self.samples), d, fail_in=symbol,
+                fail_in_at=at)
         self.assert_clean_oom(p, d, self.gen_ref)
         return p
 
@@ -156,7 +161,7 @@ class TargetedFailures(unittest.TestCase):
     def test_bundle_digest(self):
         d = self.fresh()
         p = run(["bundle", "-q", "--date", DATE, "-o", "arch", self.gen_out,
-                 harness.SAMPLES], d, fail_in="EVP_MD_fetch")
+                 self.samples], d, fail_in="EVP_MD_fetch")
         self.assert_same_or_clean_oom(p, d, self.bundle_ref)
 
     # libzip: a failed allocation in zip_open was "not a ZIP archive".
