@@ -275,8 +275,10 @@ static json_object *json_str(const char *s)
 	return s != NULL ? json_object_new_string(s) : NULL;
 }
 
-/* Adds key: val to o; val NULL is a JSON null when allowed. Returns 0,
- * or -1 when an object could not be made (val is released). */
+/* Adds key: val to o; val NULL is a JSON null when allowed (only for a
+ * value absent by design: a value that could not be made is NULL too,
+ * see put_text). Returns 0, or -1 when an object could not be made (val
+ * is released). */
 static int put(json_object *o, const char *key, json_object *val,
                int null_ok)
 {
@@ -288,6 +290,17 @@ static int put(json_object *o, const char *key, json_object *val,
 	return 0;
 }
 
+/* Adds key: s to o, JSON null when s is NULL. Returns 0, or -1 when the
+ * string could not be made. */
+static int put_text(json_object *o, const char *key, const char *s)
+{
+	json_object *v = NULL;
+
+	if (s != NULL && (v = json_object_new_string(s)) == NULL)
+		return -1;
+	return put(o, key, v, 1);
+}
+
 /* One document's manifest entry, or NULL when out of memory. */
 static json_object *doc_json(const struct produced_doc *d, const char *path,
                              const char *sha256, size_t bytes)
@@ -296,7 +309,7 @@ static json_object *doc_json(const struct produced_doc *d, const char *path,
 
 	if (put(o, "path", json_str(path), 0) ||
 	    put(o, "id", json_str(d->id), 0) ||
-	    put(o, "organisation", json_str(d->org), 1) ||
+	    put_text(o, "organisation", d->org) ||
 	    put(o, "kind", json_str(d->kind), 0) ||
 	    put(o, "lang", json_str(d->lang), 0) ||
 	    put(o, "pages", json_object_new_int(d->pages), 0) ||
@@ -329,7 +342,7 @@ static json_object *manifest_head(const struct packager *pk,
 	    put(o, "name", json_str(top), 0) ||
 	    put(o, "generator", json_str("pactdoc " PACTDOC_VERSION), 0) ||
 	    put(o, "date", json_str(pk->date), 0) ||
-	    put(o, "batch", json_str(batch), 1)) {
+	    put_text(o, "batch", batch)) {
 		json_object_put(o);
 		return NULL;
 	}
@@ -693,15 +706,16 @@ static json_object *countersign_head(const struct packager *pk,
 		return NULL;
 	if (pk->has_cs) {
 		cs = json_object_new_object();
-		if (put(cs, "name", json_str(pk->cs.countersignatory.name), 0) ||
-		    put(cs, "position",
-		        json_str(pk->cs.countersignatory.position), 1))
+		if (cs == NULL ||
+		    put(cs, "name", json_str(pk->cs.countersignatory.name), 0) ||
+		    put_text(cs, "position",
+		             pk->cs.countersignatory.position)) {
+			json_object_put(cs);
 			goto fail;
+		}
 	}
-	if (put(o, "countersignatory", cs, 1) != 0) {
-		cs = NULL;
+	if (put(o, "countersignatory", cs, 1) != 0)
 		goto fail;
-	}
 	if (c->parts > 1 &&
 	    (put(o, "part", json_object_new_int(c->part), 0) ||
 	     put(o, "parts", json_object_new_int(c->parts), 0)))

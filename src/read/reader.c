@@ -402,6 +402,10 @@ static void on_start_element(void *ctx, const xmlChar *name,
 		return;
 	tag_start(st->ctxt, &line, &col);
 	if (positions_add(st->starts, line, col) != 0) {
+		/* The file must not pass for one without records. */
+		oom_note();
+		diag_add(st->diags, st->path, line, col, RULE_MEMORY,
+		         "out of memory reading the file");
 		st->fatal = 1;
 		xmlStopParser(st->ctxt);
 	}
