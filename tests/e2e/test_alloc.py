@@ -156,6 +156,31 @@ class TargetedFailures(unittest.TestCase):
     def test_icu_number_format(self):
         self.gen("unum_open")
 
+    # HarfBuzz: a failed allocation gives its empty blob, face or font, or
+    # an empty table kept for good: "U+0075 is not in font", or documents
+    # shaped without the font's tables or Unicode data and exit 0.
+    def test_harfbuzz_font_blob(self):
+        self.gen("hb_blob_create")
+
+    def test_harfbuzz_font_tables(self):
+        self.gen("hb_font_create", at=2)
+        self.gen("hb_font_create", at=3)
+
+    def test_harfbuzz_unicode_functions(self):
+        self.gen("hb_unicode_funcs_create")
+
+    def test_harfbuzz_shape_plan(self):
+        self.gen("hb_shape_plan_create_cached2")
+
+    def test_harfbuzz_subset(self):
+        p = self.gen("hb_subset_or_fail")
+        self.assertIn("cannot subset font", p.stderr)
+
+    # libc: the report's FILE not made (an empty "pactdoc: " line).
+    def test_report_stream(self):
+        p = self.gen("fdopen")
+        self.assertIn("report.json", p.stderr)
+
     # libcrypto: "digest failed", or a crash in EVP_MD_fetch after its
     # initialisation failed.
     def test_bundle_digest(self):
