@@ -15,6 +15,7 @@
 #include "digest.h"
 #include "fsutil.h"
 #include "jsonb.h"
+#include "oom.h"
 #include "zipw.h"
 
 #define FORMAT_NAME "pactdoc-package 1"
@@ -238,6 +239,13 @@ static int pkg_finish(struct pkg *k, struct err *e)
 		                      k->files[i].sha256, k->files[i].name);
 	if (pkg_add_text(k, "manifest-sha256.txt", text, 0, e) != 0)
 		goto cleanup;
+	/* A library that ran out of memory on the way (libzip, libcrypto,
+	 * or libharu and ICU for a cover sheet) may have recovered quietly:
+	 * the package is not written (see oom_enter). */
+	if (oom_seen()) {
+		err_set(e, "out of memory");
+		goto cleanup;
+	}
 	rc = zipw_commit(k->z, ZIPW_REPLACE, e);
 	k->z = NULL;
 cleanup:
@@ -536,6 +544,24 @@ static int unlist_doc(FILE *f, struct produced_doc *d, struct err *e)
 
 /* ---- the applicant's packages and the run's batch ---------------------- */
 
+/* Lowers this thread's out-of-memory flag for the work of one call, so
+ * that pkg_finish sees only what ran out since. Returns the flag as it
+ * was, for oom_leave. */
+static int oom_enter(void)
+{
+	int had = oom_seen();
+
+	oom_clear();
+	return had;
+}
+
+/* Raises the flag again if it was raised before oom_enter. */
+static void oom_leave(int had)
+{
+	if (had)
+		oom_note();
+}
+
 struct packager *packager_new(const char *outdir, const char *date,
                               struct err *e)
 {
@@ -608,7 +634,7 @@ int packager_add(struct packager *pk, const struct produced_doc *docs,
                  size_t n, const char *batch, struct err *e)
 {
 	struct packed *p;
-	int rc = -1;
+	int rc = -1, had;
 
 	if (n == 0)
 		return 0;
@@ -617,8 +643,11 @@ int packager_add(struct packager *pk, const struct produced_doc *docs,
 		    strcmp(docs[i].id, docs[0].id) != 0)
 			return err_set(e, "package: documents of different "
 			               "applicants");
-	if ((p = check_docs(pk->outdir, docs, n, e)) == NULL)
+	had = oom_enter();
+	if ((p = check_docs(pk->outdir, docs, n, e)) == NULL) {
+		oom_leave(had);
 		return -1;
+	}
 	if (make_dir(pk, e) != 0 || write_applicant(pk, p, n, batch, e) != 0)
 		goto cleanup;
 	for (size_t i = 0; i < n; i++)
@@ -628,6 +657,7 @@ int packager_add(struct packager *pk, const struct produced_doc *docs,
 	rc = 0;
 cleanup:
 	free_packed(p, n);
+	oom_leave(had);
 	return rc;
 }
 
@@ -810,17 +840,18 @@ int packager_finish(struct packager *pk, package_cover_fn cover_fn,
 	char name[96], top[128], file[140];
 	size_t left = pk->n_listed;
 	int parts = (int)((left + PACKAGE_PART_MAX - 1) / PACKAGE_PART_MAX);
+	int rc = 0, had;
 
 	if (left == 0)
 		return 0;
 	if (fflush(pk->list) != 0 || fseek(pk->list, 0, SEEK_SET) != 0)
 		return err_set(e, "temporary file: %s", strerror(errno));
+	had = oom_enter();
 	package_countersign_name(pk->batch, pk->date, name, sizeof name);
 	for (int i = 1; left > 0; i++) {
 		size_t n = left < PACKAGE_PART_MAX ? left : PACKAGE_PART_MAX;
 		struct package_cover c = { 0 };
 		struct part pt;
-		int rc;
 
 		if (parts > 1)
 			snprintf(top, sizeof top, "countersign-%s-part-%04d", name, i);
@@ -837,9 +868,11 @@ int packager_finish(struct packager *pk, package_cover_fn cover_fn,
 			rc = write_part(pk, &c, &pt, cover_fn, ctx, e);
 		part_clear(&pt);
 		if (rc != 0)
-			return -1;
+			goto cleanup;
 		left -= n;
 	}
 	remove_stale(pk, name, parts);
-	return 0;
+cleanup:
+	oom_leave(had);
+	return rc != 0 ? -1 : 0;
 }

@@ -535,7 +535,9 @@ static int plan_outline(struct pdf_ctx *c, const struct page *pg,
 
 	if (f == NULL)
 		return -1;
-	natural = pdffont_width(f, a->size, rx[start].actual);
+	natural = pdffont_width(f, a->size, rx[start].actual, c->e);
+	if (natural < 0)
+		return -1;
 	rx[start].hscale = natural > 0 && target > 0 ? target / natural : 1;
 	for (int k = start; k <= end; k++)
 		rx[k].outline = 1;

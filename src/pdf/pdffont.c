@@ -622,12 +622,12 @@ cleanup:
 	return rc;
 }
 
-double pdffont_width(const struct pdffont *f, double size, const char *utf8)
+double pdffont_width(const struct pdffont *f, double size, const char *utf8,
+                     struct err *e)
 {
-	struct err e = { 0 };
 	struct shaped *g = NULL;
 	long units = 0;
-	int n = fontset_shape(f->fs, f->font, utf8, &g, &e);
+	int n = fontset_shape(f->fs, f->font, utf8, &g, e);
 
 	if (n < 0)
 		return -1;
@@ -767,7 +767,7 @@ static void fmt_fine(char *out, size_t size, double v)
 }
 
 /* Appends the contours of simple glyph g (its glyf bytes) to the pen's
- * path. 0, or -1 for a composite or malformed glyph. */
+ * path. 0, -1 for a composite or malformed glyph, -2 out of memory. */
 static int glyph_path(struct pen *p, const unsigned char *g, size_t len)
 {
 	int nc, npts, rc = -1;
@@ -786,7 +786,7 @@ static int glyph_path(struct pen *p, const unsigned char *g, size_t len)
 		return 0;
 	ends = malloc((size_t)nc * sizeof *ends);
 	if (ends == NULL)
-		return -1;
+		return -2;
 	for (int i = 0; i < nc; i++)
 		ends[i] = (int)rd16(g + 10 + i * 2);
 	npts = ends[nc - 1] + 1;
@@ -796,8 +796,10 @@ static int glyph_path(struct pen *p, const unsigned char *g, size_t len)
 	ys = calloc((size_t)npts, sizeof *ys);
 	on = calloc((size_t)npts, 1);
 	unsigned char *fl = calloc((size_t)npts, 1);
-	if (xs == NULL || ys == NULL || on == NULL || fl == NULL)
+	if (xs == NULL || ys == NULL || on == NULL || fl == NULL) {
+		rc = -2;
 		goto cleanup;
+	}
 	for (int i = 0; i < npts;) {
 		unsigned char f;
 		int rep = 0;
@@ -890,9 +892,11 @@ int pdffont_outline(struct pdffont *f, HPDF_Page page, double size, double x,
 			snprintf(op, sizeof op, "q %s 0 0 %s %s %s cm\n", k, k, num[0],
 			         num[1]);
 			buf_str(&b, op);
-			if (glyph_path(&p, glyf.p + go, gl) < 0) {
-				err_set(e, "pdf: cannot draw U+%04X of font %s as a path",
-				        (unsigned)cp, f->info->ps_name);
+			int drawn = glyph_path(&p, glyf.p + go, gl);
+			if (drawn < 0) {
+				err_set(e, "pdf: cannot draw U+%04X of font %s as a "
+				        "path%s", (unsigned)cp, f->info->ps_name,
+				        drawn == -2 ? ": out of memory" : "");
 				goto cleanup;
 			}
 			if (b.len - mark > strlen(op))
