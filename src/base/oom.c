@@ -2,6 +2,7 @@
  * a failure in a per-thread flag (see oom.h). */
 #include "oom.h"
 
+#include <dlfcn.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
@@ -131,10 +132,86 @@ static void ssl_free(void *p, const char *file, int line)
 	free(p);
 }
 
+/* ---- every other library's allocations ---------------------------------
+ * HarfBuzz (hb-subset too), json-c, zlib, liblzma and libzip take no
+ * allocator, and some answer a failed allocation with an empty object, a
+ * missing table or a short string, without a word. pactdoc therefore
+ * defines malloc, calloc and realloc itself: the dynamic linker binds
+ * every library's calls to these, which pass them on to the next
+ * definition (the C library's, or an LD_PRELOAD shim's such as the
+ * allocation-failure sweep's) and raise the flag when one fails. Not in
+ * sanitized builds, whose runtime must keep the allocator. */
+#if defined(__SANITIZE_ADDRESS__)
+#define OOM_NO_INTERPOSE 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(memory_sanitizer)
+#define OOM_NO_INTERPOSE 1
+#endif
+#endif
+
+#ifndef OOM_NO_INTERPOSE
+extern void *__libc_malloc(size_t);
+extern void *__libc_calloc(size_t, size_t);
+extern void *__libc_realloc(void *, size_t);
+
+/* The C library's until oom_install looks up the next definitions. */
+static void *(*next_malloc)(size_t) = __libc_malloc;
+static void *(*next_calloc)(size_t, size_t) = __libc_calloc;
+static void *(*next_realloc)(void *, size_t) = __libc_realloc;
+
+void *malloc(size_t size)
+{
+	void *p = next_malloc(size);
+
+	if (p == NULL && size > 0)
+		flag = 1;
+	return p;
+}
+
+void *calloc(size_t n, size_t size)
+{
+	void *p = next_calloc(n, size);
+
+	if (p == NULL && n > 0 && size > 0)
+		flag = 1;
+	return p;
+}
+
+void *realloc(void *old, size_t size)
+{
+	void *p = next_realloc(old, size);
+
+	if (p == NULL && size > 0)
+		flag = 1;
+	return p;
+}
+
+/* Passes the calls on to the next definitions (an LD_PRELOAD shim's,
+ * or the C library's). Called once, before any thread starts. */
+static void find_next_allocator(void)
+{
+	void *m = dlsym(RTLD_NEXT, "malloc");
+	void *c = dlsym(RTLD_NEXT, "calloc");
+	void *r = dlsym(RTLD_NEXT, "realloc");
+
+	if (m == NULL || c == NULL || r == NULL)
+		return;
+	*(void **)&next_malloc = m;
+	*(void **)&next_calloc = c;
+	*(void **)&next_realloc = r;
+}
+#else
+static void find_next_allocator(void)
+{
+}
+#endif
+
 int oom_install(void)
 {
 	UErrorCode status = U_ZERO_ERROR;
 	int rc = 0;
+
+	find_next_allocator();
 
 	if (xmlMemSetup(free, xml_malloc, xml_realloc, xml_strdup) != 0)
 		rc = -1;
