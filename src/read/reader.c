@@ -1027,6 +1027,14 @@ static int process_application(struct reader *rd, xmlNodePtr app,
 	r.file = st->path;
 	record_position(st, app, &r);
 	r.id = raw_id(app);
+	if (r.id == NULL) {
+		/* Raises the flag: the command stops at this record. */
+		diag_add(&diags, st->path, r.line, 1, RULE_MEMORY,
+		         "out of memory reading a record");
+		rc = ev->on_record(ev->ctx, &r, &st->batch, &diags);
+		diag_list_clear(&diags);
+		return rc;
+	}
 	st->sink = &diags;
 	st->record_id = r.id;
 	st->last_facet_line = -1;
