@@ -202,6 +202,17 @@ class TargetedFailures(unittest.TestCase):
         self.assertEqual(p.stdout, "")
 
 
+    # libzip/zlib: a tag manifest that could not be read for lack of
+    # memory left its entries "not listed in tagmanifest-sha512.txt".
+    def test_verify_manifest_read(self):
+        d = self.fresh()
+        p = run(["verify", self.bundle], d, fail_in="zip_fread",
+                fail_in_at=3)
+        self.assert_clean_oom(p, d, {})
+        self.assertNotIn("not listed", p.stdout)
+        self.assertNotIn("intact", p.stdout + p.stderr)
+
+
 class Sweep(unittest.TestCase):
     def test_every_kth_allocation(self):
         p = subprocess.run(
