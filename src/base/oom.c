@@ -13,13 +13,27 @@
 #define RESERVE_SIZE (1u << 20)
 
 static __thread int flag;
+/* Allocations that failed in the whole process (oom_failures). */
+static _Atomic unsigned long failures;
 /* Released the first time ICU or libcrypto cannot allocate, so that their
  * retry can succeed. */
 static _Atomic(void *) reserve;
 
-void oom_note(void)
+/* Raises this thread's flag and counts the failure for the process. */
+static void raise_flag(void)
 {
 	flag = 1;
+	atomic_fetch_add_explicit(&failures, 1, memory_order_relaxed);
+}
+
+void oom_note(void)
+{
+	raise_flag();
+}
+
+unsigned long oom_failures(void)
+{
+	return atomic_load(&failures);
 }
 
 int oom_seen(void)
@@ -69,7 +83,7 @@ static void *retry_malloc(size_t size)
 	void *p = malloc(size);
 
 	if (p == NULL && size > 0) {
-		flag = 1;
+		raise_flag();
 		free(atomic_exchange(&reserve, NULL));
 		p = malloc(size);
 	}
@@ -81,7 +95,7 @@ static void *retry_realloc(void *old, size_t size)
 	void *p = realloc(old, size);
 
 	if (p == NULL && size > 0) {
-		flag = 1;
+		raise_flag();
 		free(atomic_exchange(&reserve, NULL));
 		p = realloc(old, size);
 	}
@@ -164,7 +178,7 @@ void *malloc(size_t size)
 	void *p = next_malloc(size);
 
 	if (p == NULL && size > 0)
-		flag = 1;
+		raise_flag();
 	return p;
 }
 
@@ -173,7 +187,7 @@ void *calloc(size_t n, size_t size)
 	void *p = next_calloc(n, size);
 
 	if (p == NULL && n > 0 && size > 0)
-		flag = 1;
+		raise_flag();
 	return p;
 }
 
@@ -182,7 +196,7 @@ void *realloc(void *old, size_t size)
 	void *p = next_realloc(old, size);
 
 	if (p == NULL && size > 0)
-		flag = 1;
+		raise_flag();
 	return p;
 }
 

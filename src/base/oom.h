@@ -32,6 +32,12 @@ void oom_note(void);
 /* Returns 1 if this thread's flag is raised, 0 if not. */
 int oom_seen(void);
 
+/* How many allocations have failed in the whole process, any thread
+ * (never lowered). A library's shared state, such as a font HarfBuzz
+ * loads a table of on first use, may have been left incomplete by a
+ * failure in another thread. */
+unsigned long oom_failures(void);
+
 /* Lowers this thread's flag; call before a unit of work (a file, a record,
  * a document) whose failure must not be blamed on an earlier one. */
 void oom_clear(void);

@@ -71,14 +71,22 @@ static void work(void *ctx, void *arg)
 	if (job->kind != PRODUCE_WRITE)
 		return;
 	oom_clear();
-	rc = produce_record(&run->producer, &job->rec, &job->batch, &job->prod,
+	rc = oom_failures() != 0 ? -1 :
+	     produce_record(&run->producer, &job->rec, &job->batch, &job->prod,
 	                    &job->err);
 	/* A library that ran out of memory may have failed quietly (a date
 	 * left unformatted, a message taken as missing): the documents cannot
-	 * be trusted. */
+	 * be trusted. Nor can any made once memory ran out elsewhere in the
+	 * run: a library may keep what it could not load for good (HarfBuzz
+	 * an empty font table), so no record is produced after that. */
 	if (oom_seen()) {
 		production_discard(&job->prod);
 		err_set(&job->err, "record %s: out of memory", job->rec.id);
+		rc = -1;
+	} else if (oom_failures() != 0) {
+		production_discard(&job->prod);
+		err_set(&job->err, "record %s: not produced (out of memory "
+		        "earlier in the run)", job->rec.id);
 		rc = -1;
 	}
 	if (rc != 0)
