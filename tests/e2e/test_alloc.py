@@ -177,6 +177,11 @@ class TargetedFailures(unittest.TestCase):
         # font, exit 0 (seen only by the malloc pactdoc defines).
         self.gen("hb_face_reference_table", at=30)
 
+    def test_harfbuzz_subset_plan_then_exit(self):
+        # HarfBuzz 6 then freed an invalid pointer when the face was
+        # destroyed at exit: a crash after the right messages.
+        self.gen("hb_subset_plan_create_or_fail", at=79)
+
     def test_harfbuzz_subset(self):
         self.gen("hb_subset_or_fail")
 
