@@ -547,7 +547,7 @@ fail:
 
 /* A fontset left as it is (see fontset_free); kept reachable, so that
  * LeakSanitizer does not call it a leak. */
-static struct fontset *kept_after_oom;
+static struct fontset *volatile kept_after_oom;
 
 void fontset_free(struct fontset *fs)
 {
