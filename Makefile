@@ -138,7 +138,7 @@ fuzz: deps $(FUZZ_BINS)
 	./tests/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZERS)
 
 # --- torture: the whole allocation-failure sweep (make test runs a stride);
-# run by hand, about 45-60 min, not in CI.
+# run by hand, about 25–30 min on 2 cores, not in CI.
 torture: deps build/pactdoc build/failmalloc.so build/asan-wrap/pactdoc
 	$(PYTHON) tests/alloc/sweep.py --binary build/pactdoc --shim build/failmalloc.so --stride 1
 	$(PYTHON) tests/alloc/sweep.py --leaks --binary build/asan-wrap/pactdoc --stride 1
