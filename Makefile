@@ -43,7 +43,7 @@ FUZZERS       = reader catalog form verify produce
 FUZZ_BINS     = $(FUZZERS:%=$(FUZZ_DIR)/fuzz_%)
 FUZZ_SECONDS ?= 60
 
-.PHONY: all deps demo test unit e2e bench install clean fonts check-fonts render-refs js-deps fuzz bench-memory
+.PHONY: all deps demo test unit e2e bench install clean fonts check-fonts render-refs js-deps fuzz bench-memory torture
 
 all: build/pactdoc
 
@@ -98,11 +98,22 @@ $(GEN_SRC): scripts/make-icc.py | build/gen
 	$(PYTHON) scripts/make-icc.py $@.tmp
 	mv $@.tmp $@
 
+# --- allocation-failure shim (tests/alloc/), built with the release flags -
+build/failmalloc.so: tests/alloc/failmalloc.c | $(REL_DIR)
+	$(CC) $(CFLAGS_BASE) -O2 -fPIC -shared -o $@ $< -lpthread -ldl
+
+# --- the sanitized binary whose own allocations can be failed (leak sweep)
+WRAP_FLAGS = -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc,--wrap=strdup,--wrap=strndup
+build/asan-wrap/pactdoc: $(SRCS:src/%.c=$(SAN_DIR)/%.o) $(SAN_DIR)/srgb_icc.o tests/alloc/wrapmalloc.c
+	mkdir -p build/asan-wrap
+	$(CC) $(CFLAGS_BASE) $(SAN_FLAGS) -c tests/alloc/wrapmalloc.c -o build/asan-wrap/wrapmalloc.o
+	$(CC) $(SAN_FLAGS) $(WRAP_FLAGS) -o $@ $(SRCS:src/%.c=$(SAN_DIR)/%.o) $(SAN_DIR)/srgb_icc.o build/asan-wrap/wrapmalloc.o $(LIBS) -ldl
+
 # --- the two commands ----------------------------------------------------
 demo: deps build/pactdoc
 	./scripts/demo.sh build/pactdoc
 
-test: deps build/pactdoc $(SAN_DIR)/pactdoc $(UNIT_SRCS:tests/unit/test_%.c=$(SAN_DIR)/test_%) js-deps $(FUZZ_BINS)
+test: deps build/pactdoc build/failmalloc.so build/asan-wrap/pactdoc $(SAN_DIR)/pactdoc $(UNIT_SRCS:tests/unit/test_%.c=$(SAN_DIR)/test_%) js-deps $(FUZZ_BINS)
 	PACTDOC=$(SAN_DIR)/pactdoc PACTDOC_RELEASE=build/pactdoc PYTHON=$(PYTHON) ./tests/run.sh
 
 # Test-only npm packages (pdf.js, @signpdf), exactly as locked.
@@ -117,6 +128,12 @@ tests/js/node_modules/.package-lock.json: tests/js/package.json tests/js/package
 # replays tests/fuzz/regress/. `make test` runs the same for 15 s each.
 fuzz: deps $(FUZZ_BINS)
 	./tests/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZERS)
+
+# --- torture: the whole allocation-failure sweep (make test runs a stride);
+# run by hand, about 25–30 min on 2 cores, not in CI.
+torture: deps build/pactdoc build/failmalloc.so build/asan-wrap/pactdoc
+	$(PYTHON) tests/alloc/sweep.py --binary build/pactdoc --shim build/failmalloc.so --stride 1
+	$(PYTHON) tests/alloc/sweep.py --leaks --binary build/asan-wrap/pactdoc --stride 1
 
 bench: deps build/pactdoc build/bench_layout
 	./build/bench_layout fonts

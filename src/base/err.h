@@ -11,7 +11,9 @@ struct err {
 };
 
 /* Formats a message into e (if e is not NULL). Always returns -1 so that
- * `return err_set(e, "...")` reads naturally. */
+ * `return err_set(e, "...")` reads naturally. When an allocation failed in
+ * this thread since the last oom_clear (oom.h), the message becomes
+ * "out of memory (MESSAGE)". */
 int err_set(struct err *e, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 

@@ -1,6 +1,8 @@
 /* text.c — NFC, whitespace folding and forbidden characters (see text.h). */
 #include "text.h"
 
+#include "oom.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -171,7 +173,9 @@ char *text_clean(const char *s, enum text_shape shape)
 	if (!text_utf8_valid(s))
 		return NULL;
 	result = is_ascii(s) ? strdup(s) : nfc(s);
-	if (result != NULL)
+	if (result == NULL)
+		oom_note();  /* valid UTF-8: only memory can be missing */
+	else
 		fold_space(result, shape);
 	return result;
 }

@@ -15,8 +15,8 @@ enum text_shape {
 };
 
 /* Returns a new NFC-normalised, whitespace-folded copy of the valid UTF-8
- * string s (the caller frees it), or NULL when out of memory or when s is
- * not valid UTF-8. */
+ * string s (the caller frees it), or NULL when out of memory (the flag of
+ * oom.h is then raised) or when s is not valid UTF-8. */
 char *text_clean(const char *s, enum text_shape shape);
 
 /* The first code point in s that a record may not contain (C0/C1

@@ -9,6 +9,7 @@
 #include <libxml/parserInternals.h>
 
 #include "fsutil.h"
+#include "oom.h"
 
 /* SAX hook called at <!DOCTYPE ...>: data files never have one, so stop
  * before any entity or external subset is declared. */
@@ -98,6 +99,8 @@ char *xmldoc_attr(const xmlNode *node, const char *name)
 	if (v == NULL)
 		return NULL;
 	copy = strdup((const char *)v);
+	if (copy == NULL)
+		oom_note();  /* callers see NULL as "absent": say why */
 	xmlFree(v);
 	return copy;
 }

@@ -65,10 +65,12 @@ int cmd_bundle(const struct config *cfg)
 	problems = verify_zip(res.path, NULL, count_problem, ctx, NULL, &e);
 	if (problems != 0) {
 		if (problems < 0)
-			fprintf(stderr, "pactdoc: %s\n", e.msg);
-		fprintf(stderr, "pactdoc: %s: the new bundle does not verify "
-		        "(did an input change while bundling?); removed\n",
-		        res.path);
+			fprintf(stderr, "pactdoc: %s; %s removed\n", e.msg,
+			        res.path);
+		else
+			fprintf(stderr, "pactdoc: %s: the new bundle does not "
+			        "verify (did an input change while bundling?); "
+			        "removed\n", res.path);
 		unlink(res.path);
 		return PD_EXIT_FAILURE;
 	}

@@ -14,6 +14,7 @@
 #include "form.h"
 #include "fsutil.h"
 #include "inputs.h"
+#include "oom.h"
 #include "package.h"
 #include "pipeline.h"
 #include "produce.h"
@@ -65,11 +66,30 @@ static void work(void *ctx, void *arg)
 {
 	struct generate_run *run = ctx;
 	struct job *job = arg;
+	int rc;
 
 	if (job->kind != PRODUCE_WRITE)
 		return;
-	if (produce_record(&run->producer, &job->rec, &job->batch, &job->prod,
-	                   &job->err) != 0)
+	oom_clear();
+	rc = oom_failures() != 0 ? -1 :
+	     produce_record(&run->producer, &job->rec, &job->batch, &job->prod,
+	                    &job->err);
+	/* A library that ran out of memory may have failed quietly (a date
+	 * left unformatted, a message taken as missing): the documents cannot
+	 * be trusted. Nor can any made once memory ran out elsewhere in the
+	 * run: a library may keep what it could not load for good (HarfBuzz
+	 * an empty font table), so no record is produced after that. */
+	if (oom_seen()) {
+		production_discard(&job->prod);
+		err_set(&job->err, "record %s: out of memory", job->rec.id);
+		rc = -1;
+	} else if (oom_failures() != 0) {
+		production_discard(&job->prod);
+		err_set(&job->err, "record %s: not produced (out of memory "
+		        "earlier in the run)", job->rec.id);
+		rc = -1;
+	}
+	if (rc != 0)
 		job->failed = 1;
 }
 
@@ -209,11 +229,17 @@ static int on_record(void *ctx, struct record *r, const struct batch *b,
                      struct diag_list *diags)
 {
 	struct generate_run *run = ctx;
-	struct job *job = calloc(1, sizeof *job);
+	struct job *job;
 	struct err e;
+	char file[4096];
 
+	/* Memory ran out while this record was read: its verdict ("not valid
+	 * UTF-8", a schema error) and its values cannot be trusted. */
+	job = oom_seen() ? NULL : calloc(1, sizeof *job);
 	if (job == NULL) {
-		fprintf(stderr, "pactdoc: out of memory\n");
+		progress_clear(&run->progress);
+		fprintf(stderr, "pactdoc: %s:%d: out of memory reading a record\n",
+		        diag_printable(r->file, file, sizeof file), r->line);
 		run->system_error = 1;
 		return -1;
 	}
@@ -238,7 +264,15 @@ static int on_file(void *ctx, const char *path, struct diag_list *diags)
 {
 	struct generate_run *run = ctx;
 	struct err e;
+	char file[4096];
 
+	if (oom_seen()) {
+		progress_clear(&run->progress);
+		fprintf(stderr, "pactdoc: %s: out of memory reading the file\n",
+		        diag_printable(path, file, sizeof file));
+		run->system_error = 1;
+		return -1;
+	}
 	print_diags(&run->progress, diags);
 	if (diags->errors)
 		run->rejected_files++;
@@ -273,12 +307,16 @@ static int load_resources(const char *datadir, struct resources *res,
 		return -1;
 	snprintf(path, sizeof path, "%s/forms", datadir);
 	snprintf(schema, sizeof schema, "%s/forms/form.xsd", datadir);
-	if ((res->forms = form_set_load(path, schema, e)) == NULL)
+	if (!oom_seen() && (res->forms = form_set_load(path, schema, e)) == NULL)
 		return -1;
-	for (int i = 0; i < form_set_count(res->forms); i++)
+	for (int i = 0; !oom_seen() && i < form_set_count(res->forms); i++)
 		if (form_check_messages(form_set_get(res->forms, i),
 		                        res->catalog, e) != 0)
 			return -1;
+	/* A library (or a copy) that ran out of memory may have left a value
+	 * out quietly: an attribute taken as absent, a message as missing. */
+	if (oom_seen())
+		return err_set(e, "out of memory loading %s", datadir);
 	return 0;
 }
 
@@ -307,6 +345,14 @@ static void write_packages(struct generate_run *run)
 {
 	struct err e;
 
+	/* The countersigning package holds every agreement of the run: one
+	 * that failed would be missing from a package that looks complete. */
+	if (run->failed) {
+		progress_clear(&run->progress);
+		fprintf(stderr, "pactdoc: packages not written: %d record%s "
+		        "failed\n", run->failed, run->failed == 1 ? "" : "s");
+		return;
+	}
 	if (packager_finish(run->packager, produce_cover, &run->producer,
 	                    &e) != 0) {
 		progress_clear(&run->progress);
@@ -369,8 +415,10 @@ int cmd_generate(const struct config *cfg)
 		free_resources(&res);
 		return PD_EXIT_FAILURE;
 	}
-	if (inputs_expand(cfg->inputs, cfg->n_inputs, &inputs, &problems) != 0)
+	if (inputs_expand(cfg->inputs, cfg->n_inputs, &inputs, &problems) != 0) {
+		fprintf(stderr, "pactdoc: out of memory listing the inputs\n");
 		run.system_error = 1;
+	}
 	print_diags(&run.progress, &problems);
 	if (cfg->report != NULL) {
 		run.report = report_open(cfg->report, "generate", cfg->date,

@@ -8,6 +8,7 @@
 #include "diag.h"
 #include "fontset.h"
 #include "inputs.h"
+#include "oom.h"
 #include "reader.h"
 #include "report.h"
 
@@ -29,6 +30,14 @@ static int on_record(void *ctx, struct record *r, const struct batch *b,
 	struct err e;
 
 	(void)b;
+	/* Memory ran out while the record was read: its verdict cannot be
+	 * trusted (a failed copy looks like bad UTF-8, a schema error). */
+	if (oom_seen()) {
+		fprintf(stderr, "pactdoc: %s:%d: out of memory reading a record\n",
+		        diag_printable(r->file, file, sizeof file), r->line);
+		run->system_error = 1;
+		return -1;
+	}
 	diag_print_list(stderr, diags);
 	printf("%s:%d: %s: %s\n", diag_printable(r->file, file, sizeof file),
 	       r->line, diag_printable(r->id, id, sizeof id), outcome);
@@ -51,7 +60,14 @@ static int on_file(void *ctx, const char *path, struct diag_list *diags)
 {
 	struct validate_run *run = ctx;
 	struct err e;
+	char file[4096];
 
+	if (oom_seen()) {
+		fprintf(stderr, "pactdoc: %s: out of memory reading the file\n",
+		        diag_printable(path, file, sizeof file));
+		run->system_error = 1;
+		return -1;
+	}
 	diag_print_list(stderr, diags);
 	run->files++;
 	if (diags->errors)

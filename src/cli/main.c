@@ -14,6 +14,7 @@
 #include "datadir.h"
 #include "dates.h"
 #include "fsutil.h"
+#include "oom.h"
 #include "xmlsafe.h"
 
 /* Which options each command takes. */
@@ -260,6 +261,7 @@ int main(int argc, char **argv)
 	if (spec == NULL)
 		return usage_error(NULL, "unknown command");
 
+	oom_install();
 	xmlsafe_init();
 	install_signal_handlers();
 	cfg.command = spec->command;

@@ -10,6 +10,7 @@
 #include <json-c/json.h>
 
 #include "fsutil.h"
+#include "jsonb.h"
 
 struct report {
 	char *path;
@@ -18,47 +19,40 @@ struct report {
 	int n_records;          /* written so far (for the commas) */
 	json_object *files;     /* small: one entry per input file */
 	json_object *counts;    /* outcome -> number */
+	int failed;             /* memory ran out building files or counts */
 };
 
-static json_object *string_or_null(const char *s)
-{
-	return s ? json_object_new_string(s) : NULL;
-}
-
 /* A path or value as valid UTF-8 for JSON: file names can hold any bytes. */
-static json_object *printable_string(const char *s)
+static void add_printable(int *failed, json_object *o, const char *key,
+                          const char *s)
 {
 	char buf[4096];
 
-	return json_object_new_string(diag_printable(s, buf, sizeof buf));
+	jb_add_str(failed, o, key, diag_printable(s, buf, sizeof buf));
 }
 
-static json_object *diagnostics_json(const struct diag_list *diags)
+static json_object *diagnostics_json(int *failed, const struct diag_list *diags)
 {
-	json_object *arr = json_object_new_array();
+	json_object *arr = jb_array(failed);
 
-	for (int i = 0; diags != NULL && i < diags->n; i++) {
+	for (int i = 0; diags != NULL && i < diags->n && !*failed; i++) {
 		const struct diag *d = &diags->items[i];
-		json_object *o = json_object_new_object();
-		json_object_object_add(o, "file", json_object_new_string(d->file));
-		json_object_object_add(o, "line", json_object_new_int(d->line));
-		json_object_object_add(o, "column",
-		                       json_object_new_int(d->col > 0 ? d->col : 1));
-		json_object_object_add(o, "severity",
-		                       json_object_new_string(
-		                           severity_name(d->severity)));
-		json_object_object_add(o, "rule", json_object_new_string(d->rule));
-		json_object_object_add(o, "message",
-		                       json_object_new_string(d->message));
-		json_object_array_add(arr, o);
+		json_object *o = jb_object(failed);
+		jb_add_str(failed, o, "file", d->file);
+		jb_add_int(failed, o, "line", d->line);
+		jb_add_int(failed, o, "column", d->col > 0 ? d->col : 1);
+		jb_add_str(failed, o, "severity", severity_name(d->severity));
+		jb_add_str(failed, o, "rule", d->rule);
+		jb_add_str(failed, o, "message", d->message);
+		jb_push(failed, arr, o);
 	}
 	return arr;
 }
 
-static const char *json_text(json_object *o)
+static const char *json_text(int *failed, json_object *o)
 {
-	return json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
-	                                         JSON_C_TO_STRING_NOSLASHESCAPE);
+	return jb_text(failed, o, JSON_C_TO_STRING_PLAIN |
+	                          JSON_C_TO_STRING_NOSLASHESCAPE);
 }
 
 /* Creates the directory the report goes into, if it has one. */
@@ -81,7 +75,8 @@ struct report *report_open(const char *path, const char *command,
                            int n_inputs, struct err *e)
 {
 	struct report *rep = calloc(1, sizeof *rep);
-	json_object *in = NULL;
+	json_object *in = NULL, *holder;
+	const char *text;
 	int fd;
 
 	if (rep == NULL || (rep->path = strdup(path)) == NULL) {
@@ -97,6 +92,7 @@ struct report *report_open(const char *path, const char *command,
 	fd = fs_temp_beside(path, rep->tmp, sizeof rep->tmp, e);
 	if (fd < 0 || (rep->out = fdopen(fd, "w")) == NULL) {
 		if (fd >= 0) {
+			err_sys(e, "%s", path);   /* ENOMEM: no FILE */
 			close(fd);
 			fs_temp_discard(rep->tmp);
 		}
@@ -105,14 +101,26 @@ struct report *report_open(const char *path, const char *command,
 		return NULL;
 	}
 	fchmod(fd, 0644);
-	rep->files = json_object_new_array();
-	rep->counts = json_object_new_object();
-	in = json_object_new_array();
-	for (int i = 0; i < n_inputs; i++)
-		json_object_array_add(in, printable_string(inputs[i]));
+	rep->files = jb_array(&rep->failed);
+	rep->counts = jb_object(&rep->failed);
+	in = jb_object(&rep->failed);
+	holder = jb_array(&rep->failed);
+	jb_add(&rep->failed, in, "inputs", holder);
+	for (int i = 0; i < n_inputs && !rep->failed; i++) {
+		char buf[4096];
+		jb_push(&rep->failed, holder, json_object_new_string(
+		            diag_printable(inputs[i], buf, sizeof buf)));
+	}
+	text = rep->failed ? NULL : json_text(&rep->failed, holder);
+	if (text == NULL) {
+		json_object_put(in);
+		err_set(e, "%s: out of memory", path);
+		report_abort(rep);
+		return NULL;
+	}
 	fprintf(rep->out, "{\"tool\":\"pactdoc\",\"version\":\"%s\","
 	        "\"command\":\"%s\",\"date\":\"%s\",\"inputs\":%s,"
-	        "\"records\":[\n", PACTDOC_VERSION, command, date, json_text(in));
+	        "\"records\":[\n", PACTDOC_VERSION, command, date, text);
 	json_object_put(in);
 	return rep;
 }
@@ -122,33 +130,37 @@ static void count_outcome(struct report *rep, const char *outcome)
 	json_object *n = NULL;
 	int v = 0;
 
+	if (rep->counts == NULL) {
+		rep->failed = 1;
+		return;
+	}
 	if (json_object_object_get_ex(rep->counts, outcome, &n))
 		v = json_object_get_int(n);
-	json_object_object_add(rep->counts, outcome, json_object_new_int(v + 1));
+	jb_add_int(&rep->failed, rep->counts, outcome, v + 1);
 }
 
-static json_object *doc_json(const struct report_doc *d)
+static json_object *doc_json(int *failed, const struct report_doc *d)
 {
-	json_object *o = json_object_new_object();
-	json_object *missing = json_object_new_array();
-	json_object *unreviewed = json_object_new_array();
+	json_object *o = jb_object(failed);
+	json_object *missing = jb_array(failed);
+	json_object *unreviewed = jb_array(failed);
 
-	json_object_object_add(o, "kind", json_object_new_string(d->kind));
-	json_object_object_add(o, "path", printable_string(d->path));
-	json_object_object_add(o, "sha256", json_object_new_string(d->sha256));
-	json_object_object_add(o, "pages", json_object_new_int(d->pages));
-	json_object_object_add(o, "bytes", json_object_new_int64((int64_t)d->bytes));
-	json_object_object_add(o, "lang", json_object_new_string(d->lang));
-	json_object_object_add(o, "fallback", string_or_null(d->fallback));
-	for (int i = 0; i < d->n_missing; i++)
-		json_object_array_add(missing, json_object_new_string(d->missing[i]));
-	json_object_object_add(o, "missing_messages", missing);
-	json_object_object_add(o, "reviewed",
-	                       json_object_new_boolean(d->n_unreviewed == 0));
-	for (int i = 0; i < d->n_unreviewed; i++)
-		json_object_array_add(unreviewed,
-		                      json_object_new_string(d->unreviewed[i]));
-	json_object_object_add(o, "unreviewed", unreviewed);
+	jb_add_str(failed, o, "kind", d->kind);
+	add_printable(failed, o, "path", d->path);
+	jb_add_str(failed, o, "sha256", d->sha256);
+	jb_add_int(failed, o, "pages", d->pages);
+	jb_add_int(failed, o, "bytes", (int64_t)d->bytes);
+	jb_add_str(failed, o, "lang", d->lang);
+	jb_add_str(failed, o, "fallback", d->fallback);
+	for (int i = 0; i < d->n_missing && !*failed; i++)
+		jb_push(failed, missing, json_object_new_string(d->missing[i]));
+	jb_add(failed, o, "missing_messages", missing);
+	jb_add(failed, o, "reviewed",
+	       json_object_new_boolean(d->n_unreviewed == 0));
+	for (int i = 0; i < d->n_unreviewed && !*failed; i++)
+		jb_push(failed, unreviewed,
+		        json_object_new_string(d->unreviewed[i]));
+	jb_add(failed, o, "unreviewed", unreviewed);
 	return o;
 }
 
@@ -156,28 +168,33 @@ int report_record(struct report *rep, const struct record *r,
                   const struct diag_list *diags, const char *outcome,
                   const struct report_doc *docs, int n_docs, struct err *e)
 {
-	json_object *o = json_object_new_object();
-	json_object *arr = json_object_new_array();
+	int failed = 0;
+	json_object *o = jb_object(&failed);
+	json_object *arr = jb_array(&failed);
+	const char *text = NULL;
 	int rc = 0;
 
-	json_object_object_add(o, "id", string_or_null(r->id));
-	json_object_object_add(o, "role", r->role ? json_object_new_string(
-	                                               role_name(r->role)) : NULL);
-	json_object_object_add(o, "lang", string_or_null(r->lang));
-	json_object_object_add(o, "status", r->status ? json_object_new_string(
-	                                       status_name(r->status)) : NULL);
-	json_object_object_add(o, "file", printable_string(r->file));
-	json_object_object_add(o, "line", json_object_new_int(r->line));
-	json_object_object_add(o, "valid",
-	                       json_object_new_boolean(diags->errors == 0));
-	json_object_object_add(o, "outcome", json_object_new_string(outcome));
-	json_object_object_add(o, "diagnostics", diagnostics_json(diags));
-	for (int i = 0; i < n_docs; i++)
-		json_object_array_add(arr, doc_json(&docs[i]));
-	json_object_object_add(o, "documents", arr);
-	if (fprintf(rep->out, "%s%s", rep->n_records ? ",\n" : "",
-	            json_text(o)) < 0)
+	jb_add_str(&failed, o, "id", r->id);
+	jb_add_str(&failed, o, "role", r->role ? role_name(r->role) : NULL);
+	jb_add_str(&failed, o, "lang", r->lang);
+	jb_add_str(&failed, o, "status", r->status ? status_name(r->status) : NULL);
+	add_printable(&failed, o, "file", r->file);
+	jb_add_int(&failed, o, "line", r->line);
+	jb_add(&failed, o, "valid", json_object_new_boolean(diags->errors == 0));
+	jb_add_str(&failed, o, "outcome", outcome);
+	jb_add(&failed, o, "diagnostics", diagnostics_json(&failed, diags));
+	for (int i = 0; i < n_docs && !failed; i++)
+		jb_push(&failed, arr, doc_json(&failed, &docs[i]));
+	jb_add(&failed, o, "documents", arr);
+	if (!failed)
+		text = json_text(&failed, o);
+	if (failed) {
+		rep->failed = 1;
+		rc = err_set(e, "%s: out of memory", rep->path);
+	} else if (fprintf(rep->out, "%s%s", rep->n_records ? ",\n" : "",
+	                   text) < 0) {
 		rc = fs_err_write(e, rep->path, "write");
+	}
 	rep->n_records++;
 	count_outcome(rep, outcome);
 	json_object_put(o);
@@ -187,16 +204,20 @@ int report_record(struct report *rep, const struct record *r,
 int report_file(struct report *rep, const char *path,
                 const struct diag_list *diags, int n_records, struct err *e)
 {
-	json_object *o = json_object_new_object();
+	int failed = 0;
+	json_object *o = jb_object(&failed);
 
-	(void)e;
-	json_object_object_add(o, "path", printable_string(path));
-	json_object_object_add(o, "records", json_object_new_int(n_records));
-	json_object_object_add(o, "valid",
-	                       json_object_new_boolean(diags->errors == 0));
-	json_object_object_add(o, "diagnostics", diagnostics_json(diags));
-	json_object_array_add(rep->files, o);
-	return 0;
+	add_printable(&failed, o, "path", path);
+	jb_add_int(&failed, o, "records", n_records);
+	jb_add(&failed, o, "valid", json_object_new_boolean(diags->errors == 0));
+	jb_add(&failed, o, "diagnostics", diagnostics_json(&failed, diags));
+	if (failed) {
+		json_object_put(o);
+		rep->failed = 1;
+		return err_set(e, "%s: out of memory", rep->path);
+	}
+	jb_push(&rep->failed, rep->files, o);
+	return rep->failed ? err_set(e, "%s: out of memory", rep->path) : 0;
 }
 
 static void report_free(struct report *rep)
@@ -209,11 +230,22 @@ static void report_free(struct report *rep)
 
 int report_close(struct report *rep, struct err *e)
 {
+	const char *files = NULL, *counts = NULL;
 	int rc = 0;
 
-	fprintf(rep->out, "\n],\"files\":%s,", json_text(rep->files));
-	fprintf(rep->out, "\"summary\":%s}\n", json_text(rep->counts));
-	if (fflush(rep->out) != 0 || ferror(rep->out)) {
+	if (!rep->failed)
+		files = json_text(&rep->failed, rep->files);
+	if (!rep->failed)
+		fprintf(rep->out, "\n],\"files\":%s,", files);
+	if (!rep->failed)
+		counts = json_text(&rep->failed, rep->counts);
+	if (!rep->failed)
+		fprintf(rep->out, "\"summary\":%s}\n", counts);
+	if (rep->failed) {
+		rc = err_set(e, "%s: out of memory", rep->path);
+		fclose(rep->out);
+		fs_temp_discard(rep->tmp);
+	} else if (fflush(rep->out) != 0 || ferror(rep->out)) {
 		rc = fs_err_write(e, rep->path, "write");
 		fclose(rep->out);
 		fs_temp_discard(rep->tmp);

@@ -287,17 +287,27 @@ static const char *date_lang(const char *lang)
 	return strcasecmp(lang, "en") == 0 ? "en-GB" : lang;
 }
 
+/* A new copy of s, or NULL with x->e set. */
+static char *copy_of(struct ctx *x, const char *s)
+{
+	char *v = strdup(s);
+
+	if (v == NULL)
+		err_set(x->e, "out of memory");
+	return v;
+}
+
 static char *long_date(struct ctx *x, const char *iso)
 {
 	char buf[128];
 
 	if (is_empty(iso))
-		return strdup("");
+		return copy_of(x, "");
 	if (dates_format_long(date_lang(x->lang), iso, buf, sizeof buf) != 0) {
 		err_set(x->e, "'%s' is not a date that can be printed", iso);
 		return NULL;
 	}
-	return strdup(buf);
+	return copy_of(x, buf);
 }
 
 static char *dup_or_empty(const char *s)
@@ -310,9 +320,9 @@ static char *localised(struct ctx *x, const char *prefix, const char *name)
 	const char *s;
 
 	if (is_empty(name))
-		return strdup("");
+		return copy_of(x, "");
 	s = msg_named(x, "common", prefix, name);
-	return s ? strdup(s) : NULL;
+	return s ? copy_of(x, s) : NULL;
 }
 
 /* The value of a record field path as a new string ("" when absent),

@@ -20,6 +20,7 @@
 #include "bidi.h"
 #include "hyph.h"
 #include "langtag.h"
+#include "oom.h"
 #include "text.h"
 
 #define INF_PENALTY   10000.0
@@ -97,6 +98,7 @@ static UBreakIterator *line_breaker(const char *lang)
 		c = calloc(1, sizeof *c);
 		if (c == NULL || pthread_setspecific(brk_key, c) != 0) {
 			free(c);
+			oom_note();
 			return NULL;
 		}
 	}
@@ -1273,8 +1275,10 @@ static int emit(struct ctx *c, int last, struct para *out)
 	for (int k = 0; k < n; k++) {
 		int s = line_start(c, k ? breaks[k - 1] : -1);
 		const struct item *brk = &c->items[breaks[k]];
-		if (emit_line(c, s, breaks[k], &out->lines[out->n_lines]))
+		if (emit_line(c, s, breaks[k], &out->lines[out->n_lines])) {
+			out->n_lines++;   /* para_clear frees what it holds */
 			goto cleanup;
+		}
 		if (brk->type == ITEM_PENALTY && brk->flagged && brk->width > 0) {
 			out->lines[out->n_lines].hyphen = 1;
 			out->hyphens++;

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "array.h"
+#include "oom.h"
 #include "text.h"
 
 /* The catalogue of rules: one row each, indexed by enum diag_rule. */
@@ -180,18 +181,26 @@ int diag_add(struct diag_list *l, const char *file, int line, int col,
 	struct diag *d;
 	va_list ap;
 
+	/* Memory that ran out, reported here or lost with this diagnostic,
+	 * raises the thread's flag (oom.h): the commands then stop instead
+	 * of trusting a verdict that lacks it. */
+	if (r == RULE_MEMORY)
+		oom_note();
 	va_start(ap, fmt);
 	vsnprintf(raw, sizeof raw, fmt, ap);
 	va_end(ap);
 	diag_printable(raw, safe, sizeof safe);
-	if (diag_grow(l) != 0)
+	if (diag_grow(l) != 0) {
+		oom_note();
 		return -1;
+	}
 	d = &l->items[l->n];
 	d->file = strdup(diag_printable(file ? file : "", name, sizeof name));
 	d->message = strdup(safe);
 	if (d->file == NULL || d->message == NULL) {
 		free(d->file);
 		free(d->message);
+		oom_note();
 		return -1;
 	}
 	d->line = line;

@@ -15,6 +15,7 @@
 #include "array.h"
 #include "digest.h"
 #include "fsutil.h"
+#include "oom.h"
 #include "zipw.h"
 
 #define MAX_DEPTH 64
@@ -396,6 +397,12 @@ static int write_bag(const struct bag_options *opt, const char *bag_name,
 		if (zipw_add_file(z, name, pl->items[i].src, e) != 0)
 			goto cleanup;
 	}
+	/* A library may have recovered quietly from a failed allocation
+	 * since bagit_write began: the bundle is not written. */
+	if (oom_seen()) {
+		err_set(e, "out of memory");
+		goto cleanup;
+	}
 	rc = zipw_commit(z, ZIPW_NO_REPLACE, e);
 	z = NULL;
 cleanup:
@@ -412,6 +419,7 @@ int bagit_write(const struct bag_options *opt, char *const *paths,
 	int rc = -1;
 
 	memset(res, 0, sizeof *res);
+	oom_clear();
 	if (strchr(opt->date, '/') != NULL || strlen(opt->date) != 10) {
 		err_set(e, "%s: not a date", opt->date);
 		goto cleanup;

@@ -15,6 +15,8 @@
 #include "array.h"
 #include "digest.h"
 #include "fsutil.h"
+#include "jsonb.h"
+#include "oom.h"
 #include "zipw.h"
 
 #define FORMAT_NAME "pactdoc-package 1"
@@ -238,6 +240,13 @@ static int pkg_finish(struct pkg *k, struct err *e)
 		                      k->files[i].sha256, k->files[i].name);
 	if (pkg_add_text(k, "manifest-sha256.txt", text, 0, e) != 0)
 		goto cleanup;
+	/* A library that ran out of memory on the way (libzip, libcrypto,
+	 * or libharu and ICU for a cover sheet) may have recovered quietly:
+	 * the package is not written (see oom_enter). */
+	if (oom_seen()) {
+		err_set(e, "out of memory");
+		goto cleanup;
+	}
 	rc = zipw_commit(k->z, ZIPW_REPLACE, e);
 	k->z = NULL;
 cleanup:
@@ -275,8 +284,10 @@ static json_object *json_str(const char *s)
 	return s != NULL ? json_object_new_string(s) : NULL;
 }
 
-/* Adds key: val to o; val NULL is a JSON null when allowed. Returns 0,
- * or -1 when an object could not be made (val is released). */
+/* Adds key: val to o; val NULL is a JSON null when allowed (only for a
+ * value absent by design: a value that could not be made is NULL too,
+ * see put_text). Returns 0, or -1 when an object could not be made (val
+ * is released). */
 static int put(json_object *o, const char *key, json_object *val,
                int null_ok)
 {
@@ -288,6 +299,17 @@ static int put(json_object *o, const char *key, json_object *val,
 	return 0;
 }
 
+/* Adds key: s to o, JSON null when s is NULL. Returns 0, or -1 when the
+ * string could not be made. */
+static int put_text(json_object *o, const char *key, const char *s)
+{
+	json_object *v = NULL;
+
+	if (s != NULL && (v = json_object_new_string(s)) == NULL)
+		return -1;
+	return put(o, key, v, 1);
+}
+
 /* One document's manifest entry, or NULL when out of memory. */
 static json_object *doc_json(const struct produced_doc *d, const char *path,
                              const char *sha256, size_t bytes)
@@ -296,7 +318,7 @@ static json_object *doc_json(const struct produced_doc *d, const char *path,
 
 	if (put(o, "path", json_str(path), 0) ||
 	    put(o, "id", json_str(d->id), 0) ||
-	    put(o, "organisation", json_str(d->org), 1) ||
+	    put_text(o, "organisation", d->org) ||
 	    put(o, "kind", json_str(d->kind), 0) ||
 	    put(o, "lang", json_str(d->lang), 0) ||
 	    put(o, "pages", json_object_new_int(d->pages), 0) ||
@@ -329,7 +351,7 @@ static json_object *manifest_head(const struct packager *pk,
 	    put(o, "name", json_str(top), 0) ||
 	    put(o, "generator", json_str("pactdoc " PACTDOC_VERSION), 0) ||
 	    put(o, "date", json_str(pk->date), 0) ||
-	    put(o, "batch", json_str(batch), 1)) {
+	    put_text(o, "batch", batch)) {
 		json_object_put(o);
 		return NULL;
 	}
@@ -342,12 +364,13 @@ static int add_manifest_json(struct pkg *k, json_object *o, struct err *e)
 	const char *text;
 	char *copy;
 	size_t len;
-	int rc;
+	int rc, failed = 0;
 
 	if (o == NULL)
 		return err_set(e, "out of memory");
-	text = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY |
-	                                      JSON_C_TO_STRING_NOSLASHESCAPE);
+	/* jb_text: json-c leaves out what it could not append, silently. */
+	text = jb_text(&failed, o, JSON_C_TO_STRING_PRETTY |
+	                           JSON_C_TO_STRING_NOSLASHESCAPE);
 	len = text ? strlen(text) : 0;
 	copy = text ? malloc(len + 2) : NULL;
 	if (copy == NULL) {
@@ -423,7 +446,7 @@ static int put_str(FILE *f, const char *s)
 }
 
 /* A string written by put_str, as a new string (*s NULL for NULL).
- * Returns 0, or -1 (read error or out of memory). */
+ * Returns 0, -1 on a read error, or -2 when out of memory. */
 static int get_str(FILE *f, char **s)
 {
 	uint32_t len;
@@ -433,8 +456,10 @@ static int get_str(FILE *f, char **s)
 		return -1;
 	if (len == UINT32_MAX)
 		return 0;
-	if (len > (1u << 20) || (*s = malloc((size_t)len + 1)) == NULL)
+	if (len > (1u << 20))
 		return -1;
+	if ((*s = malloc((size_t)len + 1)) == NULL)
+		return -2;
 	if (len > 0 && fread(*s, len, 1, f) != 1)
 		return -1;
 	(*s)[len] = '\0';
@@ -502,6 +527,10 @@ static int unlist_doc(FILE *f, struct produced_doc *d, struct err *e)
 	d->lang = str[3];
 	d->relpath = str[4];
 	d->countersign_folder = str[5];
+	if (bad == -2) {
+		doc_free_strings(d);
+		return err_set(e, "out of memory");
+	}
 	if (bad || fread(d->sha256, 64, 1, f) != 1 ||
 	    fread(&pages, sizeof pages, 1, f) != 1 ||
 	    fread(&bytes, sizeof bytes, 1, f) != 1) {
@@ -515,6 +544,24 @@ static int unlist_doc(FILE *f, struct produced_doc *d, struct err *e)
 }
 
 /* ---- the applicant's packages and the run's batch ---------------------- */
+
+/* Lowers this thread's out-of-memory flag for the work of one call, so
+ * that pkg_finish sees only what ran out since. Returns the flag as it
+ * was, for oom_leave. */
+static int oom_enter(void)
+{
+	int had = oom_seen();
+
+	oom_clear();
+	return had;
+}
+
+/* Raises the flag again if it was raised before oom_enter. */
+static void oom_leave(int had)
+{
+	if (had)
+		oom_note();
+}
 
 struct packager *packager_new(const char *outdir, const char *date,
                               struct err *e)
@@ -588,7 +635,7 @@ int packager_add(struct packager *pk, const struct produced_doc *docs,
                  size_t n, const char *batch, struct err *e)
 {
 	struct packed *p;
-	int rc = -1;
+	int rc = -1, had;
 
 	if (n == 0)
 		return 0;
@@ -597,8 +644,11 @@ int packager_add(struct packager *pk, const struct produced_doc *docs,
 		    strcmp(docs[i].id, docs[0].id) != 0)
 			return err_set(e, "package: documents of different "
 			               "applicants");
-	if ((p = check_docs(pk->outdir, docs, n, e)) == NULL)
+	had = oom_enter();
+	if ((p = check_docs(pk->outdir, docs, n, e)) == NULL) {
+		oom_leave(had);
 		return -1;
+	}
 	if (make_dir(pk, e) != 0 || write_applicant(pk, p, n, batch, e) != 0)
 		goto cleanup;
 	for (size_t i = 0; i < n; i++)
@@ -608,6 +658,7 @@ int packager_add(struct packager *pk, const struct produced_doc *docs,
 	rc = 0;
 cleanup:
 	free_packed(p, n);
+	oom_leave(had);
 	return rc;
 }
 
@@ -686,15 +737,16 @@ static json_object *countersign_head(const struct packager *pk,
 		return NULL;
 	if (pk->has_cs) {
 		cs = json_object_new_object();
-		if (put(cs, "name", json_str(pk->cs.countersignatory.name), 0) ||
-		    put(cs, "position",
-		        json_str(pk->cs.countersignatory.position), 1))
+		if (cs == NULL ||
+		    put(cs, "name", json_str(pk->cs.countersignatory.name), 0) ||
+		    put_text(cs, "position",
+		             pk->cs.countersignatory.position)) {
+			json_object_put(cs);
 			goto fail;
+		}
 	}
-	if (put(o, "countersignatory", cs, 1) != 0) {
-		cs = NULL;
+	if (put(o, "countersignatory", cs, 1) != 0)
 		goto fail;
-	}
 	if (c->parts > 1 &&
 	    (put(o, "part", json_object_new_int(c->part), 0) ||
 	     put(o, "parts", json_object_new_int(c->parts), 0)))
@@ -789,17 +841,18 @@ int packager_finish(struct packager *pk, package_cover_fn cover_fn,
 	char name[96], top[128], file[140];
 	size_t left = pk->n_listed;
 	int parts = (int)((left + PACKAGE_PART_MAX - 1) / PACKAGE_PART_MAX);
+	int rc = 0, had;
 
 	if (left == 0)
 		return 0;
 	if (fflush(pk->list) != 0 || fseek(pk->list, 0, SEEK_SET) != 0)
 		return err_set(e, "temporary file: %s", strerror(errno));
+	had = oom_enter();
 	package_countersign_name(pk->batch, pk->date, name, sizeof name);
 	for (int i = 1; left > 0; i++) {
 		size_t n = left < PACKAGE_PART_MAX ? left : PACKAGE_PART_MAX;
 		struct package_cover c = { 0 };
 		struct part pt;
-		int rc;
 
 		if (parts > 1)
 			snprintf(top, sizeof top, "countersign-%s-part-%04d", name, i);
@@ -816,9 +869,11 @@ int packager_finish(struct packager *pk, package_cover_fn cover_fn,
 			rc = write_part(pk, &c, &pt, cover_fn, ctx, e);
 		part_clear(&pt);
 		if (rc != 0)
-			return -1;
+			goto cleanup;
 		left -= n;
 	}
 	remove_stale(pk, name, parts);
-	return 0;
+cleanup:
+	oom_leave(had);
+	return rc != 0 ? -1 : 0;
 }

@@ -13,6 +13,7 @@
 #include "array.h"
 #include "bagit.h"
 #include "fsutil.h"
+#include "oom.h"
 #include "zipw.h"
 #include "text.h"
 
@@ -119,6 +120,10 @@ static void report(struct verifier *v, const char *entry, const char *fmt,
 	va_list ap;
 
 	v->count++;
+	/* After memory ran out a "problem" may be only what could not be
+	 * read (an entry, a line): the archive ends "not verified" instead. */
+	if (oom_seen())
+		return;
 	if (v->count > v->lim->max_problems)
 		return;
 	va_start(ap, fmt);
@@ -222,6 +227,8 @@ static int load_entries(struct verifier *v, uint64_t file_size,
 		                              &en->comp_size, &ee);
 		const char *why;
 		if (name == NULL) {
+			if (oom_seen())   /* the entry is there, unread */
+				return err_set(e, "out of memory");
 			report(v, NULL, "entry %llu: %s", (unsigned long long)i,
 			       ee.msg);
 			continue;
@@ -311,6 +318,8 @@ static char *read_tag(struct verifier *v, struct entry *en, size_t *len)
 	rc = zipr_stream(v->zr, en->index, en->size, buffer_sink, &b, &got, &e);
 	if (rc != 0) {
 		if (rc == 1)
+			oom_note();
+		if (rc == 1)
 			report(v, en->name, "out of memory");
 		else
 			report(v, en->name, "%s", e.msg);
@@ -318,8 +327,8 @@ static char *read_tag(struct verifier *v, struct entry *en, size_t *len)
 		free(b.p);
 		return NULL;
 	}
-	if (b.p == NULL)
-		b.p = calloc(1, 1);
+	if (b.p == NULL && (b.p = calloc(1, 1)) == NULL)
+		oom_note();        /* the tag file goes unchecked */
 	*len = b.n;
 	return b.p;
 }
@@ -362,6 +371,8 @@ static int digest_entry(struct verifier *v, struct entry *en)
 		goto cleanup;
 	if (zipr_stream(v->zr, en->index, en->size, digest_sink, &d,
 	                &en->actual, &e) != 0) {
+		if (oom_seen())
+			goto cleanup;        /* rc -2 */
 		report(v, en->name, "%s", e.msg);
 		en->failed = 1;
 		rc = -1;
@@ -643,6 +654,10 @@ static int load_manifest(struct verifier *v, struct entry *en, int alg,
 	case 1:
 		break;
 	default:
+		if (oom_seen()) {        /* its lines were not all read */
+			lr.oom = 1;
+			break;
+		}
 		report(v, en->name, "%s", ze.msg);
 		en->failed = 1;
 		break;
@@ -971,6 +986,7 @@ int verify_zip(const char *path, const struct verify_limits *lim,
 	int is_zip = 0, rc;
 
 	start(&v, lim, problem, ctx, sum, &local);
+	oom_clear();
 	if (stat(path, &st) != 0)
 		return err_sys(e, "%s", path);
 	if (!S_ISREG(st.st_mode))
@@ -979,6 +995,9 @@ int verify_zip(const char *path, const struct verify_limits *lim,
 	rc = check_archive(&v, (uint64_t)st.st_size, is_zip, &ze, e);
 	if (rc < 0 && is_zip < 0)
 		err_set(e, "%s: %s", path, ze.msg);
+	/* Memory ran out on the way: "intact" or a problem may be wrong. */
+	if (oom_seen() && rc >= 0)
+		rc = err_set(e, "%s: out of memory; not verified", path);
 	return rc;
 }
 
@@ -990,9 +1009,13 @@ int verify_zip_mem(const void *data, size_t len,
 	struct verify_summary local;
 	struct verifier v;
 	struct err ze;
-	int is_zip = 0;
+	int is_zip = 0, rc;
 
 	start(&v, lim, problem, ctx, sum, &local);
+	oom_clear();
 	v.zr = zipr_open_mem(data, len, &is_zip, &ze);
-	return check_archive(&v, len, is_zip, &ze, e);
+	rc = check_archive(&v, len, is_zip, &ze, e);
+	if (oom_seen() && rc >= 0)
+		rc = err_set(e, "out of memory; not verified");
+	return rc;
 }

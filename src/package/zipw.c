@@ -10,10 +10,12 @@
 #include <unistd.h>
 
 #include <zip.h>
+#include <zlib.h>
 
 #include "array.h"
 #include "dates.h"
 #include "fsutil.h"
+#include "oom.h"
 
 struct zipw_entry {
 	char *name;
@@ -153,6 +155,19 @@ static int has_suffix_ci(const char *s, const char *suffix)
 	return n >= k && strcasecmp(s + n - k, suffix) == 0;
 }
 
+/* libzip has no allocator hook, and some of its allocation failures come
+ * back as "No error", "not a ZIP archive" or a zlib error: raise the
+ * out-of-memory flag (oom.h) when the error, or errno, says memory ran out,
+ * so that err_set says so. The callers clear errno before the call. */
+static void note_zip_oom(zip_error_t *ze)
+{
+	int code = ze != NULL ? zip_error_code_zip(ze) : ZIP_ER_OK;
+
+	if (code == ZIP_ER_MEMORY || errno == ENOMEM ||
+	    (code == ZIP_ER_ZLIB && zip_error_code_system(ze) == Z_MEM_ERROR))
+		oom_note();
+}
+
 /* Adds one entry to the open archive with its fixed attributes. */
 static int add_to_archive(zip_t *za, const struct zipw *z,
                           const struct zipw_entry *ent, struct err *e)
@@ -165,10 +180,13 @@ static int add_to_archive(zip_t *za, const struct zipw *z,
 		src = zip_source_file(za, ent->src, 0, -1);
 	else
 		src = zip_source_buffer(za, ent->data, ent->len, 0);
-	if (src == NULL)
+	if (src == NULL) {
+		note_zip_oom(zip_get_error(za));
 		return err_set(e, "%s: %s", ent->name, zip_strerror(za));
+	}
 	idx = zip_file_add(za, ent->name, src, ZIP_FL_ENC_UTF_8);
 	if (idx < 0) {
+		note_zip_oom(zip_get_error(za));
 		zip_source_free(src);
 		return err_set(e, "%s: %s", ent->name, zip_strerror(za));
 	}
@@ -179,8 +197,10 @@ static int add_to_archive(zip_t *za, const struct zipw *z,
 	                         z->dos_date, 0) != 0 ||
 	    zip_file_set_external_attributes(za, (zip_uint64_t)idx, 0,
 	                                     ZIP_OPSYS_UNIX,
-	                                     (zip_uint32_t)0100644 << 16) != 0)
+	                                     (zip_uint32_t)0100644 << 16) != 0) {
+		note_zip_oom(zip_get_error(za));
 		return err_set(e, "%s: %s", ent->name, zip_strerror(za));
+	}
 	return 0;
 }
 
@@ -290,12 +310,14 @@ static zip_t *open_sink(struct sink *s, struct err *e)
 	zip_error_init(&ze);
 	src = zip_source_function_create(sink_cb, s, &ze);
 	if (src == NULL) {
+		note_zip_oom(&ze);
 		err_set(e, "%s: %s", s->path, zip_error_strerror(&ze));
 		zip_error_fini(&ze);
 		return NULL;
 	}
 	za = zip_open_from_source(src, ZIP_CREATE | ZIP_TRUNCATE, &ze);
 	if (za == NULL) {
+		note_zip_oom(&ze);
 		err_set(e, "%s: %s", s->path, zip_error_strerror(&ze));
 		zip_source_free(src);
 	}
@@ -311,6 +333,7 @@ static void close_failed(zip_t *za, const struct sink *s, struct err *e)
 		errno = s->sys_errno;
 		fs_err_write(e, s->path, "write");
 	} else {
+		note_zip_oom(zip_get_error(za));
 		err_set(e, "%s: %s", s->path, zip_strerror(za));
 	}
 }
@@ -350,11 +373,13 @@ int zipw_commit(struct zipw *z, enum zipw_mode mode, struct err *e)
 		fs_err_write(e, z->path, "chmod");
 		goto cleanup;
 	}
+	errno = 0;
 	if ((za = open_sink(&s, e)) == NULL)
 		goto cleanup;
 	for (size_t i = 0; i < z->n; i++)
 		if (add_to_archive(za, z, &z->entries[i], e) != 0)
 			goto cleanup;
+	errno = 0;
 	if (zip_close(za) != 0) {
 		close_failed(za, &s, e);
 		goto cleanup;
@@ -392,6 +417,9 @@ static struct zipr *wrap_archive(zip_t *za, int zerr, int *is_zip,
 	if (za == NULL) {
 		zip_error_t ze;
 		zip_error_init_with_code(&ze, zerr);
+		note_zip_oom(&ze);
+		if (oom_seen())
+			zerr = ZIP_ER_MEMORY;
 		if (zerr == ZIP_ER_EXISTS)
 			err_set(e, "duplicate entry names");
 		else
@@ -420,8 +448,10 @@ static struct zipr *wrap_archive(zip_t *za, int zerr, int *is_zip,
 struct zipr *zipr_open(const char *path, int *is_zip, struct err *e)
 {
 	int zerr = 0;
-	zip_t *za = zip_open(path, ZIP_RDONLY | ZIP_CHECKCONS, &zerr);
+	zip_t *za;
 
+	errno = 0;
+	za = zip_open(path, ZIP_RDONLY | ZIP_CHECKCONS, &zerr);
 	return wrap_archive(za, zerr, is_zip, e);
 }
 
@@ -468,8 +498,10 @@ const char *zipr_entry(struct zipr *r, uint64_t i, uint64_t *size,
 	zip_stat_t st;
 
 	zip_stat_init(&st);
+	errno = 0;
 	if (zip_stat_index(r->za, i, ZIP_FL_ENC_RAW, &st) != 0 ||
 	    st.name == NULL) {
+		note_zip_oom(zip_get_error(r->za));
 		err_set(e, "entry %llu: %s", (unsigned long long)i,
 		        zip_strerror(r->za));
 		return NULL;
@@ -502,14 +534,20 @@ int zipr_stream(struct zipr *r, uint64_t i, uint64_t cap, zipr_sink sink,
 
 	*got = 0;
 	zip_stat_init(&st);
-	if (zip_stat_index(r->za, i, ZIP_FL_ENC_RAW, &st) != 0)
+	errno = 0;
+	if (zip_stat_index(r->za, i, ZIP_FL_ENC_RAW, &st) != 0) {
+		note_zip_oom(zip_get_error(r->za));
 		return err_set(e, "%s", zip_strerror(r->za));
+	}
 	zf = zip_fopen_index(r->za, i, 0);
-	if (zf == NULL)
+	if (zf == NULL) {
+		note_zip_oom(zip_get_error(r->za));
 		return err_set(e, "cannot read: %s", zip_strerror(r->za));
+	}
 	for (;;) {
 		zip_int64_t n = zip_fread(zf, buf, sizeof buf);
 		if (n < 0) {
+			note_zip_oom(zip_file_get_error(zf));
 			err_set(e, "damaged data: %s", zip_file_strerror(zf));
 			goto cleanup;
 		}

@@ -25,6 +25,7 @@
 #include "fsutil.h"
 #include "icc.h"
 #include "pack.h"
+#include "oom.h"
 #include "pdffont.h"
 #include "xmp.h"
 
@@ -132,10 +133,16 @@ void pdf_thread_cleanup(void)
 }
 
 /* libharu's allocator (HPDF_NewEx): NULL makes libharu report
- * HPDF_FAILD_TO_ALLOC_MEM through on_hpdf_error. */
+ * HPDF_FAILD_TO_ALLOC_MEM through on_hpdf_error, and raises the
+ * out-of-memory flag (oom.h), so the error says so rather than
+ * "libharu error 0x1015". */
 static void *hpdf_alloc(HPDF_UINT size)
 {
-	return arena_alloc(hpdf_arena, size);
+	void *p = arena_alloc(hpdf_arena, size);
+
+	if (p == NULL)
+		oom_note();
+	return p;
 }
 
 /* libharu's free: nothing; arena_reset after HPDF_Free frees it all. */
@@ -158,6 +165,9 @@ static void on_hpdf_error(HPDF_STATUS error_no, HPDF_STATUS detail_no,
 /* Sets e from the first libharu error (or a generic message). */
 static int hpdf_fail(struct pdf_ctx *c, const char *what)
 {
+	/* zlib allocates on its own: Z_MEM_ERROR (-4) comes as a detail. */
+	if (c->error_no == HPDF_ZLIB_ERROR && (int)c->detail_no == -4)
+		oom_note();
 	return err_set(c->e, "pdf: %s failed (libharu error 0x%04X, detail %u)",
 	               what, (unsigned)c->error_no, (unsigned)c->detail_no);
 }
@@ -187,8 +197,10 @@ static HPDF_Binary text_string(HPDF_Doc pdf, const char *utf8)
 	HPDF_BYTE *buf = malloc(len * 4 + 2);
 	HPDF_Binary bin;
 
-	if (buf == NULL)
+	if (buf == NULL) {
+		oom_note();
 		return NULL;
+	}
 	buf[0] = 0xFE;
 	buf[1] = 0xFF;
 	while (i < len) {
@@ -593,7 +605,9 @@ static int plan_outline(struct pdf_ctx *c, const struct page *pg,
 
 	if (f == NULL)
 		return -1;
-	natural = pdffont_width(f, a->size, rx[start].actual);
+	natural = pdffont_width(f, a->size, rx[start].actual, c->e);
+	if (natural < 0)
+		return -1;
 	rx[start].hscale = natural > 0 && target > 0 ? target / natural : 1;
 	for (int k = start; k <= end; k++)
 		rx[k].outline = 1;

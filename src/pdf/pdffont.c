@@ -22,6 +22,8 @@
 #include <hpdf_pages.h>
 #include <hpdf_streams.h>
 
+#include "oom.h"
+
 struct pdffont {
 	HPDF_Doc pdf;
 	const struct fontset *fs;
@@ -134,6 +136,7 @@ static void buf_need(struct buf *b, size_t n)
 	unsigned char *np = realloc(b->p, cap);
 	if (np == NULL) {
 		b->oom = 1;
+		oom_note();
 		return;
 	}
 	b->p = np;
@@ -251,6 +254,12 @@ static int build_program(const struct pdffont *f, struct buf *out)
 	for (size_t i = 0; i < sizeof drop / sizeof drop[0]; i++)
 		hb_set_add(hb_subset_input_set(in, HB_SUBSET_SETS_DROP_TABLE_TAG),
 		           drop[i]);
+	/* A glyph not added for lack of memory would be missing from the
+	 * subset, silently. */
+	if (!hb_set_allocation_successful(hb_subset_input_glyph_set(in)) ||
+	    !hb_set_allocation_successful(
+	        hb_subset_input_set(in, HB_SUBSET_SETS_DROP_TABLE_TAG)))
+		goto cleanup;
 	hb_subset_input_set_flags(in, HB_SUBSET_FLAGS_RETAIN_GIDS |
 	                              HB_SUBSET_FLAGS_NO_HINTING);
 	sub = hb_subset_or_fail(face, in);
@@ -761,7 +770,7 @@ static void fmt_fine(char *out, size_t size, double v)
 }
 
 /* Appends the contours of simple glyph g (its glyf bytes) to the pen's
- * path. 0, or -1 for a composite or malformed glyph. */
+ * path. 0, -1 for a composite or malformed glyph, -2 out of memory. */
 static int glyph_path(struct pen *p, const unsigned char *g, size_t len)
 {
 	int nc, npts, rc = -1;
@@ -780,7 +789,7 @@ static int glyph_path(struct pen *p, const unsigned char *g, size_t len)
 		return 0;
 	ends = malloc((size_t)nc * sizeof *ends);
 	if (ends == NULL)
-		return -1;
+		return -2;
 	for (int i = 0; i < nc; i++)
 		ends[i] = (int)rd16(g + 10 + i * 2);
 	npts = ends[nc - 1] + 1;
@@ -790,8 +799,10 @@ static int glyph_path(struct pen *p, const unsigned char *g, size_t len)
 	ys = calloc((size_t)npts, sizeof *ys);
 	on = calloc((size_t)npts, 1);
 	unsigned char *fl = calloc((size_t)npts, 1);
-	if (xs == NULL || ys == NULL || on == NULL || fl == NULL)
+	if (xs == NULL || ys == NULL || on == NULL || fl == NULL) {
+		rc = -2;
 		goto cleanup;
+	}
 	for (int i = 0; i < npts;) {
 		unsigned char f;
 		int rep = 0;
@@ -946,14 +957,15 @@ static void text_glyph(struct runw *w, const struct shaped *g, long pen)
 	w->retm = off;
 }
 
-/* Outlines: glyph g at pen position `pen`. 0, or -1 for a glyph that
- * cannot be drawn as a path. */
+/* Outlines: glyph g at pen position `pen`. 0, -1 for a glyph that
+ * cannot be drawn as a path, -2 out of memory. */
 static int outline_glyph(struct runw *w, const struct shaped *g, long pen)
 {
 	struct pen p = { .b = w->b };
 	long gx = pen + g->dx, gy = g->dy;
 	size_t go, gl, mark = w->b->len, drawn;
 	char op[200], num[2][40], k[40];
+	int rc;
 
 	if (glyph_span(&w->loca, &w->glyf, w->long_loca, (int)g->gid, &go,
 	               &gl) < 0)
@@ -974,8 +986,8 @@ static int outline_glyph(struct runw *w, const struct shaped *g, long pen)
 		buf_str(w->b, op);
 	}
 	drawn = w->b->len;
-	if (glyph_path(&p, w->glyf.p + go, gl) < 0)
-		return -1;
+	if ((rc = glyph_path(&p, w->glyf.p + go, gl)) < 0)
+		return rc;
 	if (w->b->len == drawn) {
 		w->b->len = mark;                /* no contour: nothing to fill */
 		return 0;
@@ -1020,7 +1032,7 @@ static int draw(struct pdffont *f, HPDF_Page page, struct pdftext *ts,
 	};
 	long h = (long)floor(hscale * 10000), pen = 0;
 	char num[40];
-	int n, rc = -1;
+	int n, drawn, rc = -1;
 
 	if (outline ? outline_begin(&w, e) < 0 : use_on_page(f, page) < 0) {
 		if (!outline)
@@ -1053,9 +1065,10 @@ static int draw(struct pdffont *f, HPDF_Page page, struct pdftext *ts,
 	for (int i = 0; i < n; i++) {
 		if (!outline)
 			text_glyph(&w, &g[i], pen);
-		else if (outline_glyph(&w, &g[i], pen) < 0) {
-			err_set(e, "pdf: cannot draw U+%04X of font %s as a path",
-			        (unsigned)g[i].cp, f->info->ps_name);
+		else if ((drawn = outline_glyph(&w, &g[i], pen)) < 0) {
+			err_set(e, "pdf: cannot draw U+%04X of font %s as a path%s",
+			        (unsigned)g[i].cp, f->info->ps_name,
+			        drawn == -2 ? ": out of memory" : "");
 			goto cleanup;
 		}
 		pen += g[i].advance;
@@ -1101,12 +1114,12 @@ int pdffont_outline(struct pdffont *f, HPDF_Page page, double size, double x,
 	return draw(f, page, NULL, size, 1, x, y, utf8, 1, 0, e);
 }
 
-double pdffont_width(const struct pdffont *f, double size, const char *utf8)
+double pdffont_width(const struct pdffont *f, double size, const char *utf8,
+                     struct err *e)
 {
-	struct err e = { 0 };
 	struct shaped *g = NULL;
 	long units = 0;
-	int n = fontset_shape(f->fs, f->font, utf8, &g, &e);
+	int n = fontset_shape(f->fs, f->font, utf8, &g, e);
 
 	if (n < 0)
 		return -1;
@@ -1160,7 +1173,8 @@ int pdffont_finish(struct pdffont *f, struct err *e)
 	int rc = -1;
 
 	if (build_program(f, &prog) < 0 || build_tounicode(f, &cmap) < 0) {
-		err_set(e, "pdf: cannot subset font %s", f->info->ps_name);
+		err_set(e, "pdf: cannot subset font %s: out of memory",
+		        f->info->ps_name);
 		goto cleanup;
 	}
 	subset_tag(f, tag);

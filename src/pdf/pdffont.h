@@ -47,8 +47,10 @@ int pdffont_show_scaled(struct pdffont *f, HPDF_Page page,
                         double x, double y, const char *utf8, struct err *e);
 
 /* The advance width of utf8 in points at `size` as shaped (kerning
- * included), or -1 when a character is not in the font. */
-double pdffont_width(const struct pdffont *f, double size, const char *utf8);
+ * included), or -1 with e set (a character not in the font, out of
+ * memory). */
+double pdffont_width(const struct pdffont *f, double size, const char *utf8,
+                     struct err *e);
 
 /* Appends to the page's content stream the glyph outlines of utf8 (as
  * pdffont_show would draw it) as filled paths in font units under one

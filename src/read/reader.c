@@ -20,8 +20,10 @@
 
 #include "array.h"
 #include "dates.h"
+#include "oom.h"
 #include "rules.h"
 #include "text.h"
+#include "xmldoc.h"
 #include "xmlsafe.h"
 
 #define NS_APPLICATIONS "urn:eumayors:applications:1"
@@ -66,6 +68,7 @@ struct reader *reader_new(const char *schema_path,
 {
 	struct reader *rd = calloc(1, sizeof *rd);
 	xmlSchemaParserCtxtPtr pctxt = NULL;
+	xmlDocPtr doc;
 
 	if (rd == NULL) {
 		err_set(e, "out of memory");
@@ -73,12 +76,19 @@ struct reader *reader_new(const char *schema_path,
 	}
 	rd->fonts = fonts;
 	xmlsafe_init();
-	pctxt = xmlSchemaNewParserCtxt(schema_path);
+	/* Read by xmldoc_read, not by libxml2's file input: that one goes
+	 * through liblzma and zlib, whose failed allocations it reports as
+	 * a file it cannot read. */
+	doc = xmldoc_read(schema_path, e);
+	if (doc == NULL)
+		goto fail;
+	pctxt = xmlSchemaNewDocParserCtxt(doc);
 	if (pctxt != NULL) {
 		xmlSchemaSetParserStructuredErrors(pctxt, NULL, NULL);
 		rd->schema = xmlSchemaParse(pctxt);
 		xmlSchemaFreeParserCtxt(pctxt);
 	}
+	xmlFreeDoc(doc);
 	if (rd->schema == NULL) {
 		err_set(e, "%s: cannot load the records schema", schema_path);
 		goto fail;
@@ -406,6 +416,10 @@ static void on_start_element(void *ctx, const xmlChar *name,
 		return;
 	tag_start(st->ctxt, &line, &col);
 	if (positions_add(st->starts, line, col) != 0) {
+		/* The file must not pass for one without records. */
+		oom_note();
+		diag_add(st->diags, st->path, line, col, RULE_MEMORY,
+		         "out of memory reading the file");
 		st->fatal = 1;
 		xmlStopParser(st->ctxt);
 	}
@@ -776,7 +790,7 @@ static char *clean_field(const char *raw, enum text_shape shape,
 		return NULL;
 	}
 	s = text_clean(raw, shape);
-	if (s == NULL)
+	if (s == NULL && !oom_seen())  /* else the command reports the lack */
 		diag_add(st->sink, st->path, line, 0, RULE_UTF8,
 		         "record %s: %s is not valid UTF-8", id, field);
 	return s;
@@ -1027,6 +1041,14 @@ static int process_application(struct reader *rd, xmlNodePtr app,
 	r.file = st->path;
 	record_position(st, app, &r);
 	r.id = raw_id(app);
+	if (r.id == NULL) {
+		/* Raises the flag: the command stops at this record. */
+		diag_add(&diags, st->path, r.line, 1, RULE_MEMORY,
+		         "out of memory reading a record");
+		rc = ev->on_record(ev->ctx, &r, &st->batch, &diags);
+		diag_list_clear(&diags);
+		return rc;
+	}
 	st->sink = &diags;
 	st->record_id = r.id;
 	st->last_facet_line = -1;

@@ -14,6 +14,7 @@
 
 #include "array.h"
 #include "fsutil.h"
+#include "oom.h"
 
 #define FONT_MAX_BYTES (32u * 1024 * 1024)
 #define FONTSET_MAX_FONTS 16
@@ -336,6 +337,56 @@ static void cap_height_from_h(struct font *f)
 		f->info.cap_height = rds16(f->data + goff + at + 8);
 }
 
+/* Whether the font has table tag (the table directory read directly). */
+static int has_table(const struct font *f, const char *tag)
+{
+	size_t off, len;
+
+	return find_table(f, tag, &off, &len) == 0;
+}
+
+/* HarfBuzz loads a table when it is first used and, when an allocation
+ * fails on the way, keeps an empty one for good without a word: glyphs
+ * would then be missing, or kerning lost, in every later document. Makes
+ * it load, once, in the thread that opens the fonts, what shaping uses
+ * (head, maxp, cmap, hmtx, GDEF, GSUB, GPOS), by asking for it and
+ * shaping one character, and checks the answers against the font's own
+ * tables. Returns 0, or -1 when something did not load (memory ran out). */
+static int hb_loaded(const struct font *f)
+{
+	hb_face_t *face = f->hb_face;
+	hb_codepoint_t gid = 0;
+	hb_buffer_t *b;
+	uint32_t cp = 0x20;
+	int ok;
+
+	if (hb_face_get_upem(face) != (unsigned)f->info.units_per_em ||
+	    hb_face_get_glyph_count(face) != (unsigned)f->info.num_glyphs ||
+	    hb_ot_layout_has_glyph_classes(face) != has_table(f, "GDEF") ||
+	    hb_ot_layout_has_substitution(face) != has_table(f, "GSUB") ||
+	    hb_ot_layout_has_positioning(face) != has_table(f, "GPOS"))
+		return -1;
+	while (cp < 0xFFFF && f->bmp[cp] == 0)
+		cp++;
+	if (cp < 0xFFFF &&
+	    (!hb_font_get_nominal_glyph(f->hb_font, cp, &gid) ||
+	     gid != f->bmp[cp] ||
+	     hb_font_get_glyph_h_advance(f->hb_font, gid) != f->advance[gid]))
+		return -1;
+	b = hb_buffer_create();
+	hb_buffer_set_content_type(b, HB_BUFFER_CONTENT_TYPE_UNICODE);
+	hb_buffer_add(b, cp, 0);
+	hb_buffer_guess_segment_properties(b);
+	/* The default Unicode functions (scripts, mirroring, combining
+	 * classes) are made on first use too, and kept empty if they could
+	 * not be. */
+	ok = hb_buffer_get_unicode_funcs(b) != hb_unicode_funcs_get_empty() &&
+	     hb_shape_full(f->hb_font, b, NULL, 0, NULL) &&
+	     hb_buffer_allocation_successful(b);
+	hb_buffer_destroy(b);
+	return ok ? 0 : -1;
+}
+
 /* Opens the font for HarfBuzz (its GPOS kerning and mark anchors), in
  * font units, immutable so that threads can shape with it at once.
  * Returns 0, or -1 with e set. */
@@ -345,11 +396,21 @@ static int hb_open(struct font *f, struct err *e)
 	                            HB_MEMORY_MODE_READONLY, NULL, NULL);
 	f->hb_face = hb_face_create(f->hb_blob, 0);
 	f->hb_font = hb_font_create(f->hb_face);
-	if (f->hb_font == hb_font_get_empty())
-		return err_set(e, "%s: HarfBuzz cannot open the font", f->path);
+	/* HarfBuzz answers a failed allocation with its empty blob, face or
+	 * font, which hold no glyph: every character would then be "not in
+	 * the font". The font data was read whole, so an empty one is memory
+	 * that ran out. */
+	if (hb_blob_get_length(f->hb_blob) != (unsigned)f->len ||
+	    f->hb_face == hb_face_get_empty() ||
+	    f->hb_font == hb_font_get_empty())
+		return err_set(e, "%s: out of memory (HarfBuzz cannot open the "
+		               "font)", f->path);
 	hb_font_set_scale(f->hb_font, f->info.units_per_em,
 	                  f->info.units_per_em);
 	hb_font_make_immutable(f->hb_font);
+	if (hb_loaded(f) != 0)
+		return err_set(e, "%s: out of memory (HarfBuzz could not load "
+		               "the font's tables)", f->path);
 	return 0;
 }
 
@@ -486,12 +547,24 @@ fail:
 	return NULL;
 }
 
+/* A fontset left as it is (see fontset_free); kept reachable, so that
+ * LeakSanitizer does not call it a leak. */
+static struct fontset *volatile kept_after_oom;
+
 void fontset_free(struct fontset *fs)
 {
 	int i;
 
 	if (fs == NULL)
 		return;
+	/* HarfBuzz 6 can free an invalid pointer when a face whose subsetting
+	 * data could not all be allocated is destroyed (found by the
+	 * allocation-failure sweep). Once an allocation has failed the
+	 * process is about to exit: the fonts are left to it. */
+	if (oom_failures() != 0) {
+		kept_after_oom = fs;
+		return;
+	}
 	for (i = 0; i < fs->n_fonts; i++)
 		font_clear(&fs->fonts[i]);
 	free(fs);
@@ -828,8 +901,9 @@ int fontset_shape(const struct fontset *fs, int font, const char *utf8,
 		hb_buffer_add(hb, cps[i], (unsigned)i);
 	hb_buffer_set_direction(hb, rtl ? HB_DIRECTION_RTL : HB_DIRECTION_LTR);
 	hb_buffer_guess_segment_properties(hb);
-	hb_shape(f->hb_font, hb, NULL, 0);
-	if (!hb_buffer_allocation_successful(hb)) {
+	/* hb_shape_full is false when its shape plan could not be made. */
+	if (!hb_shape_full(f->hb_font, hb, NULL, 0, NULL) ||
+	    !hb_buffer_allocation_successful(hb)) {
 		err_set(e, "out of memory");
 		goto cleanup;
 	}
@@ -886,8 +960,9 @@ int fontset_shape_widths(const struct fontset *fs, int font,
 	                            HB_BUFFER_CLUSTER_LEVEL_MONOTONE_CHARACTERS);
 	hb_buffer_add_utf16(hb, u, n, 0, n);
 	hb_buffer_guess_segment_properties(hb);
-	hb_shape(f->hb_font, hb, NULL, 0);
-	if (!hb_buffer_allocation_successful(hb)) {
+	/* hb_shape_full is false when its shape plan could not be made. */
+	if (!hb_shape_full(f->hb_font, hb, NULL, 0, NULL) ||
+	    !hb_buffer_allocation_successful(hb)) {
 		err_set(e, "out of memory");
 		goto cleanup;
 	}

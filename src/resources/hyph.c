@@ -3,10 +3,20 @@
  * the compiled cache of hyphcache.c) and never changed afterwards;
  * hnj_hyphen_hyphenate2 only reads it. The points of recent words are
  * kept in a small cache per thread: documents repeat the same catalogue
- * text, and a hit skips the dictionary lookup, the encoding and libhyphen. */
+ * text, and a hit skips the dictionary lookup, the encoding and libhyphen.
+ *
+ * libhyphen 2.8.8 calls exit(1) when an allocation fails, both while
+ * loading a dictionary and while hyphenating a word (hnj_malloc). Our own
+ * loader would not remove the second, and a copy of its hyphenation code
+ * would have to match libhyphen's results exactly; so every call into
+ * libhyphen is guarded instead: an atexit handler that sees the exit come
+ * from inside libhyphen says memory ran out, removes the temporary files
+ * being written (fs_remove_temps) and ends the process with status 2, so
+ * nothing half-written is left and no record is called rejected. */
 #include "hyph.h"
 
 #include <ctype.h>
+#include <errno.h>
 #include <dirent.h>
 #include <hyphen.h>
 #include <pthread.h>
@@ -19,6 +29,10 @@
 #include <unicode/uchar.h>
 #include <unicode/ucnv.h>
 #include <unicode/utf8.h>
+#include <unistd.h>
+
+#include "fsutil.h"
+#include "oom.h"
 
 #include "hyphcache.h"
 
@@ -42,6 +56,33 @@ static struct hyph_lang langs[MAX_LANGS];
  * without the lock; a new entry is published by a release store. */
 static _Atomic int n_langs;
 static pthread_mutex_t langs_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* Set while this thread is inside libhyphen. */
+static __thread int in_libhyphen;
+static pthread_once_t guard_once = PTHREAD_ONCE_INIT;
+
+/* Runs at exit: if libhyphen called exit (its allocator failed), ends the
+ * run as pactdoc does for any lack of memory. Async-signal-safe calls
+ * only: the process may be in any state. */
+static void libhyphen_exit_guard(void)
+{
+	static const char msg[] = "pactdoc: out of memory (libhyphen, "
+	                          "hyphenation patterns); temporary files "
+	                          "removed\n";
+
+	if (!in_libhyphen)
+		return;
+	fs_remove_temps();
+	if (write(2, msg, sizeof msg - 1) < 0) {
+		/* nothing more to do */
+	}
+	_exit(2);
+}
+
+static void install_guard(void)
+{
+	atexit(libhyphen_exit_guard);
+}
 
 /* The dictionary of each language the Covenant works in, and the Debian
  * package it comes from (scripts/install-deps.sh installs them). A tag
@@ -208,7 +249,13 @@ static void load_lang(struct hyph_lang *l, const char *lang)
 		l->path[0] = '\0';
 		return;
 	}
+	pthread_once(&guard_once, install_guard);
+	errno = 0;
+	in_libhyphen = 1;
 	l->dict = hyphcache_load(l->path, &l->mem);
+	in_libhyphen = 0;
+	if (l->dict == NULL && errno == ENOMEM)
+		oom_note();
 	if (l->dict == NULL) {
 		l->path[0] = '\0';
 		return;
@@ -244,9 +291,22 @@ static const struct hyph_lang *lookup(const char *tag)
 		}
 	}
 	if (found == NULL && n < MAX_LANGS) {
+		int had_oom = oom_seen();
+		oom_clear();
 		load_lang(&langs[n], lang);
 		found = &langs[n];
-		atomic_store_explicit(&n_langs, n + 1, memory_order_release);
+		/* Memory ran out while loading (fopen, ICU's converter): the
+		 * entry may say "no dictionary" wrongly, so it is not kept; the
+		 * flag makes the caller's work fail. */
+		if (oom_seen()) {
+			if (langs[n].dict != NULL)
+				hnj_hyphen_free(langs[n].dict);
+			found = NULL;
+		} else {
+			atomic_store_explicit(&n_langs, n + 1, memory_order_release);
+		}
+		if (had_oom)
+			oom_note();
 	}
 	pthread_mutex_unlock(&langs_lock);
 	return found;
@@ -370,7 +430,7 @@ static int hyph_word_uncached(const char *lang, const UChar *word, int n,
 	char **rep = NULL;
 	int *pos = NULL;
 	int *cut = NULL;
-	int len, count = 0;
+	int len, rc, count = 0;
 
 	if (n > 0)
 		memset(ok, 0, (size_t)n);
@@ -386,8 +446,11 @@ static int hyph_word_uncached(const char *lang, const UChar *word, int n,
 	if (len <= 0)
 		return 0;
 	memset(hyphens, 0, sizeof hyphens);
-	if (hnj_hyphen_hyphenate2(l->dict, bytes, len, hyphens, NULL, &rep, &pos,
-	                          &cut) != 0)
+	in_libhyphen = 1;
+	rc = hnj_hyphen_hyphenate2(l->dict, bytes, len, hyphens, NULL, &rep,
+	                           &pos, &cut);
+	in_libhyphen = 0;
+	if (rc != 0)
 		goto cleanup;
 	/* hyphens[i] odd: a hyphen may follow character i (characters, not
 	 * bytes, for UTF-8 dictionaries as well). */

@@ -4,8 +4,10 @@
  * which idle workers help with before they take the next slot. */
 #include "pipeline.h"
 
+#include <errno.h>
 #include <pthread.h>
 #include <stdlib.h>
+#include <string.h>
 
 #define STACK_SIZE (4u << 20)
 
@@ -104,6 +106,7 @@ struct pipeline *pipeline_start(int threads, const struct pipeline_ops *ops,
 {
 	struct pipeline *p = calloc(1, sizeof *p);
 	pthread_attr_t attr;
+	int rc = 0;
 
 	if (p == NULL)
 		goto oom;
@@ -120,13 +123,17 @@ struct pipeline *pipeline_start(int threads, const struct pipeline_ops *ops,
 	pthread_attr_init(&attr);
 	pthread_attr_setstacksize(&attr, STACK_SIZE);
 	for (int i = 0; i < threads; i++) {
-		if (pthread_create(&p->threads[i], &attr, worker_main, p) != 0)
+		rc = pthread_create(&p->threads[i], &attr, worker_main, p);
+		if (rc != 0)
 			break;
 		p->n_threads++;
 	}
 	pthread_attr_destroy(&attr);
 	if (p->n_threads == 0) {
-		err_set(e, "cannot start worker threads");
+		/* EAGAIN: no memory for the thread, or the thread limit. */
+		err_set(e, "cannot start worker threads: %s", rc == EAGAIN ||
+		        rc == ENOMEM ? "out of memory (or of threads)" :
+		        strerror(rc));
 		pipeline_finish(p);
 		return NULL;
 	}

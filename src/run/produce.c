@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+#include <strings.h>
 
 #include "array.h"
 #include "compose.h"
@@ -285,6 +287,14 @@ cleanup:
 	doc_clear(&doc);
 	free((void *)cv.rows);
 	return rc;
+}
+
+void production_discard(struct production *out)
+{
+	for (int i = 0; i < out->n_files; i++)
+		if (out->files[i].path != NULL && out->files[i].pdf.bytes > 0)
+			unlink(out->files[i].path);
+	production_clear(out);
 }
 
 void production_clear(struct production *out)

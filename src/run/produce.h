@@ -89,6 +89,11 @@ int production_docs(const struct production *out, const struct record *r,
 int produce_cover(void *ctx, const struct package_cover *c,
                   struct produced_doc *out, struct err *e);
 
+/* Removes the documents out says were written (their content cannot be
+ * trusted, e.g. memory ran out in a library while making them), then
+ * clears out. */
+void production_discard(struct production *out);
+
 /* Frees what out owns and zeroes it. */
 void production_clear(struct production *out);
 
