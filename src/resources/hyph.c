@@ -299,8 +299,7 @@ static const struct hyph_lang *lookup(const char *tag)
 		 * entry may say "no dictionary" wrongly, so it is not kept; the
 		 * flag makes the caller's work fail. */
 		if (oom_seen()) {
-			if (langs[n].dict != NULL)
-				hnj_hyphen_free(langs[n].dict);
+			hyphcache_free(langs[n].dict, &langs[n].mem);
 			found = NULL;
 		} else {
 			atomic_store_explicit(&n_langs, n + 1, memory_order_release);

@@ -104,6 +104,9 @@ def commands(work, ref):
     }
 
 
+CACHE_DIR = [None]   # set by main: the sweep's private cache folder
+
+
 def run(binary, shim, argv, cwd, at=None, extra=None):
     env = dict(os.environ)
     if shim:
@@ -113,6 +116,10 @@ def run(binary, shim, argv, cwd, at=None, extra=None):
         env["UBSAN_OPTIONS"] = "print_stacktrace=1:halt_on_error=1"
     env["TZ"] = "UTC"
     env["PACTDOC_DATADIR"] = ROOT   # the binary is a copy elsewhere
+    # A private hyphenation cache, filled before the references (main),
+    # so that every run makes the same allocations.
+    env["PACTDOC_CACHE_DIR"] = CACHE_DIR[0]
+    env.pop("PACTDOC_NO_CACHE", None)
     env["PACTDOC_FAIL_BACKTRACE"] = "1"
     env.pop("PACTDOC_FAIL_AT", None)
     if at is not None:
@@ -264,6 +271,14 @@ def main():
     cmds = commands(work, ref)
     # bundle and verify read the reference outputs of the commands before.
     names = ["generate", "bundle", "verify"]
+    CACHE_DIR[0] = os.path.join(work, "cache")
+    warm = os.path.join(work, "warm")
+    os.makedirs(warm)
+    rc, _, err = run(binary, shim, cmds["generate"](None), warm)
+    if rc != 0:
+        sys.exit("sweep: warm-up run failed (%s): %s"
+                 % (rc, err.decode(errors="replace")))
+    shutil.rmtree(warm)
     chosen = a.only.split(",")
     plan = []
     refs = {}
