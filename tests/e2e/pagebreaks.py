@@ -2,7 +2,7 @@
 marked-content sequence of a page belongs, through the ParentTree, to a
 structure element (a heading H1..H6, a paragraph P, a list body LBody, a
 table cell); its lines are the distinct baselines its text is set on
-(the y of the text matrices inside it). From that: a page that ends
+(the y of the text line matrices inside it, set by Tm or moved by Td). From that: a page that ends
 with a heading, a heading followed by fewer than two lines on its page,
 a paragraph split with a single line on either page (orphan, widow)."""
 import pikepdf
@@ -26,6 +26,7 @@ def _page_elements(page, parents):
     """[(element id, type, [baselines])] of one page, in content order."""
     arr = parents.get(int(page.obj.get("/StructParents", -1)))
     stack, found, order = [], {}, []
+    lm = [1.0, 0.0, 0.0, 1.0, 0.0, 0.0]    # the text line matrix
     if arr is None:
         return []
     for operands, op in pikepdf.parse_content_stream(page):
@@ -40,7 +41,15 @@ def _page_elements(page, parents):
         elif name == "EMC":
             if stack:
                 stack.pop()
-        elif name == "Tm":
+        elif name == "BT":
+            lm = [1.0, 0.0, 0.0, 1.0, 0.0, 0.0]
+        elif name in ("Tm", "Td", "TD"):
+            if name == "Tm":
+                lm = [float(v) for v in operands]
+            else:       # a move from the start of the line (PDF 9.4.2)
+                tx, ty = float(operands[0]), float(operands[1])
+                lm[4] += tx * lm[0] + ty * lm[2]
+                lm[5] += tx * lm[1] + ty * lm[3]
             mcid = next((m for m in reversed(stack) if m is not None), None)
             if mcid is None:
                 continue
@@ -49,7 +58,7 @@ def _page_elements(page, parents):
             if key not in found:
                 found[key] = (str(el.S), set())
                 order.append(key)
-            found[key][1].add(round(float(operands[5]), 1))
+            found[key][1].add(round(lm[5], 1))
     return [(k, found[k][0], sorted(found[k][1], reverse=True))
             for k in order]
 
