@@ -401,6 +401,19 @@ static int pkg_close(struct pkg *k, json_object *o, json_object *docs,
 	return pkg_finish(k, e);
 }
 
+/* Adds document p to package k under `name` and its row to docs (the
+ * manifest's "documents"). Returns 0, or -1 with e set. */
+static int pkg_add_doc(struct pkg *k, json_object *docs,
+                       const struct packed *p, const char *name,
+                       struct err *e)
+{
+	if (pkg_add_file(k, name, p->src, p->sha256, e) != 0)
+		return -1;
+	if (append(docs, doc_json(p->doc, name, p->sha256, p->bytes)) != 0)
+		return err_set(e, "out of memory");
+	return 0;
+}
+
 /* ---- per-applicant packages ------------------------------------------ */
 
 static int write_applicant(const struct packager *pk, const struct packed *p,
@@ -414,15 +427,9 @@ static int write_applicant(const struct packager *pk, const struct packed *p,
 		goto cleanup;
 	o = manifest_head(pk, "applicant", k.top, batch);
 	docs = json_object_new_array();
-	for (size_t i = 0; i < n; i++) {
-		if (pkg_add_file(&k, p[i].base, p[i].src, p[i].sha256, e) != 0)
+	for (size_t i = 0; i < n; i++)
+		if (pkg_add_doc(&k, docs, &p[i], p[i].base, e) != 0)
 			goto cleanup;
-		if (append(docs, doc_json(p[i].doc, p[i].base, p[i].sha256,
-		                          p[i].bytes)) != 0) {
-			err_set(e, "out of memory");
-			goto cleanup;
-		}
-	}
 	rc = pkg_close(&k, o, docs, e);
 	o = docs = NULL;
 cleanup:
@@ -793,16 +800,9 @@ static int write_part(struct packager *pk, struct package_cover *c,
 		goto cleanup;
 	o = countersign_head(pk, c, &cover);
 	docs = json_object_new_array();
-	for (size_t i = 0; i < pt->n; i++) {
-		const struct packed *p = &pt->packed[i];
-		if (pkg_add_file(&k, pt->names[i], p->src, p->sha256, e) != 0)
+	for (size_t i = 0; i < pt->n; i++)
+		if (pkg_add_doc(&k, docs, &pt->packed[i], pt->names[i], e) != 0)
 			goto cleanup;
-		if (append(docs, doc_json(p->doc, pt->names[i], p->sha256,
-		                          p->bytes)) != 0) {
-			err_set(e, "out of memory");
-			goto cleanup;
-		}
-	}
 	rc = pkg_close(&k, o, docs, e);
 	o = docs = NULL;
 cleanup:

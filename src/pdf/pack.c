@@ -727,6 +727,17 @@ static int write_plain(struct pack *k, struct obuf *b, struct obuf *z,
 	return 0;
 }
 
+/* Ends a stream object whose dictionary is written up to its last key:
+ * "/Length N /Filter /FlateDecode", then the deflated bytes z. */
+static void end_deflated_stream(struct obuf *b, const struct obuf *z)
+{
+	ob_str(b, "\n/Length ");
+	ob_uint(b, z->n, 0);
+	ob_str(b, "\n/Filter /FlateDecode\n>>\nstream\n");
+	ob_put(b, z->p, z->n);
+	ob_str(b, "\nendstream\nendobj\n");
+}
+
 /* Writes the object stream holding every packed object, as object num. */
 static int write_objstm(struct pack *k, struct obuf *b, struct obuf *z,
                         unsigned num, int n_packed)
@@ -760,11 +771,7 @@ static int write_objstm(struct pack *k, struct obuf *b, struct obuf *z,
 	ob_uint(b, (uint64_t)n_packed, 0);
 	ob_str(b, "\n/First ");
 	ob_uint(b, head.n, 0);
-	ob_str(b, "\n/Length ");
-	ob_uint(b, z->n, 0);
-	ob_str(b, "\n/Filter /FlateDecode\n>>\nstream\n");
-	ob_put(b, z->p, z->n);
-	ob_str(b, "\nendstream\nendobj\n");
+	end_deflated_stream(b, z);
 	rc = 0;
 cleanup:
 	free(head.p);
@@ -833,11 +840,8 @@ static int write_xrefstm(struct pack *k, struct obuf *b, struct obuf *z,
 	ob_uint(b, (uint64_t)w2, 0);
 	ob_str(b, " ");
 	ob_uint(b, (uint64_t)w3, 0);
-	ob_str(b, " ]\n/Length ");
-	ob_uint(b, z->n, 0);
-	ob_str(b, "\n/Filter /FlateDecode\n>>\nstream\n");
-	ob_put(b, z->p, z->n);
-	ob_str(b, "\nendstream\nendobj\n");
+	ob_str(b, " ]");
+	end_deflated_stream(b, z);
 	rc = 0;
 cleanup:
 	free(rows.p);
