@@ -1,7 +1,8 @@
 /* fontset.c — loads the shipped TrueType fonts (fonts/fontset.txt), parses
  * head, hhea, maxp, OS/2, hmtx and cmap (formats 4 and 12) and answers
  * coverage and advance questions in O(1) for the BMP. Immutable after
- * fontset_load, so every thread may share one fontset. */
+ * fontset_load, so every thread may share one fontset. Shapes runs with
+ * HarfBuzz, keeping recent results in a bounded cache per thread. */
 #include "fontset.h"
 
 #include <pthread.h>
@@ -920,7 +921,8 @@ cleanup:
  * function of (fontset, font, kind, input): the fontset's id, never reused,
  * the font index, which of the two functions, and the exact input bytes
  * (UTF-8, or UTF-16 units); direction and script are guessed from the
- * input itself. So a hit returns exactly what HarfBuzz would: output never
+ * input itself (and the language is HarfBuzz's process default, fixed for
+ * the run). So a hit returns exactly what HarfBuzz would: output never
  * depends on the cache, on the thread or on the order of the records.
  * Direct-mapped: a new entry overwrites its slot. Bounded: an entry (input
  * and result) over SHAPE_ENTRY_MAX bytes is not kept, and when the entries
