@@ -1,9 +1,12 @@
 /* fontset.c — loads the shipped TrueType fonts (fonts/fontset.txt), parses
  * head, hhea, maxp, OS/2, hmtx and cmap (formats 4 and 12) and answers
  * coverage and advance questions in O(1) for the BMP. Immutable after
- * fontset_load, so every thread may share one fontset. */
+ * fontset_load, so every thread may share one fontset. Shapes runs with
+ * HarfBuzz, keeping recent results in a bounded cache per thread. */
 #include "fontset.h"
 
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,6 +45,7 @@ struct font {
 };
 
 struct fontset {
+	uint64_t id;            /* unique per load: keys the shaping cache */
 	struct font fonts[FONTSET_MAX_FONTS];
 	int n_fonts;
 	int chain[FACE_COUNT][CHAIN_MAX];
@@ -50,6 +54,10 @@ struct fontset {
 	 * glyph rule checks every record's text, mostly ASCII. */
 	unsigned char ascii_ok[FACE_COUNT][128];
 };
+
+/* Ids of loaded fontsets, never reused, so that a cached shaping result
+ * cannot outlive its fonts' meaning. */
+static _Atomic uint64_t next_fontset_id = 1;
 
 /* ---- big-endian readers, bounds checked by the callers ----------------- */
 
@@ -525,6 +533,7 @@ struct fontset *fontset_load(const char *dir, struct err *e)
 		err_set(e, "out of memory");
 		goto fail;
 	}
+	fs->id = atomic_fetch_add(&next_fontset_id, 1);
 	for (line = strtok_r(text, "\n", &save); line != NULL;
 	     line = strtok_r(NULL, "\n", &save))
 		if (parse_line(fs, dir, line, ++lineno, e) < 0)
@@ -867,8 +876,10 @@ static void glyph_texts(struct shaped *g, const hb_glyph_info_t *info,
 	}
 }
 
-int fontset_shape(const struct fontset *fs, int font, const char *utf8,
-                  struct shaped **out, struct err *e)
+/* fontset_shape without the cache. */
+static int shape_uncached(const struct fontset *fs, int font,
+                          const char *utf8, struct shaped **out,
+                          struct err *e)
 {
 	const struct font *f = get_font(fs, font);
 	hb_buffer_t *hb = NULL;
@@ -942,8 +953,10 @@ cleanup:
 	return rc;
 }
 
-int fontset_shape_widths(const struct fontset *fs, int font,
-                         const uint16_t *u, int n, int *adv, struct err *e)
+/* fontset_shape_widths without the cache. */
+static int shape_widths_uncached(const struct fontset *fs, int font,
+                                 const uint16_t *u, int n, int *adv,
+                                 struct err *e)
 {
 	const struct font *f = get_font(fs, font);
 	hb_buffer_t *hb;
@@ -975,6 +988,258 @@ int fontset_shape_widths(const struct fontset *fs, int font,
 cleanup:
 	hb_buffer_destroy(hb);
 	return rc;
+}
+
+/* ---- the per-thread cache of shaping results -----------------------------
+ * Every document of a language repeats the same catalogue wording, and each
+ * run is shaped twice (line breaking, then drawing). A result is a pure
+ * function of (fontset, font, kind, input): the fontset's id, never reused,
+ * the font index, which of the two functions, and the exact input bytes
+ * (UTF-8, or UTF-16 units); direction and script are guessed from the
+ * input itself (and the language is HarfBuzz's process default, fixed for
+ * the run). So a hit returns exactly what HarfBuzz would: output never
+ * depends on the cache, on the thread or on the order of the records.
+ * Direct-mapped: a new entry overwrites its slot. Bounded: an entry (input
+ * and result) over SHAPE_ENTRY_MAX bytes is not kept, and when the entries
+ * would pass SHAPE_BUDGET bytes the whole cache is emptied first. So one
+ * thread holds at most SHAPE_BUDGET + SHAPE_SLOTS * sizeof(struct
+ * shape_slot) = 2 MiB + 160 KiB. Out of memory: the result is not kept. */
+#define SHAPE_SLOTS     4096
+#define SHAPE_ENTRY_MAX 4096
+#define SHAPE_BUDGET    (2u * 1024 * 1024)
+
+enum shape_kind { KIND_GLYPHS = 1, KIND_WIDTHS = 2 };
+
+struct shape_slot {
+	uint64_t set;           /* fontset id, 0 when empty */
+	uint32_t hash;
+	int16_t font;
+	uint16_t kind;
+	uint32_t klen;          /* bytes of input, first in mem */
+	uint32_t size;          /* bytes of mem: input and result */
+	int32_t count;          /* glyphs (KIND_GLYPHS) or units (WIDTHS) */
+	unsigned char *mem;     /* klen input bytes, then the result */
+};
+
+_Static_assert(sizeof(struct shape_slot) <= 40, "slot size in the bound");
+
+struct shape_cache {
+	struct shape_slot slot[SHAPE_SLOTS];
+	size_t bytes;           /* sum of the entries' sizes */
+	unsigned long hits, misses;
+};
+
+/* What one lookup is about. */
+struct shape_key {
+	uint64_t set;
+	int font;
+	enum shape_kind kind;
+	const void *in;
+	size_t len;
+	uint32_t hash;
+};
+
+static pthread_key_t shape_key_tls;
+static pthread_once_t shape_once = PTHREAD_ONCE_INIT;
+static _Thread_local struct shape_cache *thread_shape;
+/* 1: the cache is used; PACTDOC_NO_CACHE=1 in the environment, or
+ * fontset_cache_enable(0), turns it off. */
+static _Atomic int shape_on = 1;
+
+/* Frees the entries of c (not c). */
+static void shape_cache_clear(struct shape_cache *c)
+{
+	for (int i = 0; i < SHAPE_SLOTS; i++) {
+		free(c->slot[i].mem);
+		memset(&c->slot[i], 0, sizeof c->slot[i]);
+	}
+	c->bytes = 0;
+}
+
+/* The thread-exit destructor of a thread's cache. */
+static void shape_cache_free(void *p)
+{
+	struct shape_cache *c = p;
+
+	if (c == NULL)
+		return;
+	shape_cache_clear(c);
+	free(c);
+}
+
+static void shape_once_init(void)
+{
+	const char *env = getenv("PACTDOC_NO_CACHE");
+
+	pthread_key_create(&shape_key_tls, shape_cache_free);
+	if (env != NULL && env[0] != '\0' && strcmp(env, "0") != 0)
+		atomic_store(&shape_on, 0);
+}
+
+/* The calling thread's cache, made on first use; NULL when the cache is
+ * off or out of memory (then runs are shaped uncached). */
+static struct shape_cache *shape_cache_get(void)
+{
+	struct shape_cache *c = thread_shape;
+
+	if (c != NULL)
+		return atomic_load(&shape_on) ? c : NULL;
+	pthread_once(&shape_once, shape_once_init);
+	if (!atomic_load(&shape_on))
+		return NULL;
+	c = calloc(1, sizeof *c);
+	if (c == NULL)
+		return NULL;
+	if (pthread_setspecific(shape_key_tls, c) != 0) {
+		free(c);
+		return NULL;
+	}
+	thread_shape = c;
+	return c;
+}
+
+/* Fills k and its FNV-1a hash over set, font, kind and the input. */
+static void shape_key_make(struct shape_key *k, const struct fontset *fs,
+                           int font, enum shape_kind kind, const void *in,
+                           size_t len)
+{
+	const unsigned char *p = in;
+	uint32_t h = 2166136261u;
+	uint64_t v = fs->id * 131u + (uint64_t)font * 7u + (uint64_t)kind;
+
+	k->set = fs->id;
+	k->font = font;
+	k->kind = kind;
+	k->in = in;
+	k->len = len;
+	for (int i = 0; i < 8; i++, v >>= 8)
+		h = (h ^ (v & 0xFFu)) * 16777619u;
+	for (size_t i = 0; i < len; i++)
+		h = (h ^ p[i]) * 16777619u;
+	k->hash = h;
+}
+
+/* The slot of c holding k's result, or NULL. */
+static struct shape_slot *shape_find(struct shape_cache *c,
+                                     const struct shape_key *k)
+{
+	struct shape_slot *s = &c->slot[k->hash % SHAPE_SLOTS];
+
+	if (s->set == k->set && s->hash == k->hash && s->font == k->font &&
+	    s->kind == k->kind && s->klen == k->len &&
+	    memcmp(s->mem, k->in, k->len) == 0) {
+		c->hits++;
+		return s;
+	}
+	c->misses++;
+	return NULL;
+}
+
+/* Keeps k's result (vlen bytes at val, count items) in its slot of c,
+ * evicting what was there. Does nothing when too big or out of memory. */
+static void shape_put(struct shape_cache *c, const struct shape_key *k,
+                      const void *val, size_t vlen, int count)
+{
+	struct shape_slot *s = &c->slot[k->hash % SHAPE_SLOTS];
+	size_t size = k->len + vlen;
+	unsigned char *mem;
+
+	if (size > SHAPE_ENTRY_MAX || size == 0)
+		return;
+	c->bytes -= s->size;
+	free(s->mem);
+	memset(s, 0, sizeof *s);
+	if (c->bytes + size > SHAPE_BUDGET)
+		shape_cache_clear(c);
+	mem = malloc(size);
+	if (mem == NULL)
+		return;
+	memcpy(mem, k->in, k->len);
+	if (vlen > 0)
+		memcpy(mem + k->len, val, vlen);
+	s->set = k->set;
+	s->hash = k->hash;
+	s->font = (int16_t)k->font;
+	s->kind = (uint16_t)k->kind;
+	s->klen = (uint32_t)k->len;
+	s->size = (uint32_t)size;
+	s->count = count;
+	s->mem = mem;
+	c->bytes += size;
+}
+
+int fontset_shape(const struct fontset *fs, int font, const char *utf8,
+                  struct shaped **out, struct err *e)
+{
+	struct shape_cache *c;
+	struct shape_slot *s;
+	struct shape_key k;
+	struct shaped *g;
+	int n;
+
+	*out = NULL;
+	if (get_font(fs, font) == NULL || utf8 == NULL ||
+	    (c = shape_cache_get()) == NULL)
+		return shape_uncached(fs, font, utf8, out, e);
+	shape_key_make(&k, fs, font, KIND_GLYPHS, utf8, strlen(utf8));
+	if ((s = shape_find(c, &k)) != NULL) {
+		g = malloc(((size_t)s->count + 1) * sizeof *g);
+		if (g == NULL)
+			return err_set(e, "out of memory");
+		memcpy(g, s->mem + s->klen, (size_t)s->count * sizeof *g);
+		*out = g;
+		return s->count;
+	}
+	n = shape_uncached(fs, font, utf8, out, e);
+	if (n >= 0)
+		shape_put(c, &k, *out, (size_t)n * sizeof **out, n);
+	return n;
+}
+
+int fontset_shape_widths(const struct fontset *fs, int font,
+                         const uint16_t *u, int n, int *adv, struct err *e)
+{
+	struct shape_cache *c;
+	struct shape_slot *s;
+	struct shape_key k;
+
+	if (get_font(fs, font) == NULL || n <= 0 ||
+	    (c = shape_cache_get()) == NULL)
+		return shape_widths_uncached(fs, font, u, n, adv, e);
+	shape_key_make(&k, fs, font, KIND_WIDTHS, u, (size_t)n * sizeof *u);
+	if ((s = shape_find(c, &k)) != NULL) {
+		memcpy(adv, s->mem + s->klen, (size_t)n * sizeof *adv);
+		return 0;
+	}
+	if (shape_widths_uncached(fs, font, u, n, adv, e) < 0)
+		return -1;
+	shape_put(c, &k, adv, (size_t)n * sizeof *adv, n);
+	return 0;
+}
+
+void fontset_cache_enable(int on)
+{
+	pthread_once(&shape_once, shape_once_init);
+	atomic_store(&shape_on, on ? 1 : 0);
+}
+
+void fontset_cache_stats(unsigned long *hits, unsigned long *misses,
+                         size_t *bytes)
+{
+	struct shape_cache *c = thread_shape;
+
+	*hits = c != NULL ? c->hits : 0;
+	*misses = c != NULL ? c->misses : 0;
+	if (bytes != NULL)
+		*bytes = c != NULL ? c->bytes : 0;
+}
+
+void fontset_thread_cleanup(void)
+{
+	pthread_once(&shape_once, shape_once_init);
+	shape_cache_free(thread_shape);
+	thread_shape = NULL;
+	pthread_setspecific(shape_key_tls, NULL);
 }
 
 void *fontset_hb_face(const struct fontset *fs, int font)

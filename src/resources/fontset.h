@@ -109,6 +109,20 @@ int fontset_shape(const struct fontset *fs, int font, const char *utf8,
 int fontset_shape_widths(const struct fontset *fs, int font,
                          const uint16_t *u, int n, int *adv, struct err *e);
 
+/* fontset_shape and fontset_shape_widths answer repeated runs from a
+ * bounded cache per thread (at most 2 MiB + 160 KiB each, freed when the
+ * thread exits); a cached answer is byte for byte the uncached one.
+ * fontset_cache_enable(0), or PACTDOC_NO_CACHE=1 in the environment,
+ * turns it off for every thread (on by default). */
+void fontset_cache_enable(int on);
+/* Hits, misses and bytes held by the calling thread's cache (bytes may
+ * be NULL). */
+void fontset_cache_stats(unsigned long *hits, unsigned long *misses,
+                         size_t *bytes);
+/* Frees the calling thread's cache now (other threads' caches are freed
+ * when they exit). */
+void fontset_thread_cleanup(void);
+
 /* HarfBuzz's face of font (hb_face_t *, owned by fs), for hb-subset. */
 void *fontset_hb_face(const struct fontset *fs, int font);
 

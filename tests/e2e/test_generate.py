@@ -244,8 +244,8 @@ class GenerateBehaviour(unittest.TestCase):
         self.assertEqual(r1.stdout.replace(a, "X"), r2.stdout.replace(b, "X"))
 
     def test_same_bytes_whatever_caches_and_order(self):
-        """The per-thread caches (hyphenation points, libharu's arena) never
-        change a document: 40 mixed records made -j 1, -j 2 in the reverse
+        """The per-thread caches (hyphenation points, shaping results,
+        libharu's arena) never change a document: 40 mixed records made -j 1, -j 2 in the reverse
         order, and -j 1 with PACTDOC_NO_CACHE=1 give the same PDFs."""
         tmp = tempdir(self)
         fwd, rev = os.path.join(tmp, "fwd.xml"), os.path.join(tmp, "rev.xml")

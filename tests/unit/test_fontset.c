@@ -317,6 +317,132 @@ static void test_load_errors(void **state)
 	fontset_free(NULL);
 }
 
+/* UTF-8 s (BMP only) into UTF-16 units u; returns the count. */
+static int to_units(const char *s, uint16_t *u, int max)
+{
+	size_t len = strlen(s), i = 0;
+	int n = 0;
+
+	while (i < len && n < max) {
+		uint32_t cp;
+		int k = fontset_utf8_next(s + i, len - i, &cp);
+		assert_true(k > 0 && cp < 0x10000);
+		u[n++] = (uint16_t)cp;
+		i += (size_t)k;
+	}
+	return n;
+}
+
+/* What one text gives uncached, to compare the cached answers with. */
+struct expect {
+	char text[160];
+	struct shaped *g;
+	int n;
+	uint16_t u[160];
+	int nu;
+	int adv[160];
+};
+
+/* Whether the cached shaping of x->text is exactly the uncached one. */
+static void check_same(const struct expect *x, int font)
+{
+	struct err e = { 0 };
+	struct shaped *g = NULL;
+	int adv[160];
+	int n = fontset_shape(fs, font, x->text, &g, &e);
+
+	assert_int_equal(n, x->n);
+	for (int i = 0; i < n; i++) {
+		assert_int_equal(g[i].gid, x->g[i].gid);
+		assert_int_equal(g[i].cp, x->g[i].cp);
+		assert_int_equal(g[i].ntext, x->g[i].ntext);
+		for (int j = 0; j < g[i].ntext && j < SHAPED_TEXT_MAX; j++)
+			assert_int_equal(g[i].text[j], x->g[i].text[j]);
+		assert_int_equal(g[i].advance, x->g[i].advance);
+		assert_int_equal(g[i].dx, x->g[i].dx);
+		assert_int_equal(g[i].dy, x->g[i].dy);
+	}
+	free(g);
+	assert_int_equal(fontset_shape_widths(fs, font, x->u, x->nu, adv, &e),
+	                 0);
+	assert_memory_equal(adv, x->adv, (size_t)x->nu * sizeof *adv);
+}
+
+/* The shaping cache answers exactly what HarfBuzz does: kerned Latin,
+ * Arabic joining and lam-alef, Hebrew, a run too long to keep, then 1,500
+ * runs of ~60 glyphs, more than the cache holds (eviction, and emptying
+ * at the byte bound), each asked three times; a run evicted by the flood
+ * is shaped again. */
+static void test_shape_cache_same_glyphs(void **state)
+{
+	static const char *fixed[] = {
+		"AVATAR Tavern, WAVE To", "office fl",
+		"\xd9\x84\xd8\xa7\xd9\x85\xd8\xb3", /* lam alef meem seen */
+		"\xd7\x9c\xd7\x90", "Gemeinde \xc3\x9f\xc3\xa4",
+		"A run of one hundred and fifty characters is longer than "
+		"what one entry of the cache may hold, so it is shaped each "
+		"time it is asked for. AVA To.",
+	};
+	enum { NFIXED = 6, LONG = 5, NRUNS = NFIXED + 1500 };
+	struct expect *x = calloc(NRUNS, sizeof *x);
+	unsigned long hits, misses, h2, m2;
+	size_t bytes;
+	struct err e = { 0 };
+	int lat = fontset_pick(fs, FACE_REGULAR, 'A');
+	int world = fontset_pick(fs, FACE_REGULAR, 0x0627);
+
+	(void)state;
+	assert_non_null(x);
+	fontset_thread_cleanup();
+	fontset_cache_enable(0);
+	for (int i = 0; i < NRUNS; i++) {
+		int font = i >= 2 && i <= 3 ? world : lat;
+		if (i < NFIXED)
+			snprintf(x[i].text, sizeof x[i].text, "%s", fixed[i]);
+		else
+			snprintf(x[i].text, sizeof x[i].text,
+			         "Run %d: AVA To Wa. Emissions cut by %d%% "
+			         "before %d.", i, i % 97, 2030 + i);
+		x[i].n = fontset_shape(fs, font, x[i].text, &x[i].g, &e);
+		assert_true(x[i].n > 0);
+		x[i].nu = to_units(x[i].text, x[i].u, 160);
+		assert_int_equal(fontset_shape_widths(fs, font, x[i].u,
+		                                      x[i].nu, x[i].adv, &e), 0);
+	}
+	assert_true(x[LONG].n > 110);
+	fontset_cache_stats(&hits, &misses, &bytes);
+	assert_int_equal(hits + misses, 0);     /* off: no cache made */
+	fontset_cache_enable(1);
+	for (int pass = 0; pass < 3; pass++)
+		for (int k = 0; k < NRUNS; k++) {
+			int i = pass == 2 ? NRUNS - 1 - k : k;
+			check_same(&x[i], i >= 2 && i <= 3 ? world : lat);
+			fontset_cache_stats(&hits, &misses, &bytes);
+			assert_true(bytes <= 2u * 1024 * 1024);
+		}
+	assert_true(hits > 0);
+	assert_true(misses > 2 * NRUNS);        /* some were evicted */
+	/* the long run's glyphs are never kept, its widths are */
+	check_same(&x[LONG], lat);
+	fontset_cache_stats(&h2, &m2, &bytes);
+	assert_int_equal(m2, misses + 1);
+	assert_int_equal(h2, hits + 1);
+	/* the first run, evicted by a flood, is shaped again, then kept */
+	for (int i = NFIXED; i < NRUNS; i++)
+		check_same(&x[i], lat);
+	fontset_cache_stats(&hits, &misses, &bytes);
+	check_same(&x[0], lat);
+	fontset_cache_stats(&h2, &m2, &bytes);
+	assert_int_equal(m2, misses + 2);       /* glyphs and widths */
+	check_same(&x[0], lat);
+	fontset_cache_stats(&hits, &misses, &bytes);
+	assert_int_equal(hits, h2 + 2);
+	for (int i = 0; i < NRUNS; i++)
+		free(x[i].g);
+	free(x);
+	fontset_thread_cleanup();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -329,6 +455,7 @@ int main(void)
 		cmocka_unit_test(test_shape_arabic),
 		cmocka_unit_test(test_shape_no_other_ligatures),
 		cmocka_unit_test(test_shape_zwnj),
+		cmocka_unit_test(test_shape_cache_same_glyphs),
 		cmocka_unit_test(test_utf8),
 		cmocka_unit_test(test_load_errors),
 	};
