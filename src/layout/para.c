@@ -1477,9 +1477,10 @@ cleanup:
  * the cache, on the thread or on the order of the records.
  *
  * Bounds: PC_SLOTS direct-mapped slots (a colliding paragraph replaces the
- * older one) and at most PC_BUDGET bytes of entries per thread (the oldest
- * slots after a clock hand are dropped to make room); a text longer than
- * PC_MAX_TEXT bytes is never cached. Out of memory: the paragraph is not
+ * older one) and at most PC_BUDGET bytes of entries per thread (the
+ * entries stored first are dropped to make room); a text longer than
+ * PC_MAX_TEXT bytes, or a result of more than PC_BUDGET / 16 bytes, is
+ * never cached. Out of memory: the paragraph is not
  * cached (and a failed copy of a hit is set afresh); a result computed
  * while any allocation failed is never stored. No locks: each thread has
  * its own cache, freed when the thread exits or by para_thread_cleanup. */
@@ -1490,6 +1491,7 @@ cleanup:
 /* One cached paragraph: the key, then the result, in one allocation. */
 struct pc_entry {
 	uint64_t hash;
+	unsigned long seq;        /* when it was stored (pc->seq) */
 	size_t bytes;             /* size of this allocation */
 	/* key */
 	struct para_style st;     /* st.lang points into this block or NULL */
@@ -1504,7 +1506,11 @@ struct pc_entry {
 struct para_cache {
 	struct pc_entry *slot[PC_SLOTS];
 	size_t bytes;             /* sum of the entries' bytes */
-	int hand;                 /* next slot the budget frees */
+	/* the order entries were stored in, oldest at ring[head]: a slot
+	 * and the seq of the entry stored there (stale once replaced) */
+	struct { int slot; unsigned long seq; } ring[PC_SLOTS];
+	int head, count;
+	unsigned long seq;
 	const struct fontset *fs; /* the fontset the entries were set with */
 	uint64_t fs_sig;
 	unsigned long hits, misses;
@@ -1524,7 +1530,8 @@ static void pc_flush(struct para_cache *pc)
 		pc->slot[i] = NULL;
 	}
 	pc->bytes = 0;
-	pc->hand = 0;
+	pc->head = 0;
+	pc->count = 0;
 }
 
 static void pc_free(void *p)
@@ -1770,26 +1777,41 @@ fail:
 	return -1;
 }
 
-/* Stores x in its slot, dropping the one it replaces and, while the
- * budget is exceeded, the entries after the clock hand. */
+/* Frees the entry of slot i. */
+static void pc_drop(struct para_cache *pc, int i)
+{
+	pc->bytes -= pc->slot[i]->bytes;
+	free(pc->slot[i]);
+	pc->slot[i] = NULL;
+}
+
+/* Forgets the oldest record of the ring, and its entry if still there. */
+static void pc_pop_oldest(struct para_cache *pc)
+{
+	int i = pc->ring[pc->head].slot;
+
+	if (pc->slot[i] != NULL && pc->slot[i]->seq == pc->ring[pc->head].seq)
+		pc_drop(pc, i);
+	pc->head = (pc->head + 1) % PC_SLOTS;
+	pc->count--;
+}
+
+/* Stores x (at most PC_BUDGET / 16 bytes) in its slot, dropping the
+ * entry it replaces and, while the budget is exceeded, the oldest. Every
+ * entry has one record in the ring, so the loop ends. */
 static void pc_store(struct para_cache *pc, struct pc_entry *x)
 {
 	int i = (int)(x->hash % PC_SLOTS);
 
-	if (pc->slot[i] != NULL) {
-		pc->bytes -= pc->slot[i]->bytes;
-		free(pc->slot[i]);
-		pc->slot[i] = NULL;
-	}
-	while (pc->bytes + x->bytes > PC_BUDGET) {
-		struct pc_entry *old = pc->slot[pc->hand];
-		if (old != NULL) {
-			pc->bytes -= old->bytes;
-			free(old);
-			pc->slot[pc->hand] = NULL;
-		}
-		pc->hand = (pc->hand + 1) % PC_SLOTS;
-	}
+	if (pc->slot[i] != NULL)
+		pc_drop(pc, i);
+	while (pc->count > 0 &&
+	       (pc->bytes + x->bytes > PC_BUDGET || pc->count == PC_SLOTS))
+		pc_pop_oldest(pc);
+	x->seq = ++pc->seq;
+	pc->ring[(pc->head + pc->count) % PC_SLOTS].slot = i;
+	pc->ring[(pc->head + pc->count) % PC_SLOTS].seq = x->seq;
+	pc->count++;
 	pc->slot[i] = x;
 	pc->bytes += x->bytes;
 }
@@ -1863,12 +1885,14 @@ void para_cache_enable(int on)
 	atomic_store(&pc_on, on ? 1 : 0);
 }
 
-void para_cache_stats(unsigned long *hits, unsigned long *misses)
+void para_cache_stats(unsigned long *hits, unsigned long *misses,
+                      size_t *bytes)
 {
 	struct para_cache *pc = thread_pc;
 
 	*hits = pc != NULL ? pc->hits : 0;
 	*misses = pc != NULL ? pc->misses : 0;
+	*bytes = pc != NULL ? pc->bytes : 0;
 }
 
 void para_clear(struct para *p)

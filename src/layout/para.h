@@ -93,7 +93,9 @@ void para_thread_cleanup(void);
  * off. */
 void para_cache_enable(int on);
 
-/* The calling thread's cache hits and misses so far (tests). */
-void para_cache_stats(unsigned long *hits, unsigned long *misses);
+/* The calling thread's cache hits and misses so far, and the bytes its
+ * entries take now (tests). */
+void para_cache_stats(unsigned long *hits, unsigned long *misses,
+                      size_t *bytes);
 
 #endif
