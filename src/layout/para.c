@@ -1558,17 +1558,19 @@ static void pc_key_init(void)
 static struct para_cache *get_pc(void)
 {
 	struct para_cache *pc = thread_pc;
+	int had_oom;
 
 	if (pc != NULL)
 		return atomic_load(&pc_on) ? pc : NULL;
 	pthread_once(&pc_once, pc_key_init);
 	if (!atomic_load(&pc_on))
 		return NULL;
+	had_oom = oom_seen();
 	pc = calloc(1, sizeof *pc);
-	if (pc == NULL)
-		return NULL;
-	if (pthread_setspecific(pc_key, pc) != 0) {
+	if (pc == NULL || pthread_setspecific(pc_key, pc) != 0) {
 		free(pc);
+		if (!had_oom)
+			oom_clear();   /* going without the cache is no failure */
 		return NULL;
 	}
 	thread_pc = pc;
