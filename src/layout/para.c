@@ -1,10 +1,11 @@
 /* para.c — Knuth–Plass paragraph breaking over ICU break opportunities
  * and libhyphen points, then per-line bidi reordering into positioned
- * pieces (see para.h). */
+ * pieces, and a per-thread cache of set paragraphs (see para.h). */
 #include "para.h"
 
 #include <math.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -74,11 +75,14 @@ static void brk_key_init(void)
 	pthread_key_create(&brk_key, brk_cache_free);
 }
 
+static void pc_thread_cleanup(void);
+
 void para_thread_cleanup(void)
 {
 	pthread_once(&brk_once, brk_key_init);
 	brk_cache_free(pthread_getspecific(brk_key));
 	pthread_setspecific(brk_key, NULL);
+	pc_thread_cleanup();
 }
 
 /* The calling thread's line-break iterator for `lang`, or NULL. */
@@ -1393,6 +1397,10 @@ static int has_long_word(const struct ctx *c)
 	return 0;
 }
 
+static int set_uncached(const struct fontset *fs, const struct para_style *st,
+                        const char *text, const struct span *nohyph,
+                        int n_nohyph, struct para *out, struct err *e);
+
 /* A justified paragraph with a line that could not be filled (its spaces
  * would stretch beyond twice their width) is set ragged right as a whole
  * instead: one ragged line among justified ones reads as a mistake.
@@ -1405,15 +1413,16 @@ static int set_ragged(const struct fontset *fs, const struct para_style *st,
 
 	rs.align = ALIGN_START;
 	para_clear(out);
-	if (para_set(fs, &rs, text, nohyph, n_nohyph, out, e))
+	if (set_uncached(fs, &rs, text, nohyph, n_nohyph, out, e))
 		return -1;
 	out->ragged = 1;
 	return 0;
 }
 
-int para_set(const struct fontset *fs, const struct para_style *st,
-             const char *text, const struct span *nohyph, int n_nohyph,
-             struct para *out, struct err *e)
+/* para_set without the cache (see below). */
+static int set_uncached(const struct fontset *fs, const struct para_style *st,
+                        const char *text, const struct span *nohyph,
+                        int n_nohyph, struct para *out, struct err *e)
 {
 	struct ctx c = { .fs = fs, .st = st, .e = e };
 	int last = -1, rc = -1;
@@ -1453,6 +1462,448 @@ cleanup:
 	if (rc)
 		para_clear(out);
 	return rc;
+}
+
+/* ---- per-thread cache of set paragraphs ---------------------------------
+ *
+ * The catalogue wording of a declaration or an agreement is the same in
+ * every document of a language and role, so most paragraphs are set again
+ * with the same text and style. A set paragraph is a pure function of the
+ * fontset, every field of the style, the text bytes and the nohyph ranges
+ * (hyphenation points and ICU break rules depend only on the language and
+ * the text), so each thread keeps the results it computed, keyed by all
+ * of these compared byte for byte, and a hit returns a deep copy equal
+ * field by field to what set_uncached returns: output never depends on
+ * the cache, on the thread or on the order of the records.
+ *
+ * Bounds: PC_SLOTS direct-mapped slots (a colliding paragraph replaces the
+ * older one) and at most PC_BUDGET bytes of entries per thread (the
+ * entries stored first are dropped to make room); a text longer than
+ * PC_MAX_TEXT bytes, or a result of more than PC_BUDGET / 16 bytes, is
+ * never cached. The table itself (slots and ring) takes 192 KiB. Out of memory: the paragraph is not
+ * cached (and a failed copy of a hit is set afresh); a result computed
+ * while any allocation failed is never stored. No locks: each thread has
+ * its own cache, freed when the thread exits or by para_thread_cleanup. */
+#define PC_SLOTS    8192
+#define PC_BUDGET   ((size_t)8 << 20)   /* 8 MiB of entries per thread */
+#define PC_MAX_TEXT 8192
+
+/* One cached paragraph: the key, then the result, in one allocation. */
+struct pc_entry {
+	uint64_t hash;
+	unsigned long seq;        /* when it was stored (pc->seq) */
+	size_t bytes;             /* size of this allocation */
+	/* key */
+	struct para_style st;     /* st.lang points into this block or NULL */
+	const char *text;         /* into this block */
+	size_t text_len;
+	const struct span *nohyph; /* into this block */
+	int n_nohyph;
+	/* result: lines, pieces and texts point into this block */
+	struct para res;
+};
+
+struct para_cache {
+	struct pc_entry *slot[PC_SLOTS];
+	size_t bytes;             /* sum of the entries' bytes */
+	/* the order entries were stored in, oldest at ring[head]: a slot
+	 * and the seq of the entry stored there (stale once replaced) */
+	struct { int slot; unsigned long seq; } ring[PC_SLOTS];
+	int head, count;
+	unsigned long seq;
+	const struct fontset *fs; /* the fontset the entries were set with */
+	uint64_t fs_sig;
+	unsigned long hits, misses;
+};
+
+static pthread_key_t pc_key;
+static pthread_once_t pc_once = PTHREAD_ONCE_INIT;
+static _Thread_local struct para_cache *thread_pc;
+/* 1: the cache is used; PACTDOC_NO_CACHE=1 in the environment, or
+ * para_cache_enable(0), turns it off. */
+static _Atomic int pc_on = 1;
+
+static void pc_flush(struct para_cache *pc)
+{
+	for (int i = 0; i < PC_SLOTS; i++) {
+		free(pc->slot[i]);
+		pc->slot[i] = NULL;
+	}
+	pc->bytes = 0;
+	pc->head = 0;
+	pc->count = 0;
+}
+
+static void pc_free(void *p)
+{
+	struct para_cache *pc = p;
+
+	if (pc == NULL)
+		return;
+	pc_flush(pc);
+	free(pc);
+}
+
+static void pc_key_init(void)
+{
+	const char *env = getenv("PACTDOC_NO_CACHE");
+
+	pthread_key_create(&pc_key, pc_free);
+	if (env != NULL && env[0] != '\0' && strcmp(env, "0") != 0)
+		atomic_store(&pc_on, 0);
+}
+
+/* The calling thread's cache, made on first use; NULL when it is off or
+ * out of memory (then paragraphs are set uncached). */
+static struct para_cache *get_pc(void)
+{
+	struct para_cache *pc = thread_pc;
+	int had_oom;
+
+	if (pc != NULL)
+		return atomic_load(&pc_on) ? pc : NULL;
+	pthread_once(&pc_once, pc_key_init);
+	if (!atomic_load(&pc_on))
+		return NULL;
+	had_oom = oom_seen();
+	pc = calloc(1, sizeof *pc);
+	if (pc == NULL || pthread_setspecific(pc_key, pc) != 0) {
+		free(pc);
+		if (!had_oom)
+			oom_clear();   /* going without the cache is no failure */
+		return NULL;
+	}
+	thread_pc = pc;
+	return pc;
+}
+
+/* Mixes n bytes of p into h: eight at a time (the texts are long), then
+ * FNV-1a for the rest. */
+static uint64_t fnv(uint64_t h, const void *p, size_t n)
+{
+	const unsigned char *b = p;
+	uint64_t w;
+
+	for (; n >= 8; b += 8, n -= 8) {
+		memcpy(&w, b, 8);
+		h = (h ^ w) * 0x9E3779B97F4A7C15u;
+		h ^= h >> 29;
+	}
+	for (; n > 0; b++, n--)
+		h = (h ^ *b) * 1099511628211u;
+	return h;
+}
+
+/* What identifies a loaded fontset beyond its address (which a later
+ * fontset may reuse): its fonts' paths, and their bytes' address and
+ * length. */
+static uint64_t fs_signature(const struct fontset *fs)
+{
+	uint64_t h = fnv(14695981039346656037u, &fs, sizeof fs);
+	int n = fontset_count(fs);
+
+	h = fnv(h, &n, sizeof n);
+	for (int i = 0; i < n; i++) {
+		const char *path = fontset_path(fs, i);
+		size_t len = 0;
+		const unsigned char *data = fontset_data(fs, i, &len);
+		if (path != NULL)
+			h = fnv(h, path, strlen(path) + 1);
+		h = fnv(h, &data, sizeof data);
+		h = fnv(h, &len, sizeof len);
+	}
+	return h;
+}
+
+/* The hash of a key: every style field, the text and the ranges. */
+static uint64_t key_hash(const struct para_style *st, const char *text,
+                         size_t len, const struct span *nohyph, int n_nohyph)
+{
+	uint64_t h = 14695981039346656037u;
+	int has_lang = st->lang != NULL;
+
+	h = fnv(h, &st->face, sizeof st->face);
+	h = fnv(h, &st->size, sizeof st->size);
+	h = fnv(h, &st->measure, sizeof st->measure);
+	h = fnv(h, &st->align, sizeof st->align);
+	h = fnv(h, &st->hyphenate, sizeof st->hyphenate);
+	h = fnv(h, &st->greedy, sizeof st->greedy);
+	h = fnv(h, &st->no_hyphen_line, sizeof st->no_hyphen_line);
+	h = fnv(h, &st->auto_dir, sizeof st->auto_dir);
+	h = fnv(h, &has_lang, sizeof has_lang);
+	if (has_lang)
+		h = fnv(h, st->lang, strlen(st->lang) + 1);
+	h = fnv(h, &n_nohyph, sizeof n_nohyph);
+	if (n_nohyph > 0)
+		h = fnv(h, nohyph, (size_t)n_nohyph * sizeof *nohyph);
+	h = fnv(h, text, len);
+	return h ^ (h >> 32);   /* the slot is taken from the low bits */
+}
+
+/* 1 when entry x holds exactly this key. Doubles are compared bit for
+ * bit: a key matches only what was set with the very same numbers. */
+static int key_equal(const struct pc_entry *x, uint64_t hash,
+                     const struct para_style *st, const char *text,
+                     size_t len, const struct span *nohyph, int n_nohyph)
+{
+	const struct para_style *a = &x->st;
+
+	if (x->hash != hash || x->text_len != len || x->n_nohyph != n_nohyph ||
+	    a->face != st->face || a->align != st->align ||
+	    a->hyphenate != st->hyphenate || a->greedy != st->greedy ||
+	    a->no_hyphen_line != st->no_hyphen_line ||
+	    a->auto_dir != st->auto_dir ||
+	    memcmp(&a->size, &st->size, sizeof st->size) != 0 ||
+	    memcmp(&a->measure, &st->measure, sizeof st->measure) != 0)
+		return 0;
+	if ((a->lang == NULL) != (st->lang == NULL) ||
+	    (st->lang != NULL && strcmp(a->lang, st->lang) != 0))
+		return 0;
+	if (n_nohyph > 0 &&
+	    memcmp(x->nohyph, nohyph, (size_t)n_nohyph * sizeof *nohyph) != 0)
+		return 0;
+	return memcmp(x->text, text, len) == 0;
+}
+
+/* Rounds n up to a multiple of 16 (the alignment of every part). */
+static size_t round16(size_t n)
+{
+	return (n + 15) & ~(size_t)15;
+}
+
+/* One allocation holding the key and a copy of p. Returns it, or NULL
+ * when out of memory or too large to be worth keeping. */
+static struct pc_entry *entry_make(uint64_t hash, const struct para_style *st,
+                                   const char *text, size_t len,
+                                   const struct span *nohyph, int n_nohyph,
+                                   const struct para *p)
+{
+	size_t lang_len = st->lang ? strlen(st->lang) + 1 : 0;
+	size_t n_pieces = 0, chars = len + 1 + lang_len, size, off;
+	struct pc_entry *x;
+	char *base, *cp;
+	struct para_piece *pieces;
+
+	for (int i = 0; i < p->n_lines; i++) {
+		n_pieces += (size_t)p->lines[i].n_pieces;
+		for (int k = 0; k < p->lines[i].n_pieces; k++)
+			if (p->lines[i].pieces[k].text != NULL)
+				chars += strlen(p->lines[i].pieces[k].text) + 1;
+	}
+	size = round16(sizeof *x) +
+	       round16((size_t)n_nohyph * sizeof *nohyph) +
+	       round16((size_t)p->n_lines * sizeof *p->lines) +
+	       round16(n_pieces * sizeof *pieces) + chars;
+	if (size > PC_BUDGET / 16)
+		return NULL;
+	base = malloc(size);
+	if (base == NULL)
+		return NULL;
+	x = (struct pc_entry *)(void *)base;
+	off = round16(sizeof *x);
+	x->hash = hash;
+	x->bytes = size;
+	x->st = *st;
+	x->n_nohyph = n_nohyph;
+	x->nohyph = n_nohyph > 0 ? (struct span *)(void *)(base + off) : NULL;
+	if (n_nohyph > 0)
+		memcpy(base + off, nohyph, (size_t)n_nohyph * sizeof *nohyph);
+	off += round16((size_t)n_nohyph * sizeof *nohyph);
+	x->res = *p;
+	x->res.lines = p->lines != NULL ?
+	               (struct para_line *)(void *)(base + off) : NULL;
+	off += round16((size_t)p->n_lines * sizeof *p->lines);
+	pieces = (struct para_piece *)(void *)(base + off);
+	off += round16(n_pieces * sizeof *pieces);
+	cp = base + off;
+	memcpy(cp, text, len);
+	cp[len] = '\0';
+	x->text = cp;
+	x->text_len = len;
+	cp += len + 1;
+	if (st->lang != NULL) {
+		memcpy(cp, st->lang, lang_len);
+		x->st.lang = cp;
+		cp += lang_len;
+	}
+	for (int i = 0; i < p->n_lines; i++) {
+		const struct para_line *ln = &p->lines[i];
+		struct para_line *to = &x->res.lines[i];
+		*to = *ln;
+		to->pieces = ln->pieces != NULL ? pieces : NULL;
+		for (int k = 0; k < ln->n_pieces; k++) {
+			pieces[k] = ln->pieces[k];
+			if (ln->pieces[k].text != NULL) {
+				size_t n = strlen(ln->pieces[k].text) + 1;
+				memcpy(cp, ln->pieces[k].text, n);
+				pieces[k].text = cp;
+				cp += n;
+			}
+		}
+		pieces += ln->n_pieces;
+	}
+	return x;
+}
+
+/* Fills *out with a deep copy of x's result, owned by the caller as
+ * set_uncached's is. Returns 0, or -1 with *out zeroed (out of memory). */
+static int entry_copy(const struct pc_entry *x, struct para *out)
+{
+	const struct para *p = &x->res;
+
+	*out = *p;
+	out->lines = NULL;
+	out->n_lines = 0;
+	if (p->lines == NULL)
+		return 0;
+	out->lines = calloc((size_t)p->n_lines ? (size_t)p->n_lines : 1,
+	                    sizeof *out->lines);
+	if (out->lines == NULL)
+		goto fail;
+	for (int i = 0; i < p->n_lines; i++) {
+		const struct para_line *ln = &p->lines[i];
+		struct para_line *to = &out->lines[i];
+		*to = *ln;
+		to->pieces = NULL;
+		to->n_pieces = 0;
+		out->n_lines = i + 1;
+		if (ln->pieces == NULL)
+			continue;
+		to->pieces = calloc(ln->n_pieces ? (size_t)ln->n_pieces : 1,
+		                    sizeof *to->pieces);
+		if (to->pieces == NULL)
+			goto fail;
+		for (int k = 0; k < ln->n_pieces; k++) {
+			to->pieces[k] = ln->pieces[k];
+			to->pieces[k].text = NULL;
+			to->n_pieces = k + 1;
+			if (ln->pieces[k].text != NULL &&
+			    (to->pieces[k].text = strdup(ln->pieces[k].text)) == NULL)
+				goto fail;
+		}
+	}
+	return 0;
+fail:
+	para_clear(out);
+	return -1;
+}
+
+/* Frees the entry of slot i. */
+static void pc_drop(struct para_cache *pc, int i)
+{
+	pc->bytes -= pc->slot[i]->bytes;
+	free(pc->slot[i]);
+	pc->slot[i] = NULL;
+}
+
+/* Forgets the oldest record of the ring, and its entry if still there. */
+static void pc_pop_oldest(struct para_cache *pc)
+{
+	int i = pc->ring[pc->head].slot;
+
+	if (pc->slot[i] != NULL && pc->slot[i]->seq == pc->ring[pc->head].seq)
+		pc_drop(pc, i);
+	pc->head = (pc->head + 1) % PC_SLOTS;
+	pc->count--;
+}
+
+/* Stores x (at most PC_BUDGET / 16 bytes) in its slot, dropping the
+ * entry it replaces and, while the budget is exceeded, the oldest. Every
+ * entry has one record in the ring, so the loop ends. */
+static void pc_store(struct para_cache *pc, struct pc_entry *x)
+{
+	int i = (int)(x->hash % PC_SLOTS);
+
+	if (pc->slot[i] != NULL)
+		pc_drop(pc, i);
+	while (pc->count > 0 &&
+	       (pc->bytes + x->bytes > PC_BUDGET || pc->count == PC_SLOTS))
+		pc_pop_oldest(pc);
+	x->seq = ++pc->seq;
+	pc->ring[(pc->head + pc->count) % PC_SLOTS].slot = i;
+	pc->ring[(pc->head + pc->count) % PC_SLOTS].seq = x->seq;
+	pc->count++;
+	pc->slot[i] = x;
+	pc->bytes += x->bytes;
+}
+
+int para_set(const struct fontset *fs, const struct para_style *st,
+             const char *text, const struct span *nohyph, int n_nohyph,
+             struct para *out, struct err *e)
+{
+	struct para_cache *pc;
+	struct pc_entry *x;
+	size_t len;
+	uint64_t hash, sig;
+	unsigned long failures;
+	int had_oom, rc;
+
+	if (text == NULL)
+		text = "";
+	len = strlen(text);
+	if (len > PC_MAX_TEXT || n_nohyph < 0 || (n_nohyph > 0 && nohyph == NULL) ||
+	    (pc = get_pc()) == NULL)
+		return set_uncached(fs, st, text, nohyph, n_nohyph, out, e);
+	sig = fs_signature(fs);
+	if (pc->fs != fs || pc->fs_sig != sig) {
+		pc_flush(pc);
+		pc->fs = fs;
+		pc->fs_sig = sig;
+	}
+	hash = key_hash(st, text, len, nohyph, n_nohyph);
+	had_oom = oom_seen();
+	x = pc->slot[hash % PC_SLOTS];
+	if (x != NULL && key_equal(x, hash, st, text, len, nohyph, n_nohyph)) {
+		if (entry_copy(x, out) == 0) {
+			pc->hits++;
+			return 0;
+		}
+		/* the copy ran out of memory: set it afresh, which reports
+		 * its own failure if it has one */
+		if (!had_oom)
+			oom_clear();
+	}
+	pc->misses++;
+	failures = oom_failures();
+	rc = set_uncached(fs, st, text, nohyph, n_nohyph, out, e);
+	if (rc != 0 || oom_seen() || oom_failures() != failures)
+		return rc;
+	x = entry_make(hash, st, text, len, nohyph, n_nohyph, out);
+	if (x == NULL) {
+		if (!had_oom)
+			oom_clear();   /* not caching is no failure */
+		return 0;
+	}
+	pc_store(pc, x);
+	return 0;
+}
+
+/* Frees the calling thread's paragraph cache. */
+static void pc_thread_cleanup(void)
+{
+	struct para_cache *pc = thread_pc;
+
+	if (pc == NULL)
+		return;
+	pthread_setspecific(pc_key, NULL);
+	thread_pc = NULL;
+	pc_free(pc);
+}
+
+void para_cache_enable(int on)
+{
+	pthread_once(&pc_once, pc_key_init);
+	atomic_store(&pc_on, on ? 1 : 0);
+}
+
+void para_cache_stats(unsigned long *hits, unsigned long *misses,
+                      size_t *bytes)
+{
+	struct para_cache *pc = thread_pc;
+
+	*hits = pc != NULL ? pc->hits : 0;
+	*misses = pc != NULL ? pc->misses : 0;
+	*bytes = pc != NULL ? pc->bytes : 0;
 }
 
 void para_clear(struct para *p)

@@ -1,7 +1,8 @@
 /* para.h — paragraph breaking: a total-fit (Knuth–Plass) line breaker
  * over ICU line-break opportunities and hyphenation points, with justified
  * lines positioned word by word, bidi reordering and Arabic shaping.
- * Thread-safe: each thread keeps its own cached ICU break iterators. */
+ * Thread-safe: each thread keeps its own cached ICU break iterators and
+ * its own cache of set paragraphs. */
 #ifndef PACTDOC_PARA_H
 #define PACTDOC_PARA_H
 
@@ -80,8 +81,21 @@ int para_set(const struct fontset *fs, const struct para_style *st,
 /* Frees the lines and zeroes p; accepts NULL. */
 void para_clear(struct para *p);
 
-/* Closes the calling thread's cached break iterators (optional: they are
- * also closed when the thread exits). */
+/* Closes the calling thread's cached break iterators and frees its cache
+ * of set paragraphs (optional: both go when the thread exits). */
 void para_thread_cleanup(void);
+
+/* Turns the per-thread cache of set paragraphs on or off for every
+ * thread (para_set gives the same result either way: a hit is a deep
+ * copy of what an uncached run computes, keyed by the fontset, every
+ * field of the style, the text and the nohyph ranges). At most 8 MiB of
+ * entries per thread. PACTDOC_NO_CACHE=1 in the environment starts it
+ * off. */
+void para_cache_enable(int on);
+
+/* The calling thread's cache hits and misses so far, and the bytes its
+ * entries take now (tests). */
+void para_cache_stats(unsigned long *hits, unsigned long *misses,
+                      size_t *bytes);
 
 #endif

@@ -667,6 +667,277 @@ static void test_hard_breaks_and_errors(void **state)
 	para_clear(&p);
 }
 
+/* ---- the per-thread cache of set paragraphs ------------------------------ */
+
+/* Fails unless a and b are equal field by field (numbers bit for bit). */
+static void assert_para_equal(const struct para *a, const struct para *b)
+{
+	assert_int_equal(a->n_lines, b->n_lines);
+	assert_int_equal(a->rtl, b->rtl);
+	assert_memory_equal(&a->demerits, &b->demerits, sizeof a->demerits);
+	assert_int_equal(a->pass, b->pass);
+	assert_int_equal(a->hyphens, b->hyphens);
+	assert_int_equal(a->ragged, b->ragged);
+	for (int i = 0; i < a->n_lines; i++) {
+		const struct para_line *x = &a->lines[i], *y = &b->lines[i];
+		assert_int_equal(x->n_pieces, y->n_pieces);
+		assert_memory_equal(&x->left, &y->left, sizeof x->left);
+		assert_memory_equal(&x->right, &y->right, sizeof x->right);
+		assert_memory_equal(&x->ratio, &y->ratio, sizeof x->ratio);
+		assert_int_equal(x->hyphen, y->hyphen);
+		assert_int_equal(x->ragged, y->ragged);
+		assert_int_equal(x->joined, y->joined);
+		for (int k = 0; k < x->n_pieces; k++) {
+			const struct para_piece *p = &x->pieces[k], *q = &y->pieces[k];
+			assert_int_equal(p->font, q->font);
+			assert_memory_equal(&p->x, &q->x, sizeof p->x);
+			assert_memory_equal(&p->width, &q->width, sizeof p->width);
+			assert_int_equal(p->order, q->order);
+			assert_non_null(p->text);
+			assert_non_null(q->text);
+			assert_string_equal(p->text, q->text);
+			assert_ptr_not_equal(p->text, q->text);
+		}
+	}
+}
+
+/* Sets text with the cache off: what an uncached run computes. */
+static void set_uncached_ref(const struct para_style *st, const char *text,
+                             const struct span *nohyph, int n, struct para *p)
+{
+	para_cache_enable(0);
+	set(st, text, nohyph, n, p);
+	para_cache_enable(1);
+}
+
+static unsigned long cache_hits(void)
+{
+	unsigned long h, m;
+	size_t b;
+
+	para_cache_stats(&h, &m, &b);
+	return h;
+}
+
+static unsigned long cache_misses(void)
+{
+	unsigned long h, m;
+	size_t b;
+
+	para_cache_stats(&h, &m, &b);
+	return m;
+}
+
+static size_t cache_bytes(void)
+{
+	unsigned long h, m;
+	size_t b;
+
+	para_cache_stats(&h, &m, &b);
+	return b;
+}
+
+/* A hit is a deep copy equal to the uncached result, and what a caller
+ * does with its copy (layout takes the pieces' text) never reaches the
+ * next hit. */
+static void test_cache_hit_equals_uncached(void **state)
+{
+	const char *name_text = "Paraksta Konstantinopolitanischedudelsackpfeifenmacher "
+	                        "Aleksandrovičs-Vasiļjevskis un organizācija.";
+	struct span name = { 9, 0 };
+	struct para_style sts[7];
+	const char *texts[7];
+	const struct span *spans[7] = { NULL };
+	int ns[7] = { 0 };
+
+	(void)state;
+	name.end = (size_t)(strstr(name_text, " un ") - name_text);
+	sts[0] = style("en", 250); texts[0] = lorem_en;
+	sts[1] = style("lv", 120); texts[1] = name_text;
+	spans[1] = &name; ns[1] = 1;
+	sts[2] = style("ar", 300); texts[2] = "سلام عليكم Covenant of Mayors";
+	sts[2].auto_dir = 1;
+	sts[3] = style("lv", 180); texts[3] = lorem_lv; sts[3].greedy = 1;
+	sts[4] = style("en", 200); texts[4] = lorem_en;
+	sts[4].align = ALIGN_CENTER; sts[4].hyphenate = 0;
+	sts[5] = style("lv", 200); texts[5] = lorem_lv; sts[5].no_hyphen_line = 2;
+	sts[6] = style("en", 60);
+	texts[6] = "See https://www.eumayors.eu/about/covenant-initiative/"
+	           "origins-and-development.html for more.";
+	sts[6].lang = NULL;
+	for (int t = 0; t < 7; t++) {
+		struct para ref, first, second, third;
+		unsigned long h;
+		set_uncached_ref(&sts[t], texts[t], spans[t], ns[t], &ref);
+		set(&sts[t], texts[t], spans[t], ns[t], &first);
+		h = cache_hits();
+		set(&sts[t], texts[t], spans[t], ns[t], &second);
+		assert_int_equal(cache_hits(), h + 1);
+		assert_para_equal(&ref, &first);
+		assert_para_equal(&ref, &second);
+		/* the caller takes and frees the texts of its copy */
+		for (int i = 0; i < second.n_lines; i++)
+			for (int k = 0; k < second.lines[i].n_pieces; k++) {
+				free(second.lines[i].pieces[k].text);
+				second.lines[i].pieces[k].text = NULL;
+			}
+		set(&sts[t], texts[t], spans[t], ns[t], &third);
+		assert_para_equal(&ref, &third);
+		para_clear(&ref);
+		para_clear(&first);
+		para_clear(&second);
+		para_clear(&third);
+	}
+}
+
+/* A style that differs from a cached one in any single field, another
+ * text or other nohyph ranges miss, and give the uncached result. */
+static void test_cache_one_field_differs_misses(void **state)
+{
+	const char *text = "Koordinators Aleksandrovičs-Vasiļjevskis apņemas "
+	                   "atbalstīt pašvaldības, kas parakstījušas Pilsētu "
+	                   "mēru paktu, sagatavojot ilgtspējīgas enerģētikas "
+	                   "un klimata rīcības plānus.";
+	struct span sp = { 13, 40 }, sp2 = { 13, 41 };
+	struct para_style base = style("lv", 150);
+	struct para_style v[11];
+	const char *vt[11];
+	const struct span *vs[11];
+	struct para p;
+
+	(void)state;
+	for (int i = 0; i < 11; i++) {
+		v[i] = base;
+		vt[i] = text;
+		vs[i] = &sp;
+	}
+	v[0].face = FACE_BOLD;
+	v[1].size = nextafter(base.size, 100);
+	v[2].measure = 150.5;
+	v[3].align = ALIGN_START;
+	v[4].hyphenate = 0;
+	v[5].greedy = 1;
+	v[6].lang = "lt";
+	v[7].no_hyphen_line = 1;
+	v[8].auto_dir = 1;
+	vs[9] = &sp2;
+	vt[10] = lorem_lv;
+	set(&base, text, &sp, 1, &p);    /* now cached */
+	para_clear(&p);
+	for (int i = 0; i < 11; i++) {
+		struct para ref, got;
+		unsigned long m = cache_misses(), h = cache_hits();
+		set_uncached_ref(&v[i], vt[i], vs[i], 1, &ref);
+		set(&v[i], vt[i], vs[i], 1, &got);
+		assert_int_equal(cache_misses(), m + 1);
+		assert_int_equal(cache_hits(), h);
+		assert_para_equal(&ref, &got);
+		para_clear(&ref);
+		para_clear(&got);
+	}
+	/* no ranges at all is another key too */
+	{
+		unsigned long m = cache_misses();
+		set(&base, text, NULL, 0, &p);
+		assert_int_equal(cache_misses(), m + 1);
+		para_clear(&p);
+	}
+	/* errors are never cached: the second call fails the same way */
+	for (int i = 0; i < 2; i++) {
+		struct err e = { 0 };
+		memset(&p, 0, sizeof p);
+		assert_int_equal(para_set(fs, &base, "bad \xC3\x28 utf8", NULL, 0,
+		                          &p, &e), -1);
+		assert_non_null(strstr(e.msg, "UTF-8"));
+		assert_int_equal(p.n_lines, 0);
+	}
+}
+
+/* More paragraphs than the cache has slots: some are evicted (they miss
+ * when set again), and every result still equals the uncached one. */
+static void test_cache_eviction(void **state)
+{
+	enum { N = 10000, SLOTS = 8192 };
+	struct para_style st = style("en", 90);
+	char text[96];
+	unsigned long m = 0;
+
+	(void)state;
+	for (int pass = 0; pass < 2; pass++) {
+		if (pass == 1)
+			m = cache_misses();
+		for (int i = 0; i < N; i++) {
+			struct para p;
+			snprintf(text, sizeof text, "Paragraph %d of the eviction "
+			         "test, set twice.", i);
+			set(&st, text, NULL, 0, &p);
+			if (pass == 1 && i % 50 == 0) {
+				struct para ref;
+				set_uncached_ref(&st, text, NULL, 0, &ref);
+				assert_para_equal(&ref, &p);
+				para_clear(&ref);
+			}
+			para_clear(&p);
+		}
+	}
+	/* at most SLOTS of the N were left after the first pass */
+	assert_true(cache_misses() - m >= N - SLOTS);
+}
+
+/* Long paragraphs fill the byte budget (8 MiB a thread): the oldest
+ * entries go, the cache never holds more, results stay exact. */
+static void test_cache_byte_budget(void **state)
+{
+	const size_t budget = (size_t)8 << 20;
+	struct para_style st = style("en", 300);
+	size_t len = 0, entry, before;
+	char *text;
+	int n;
+
+	(void)state;
+	/* a fresh cache: this thread's is freed, made again on first use */
+	para_thread_cleanup();
+	text = malloc(8192);
+	assert_non_null(text);
+	while (len + strlen(lorem_en) + 1 < 8000) {
+		memcpy(text + len, lorem_en, strlen(lorem_en));
+		len += strlen(lorem_en);
+		text[len++] = ' ';
+	}
+	text[len] = '\0';
+	before = cache_bytes();
+	for (int i = 0; ; i++) {
+		struct para p;
+		char tag[16];
+		snprintf(tag, sizeof tag, "%05d", i);
+		memcpy(text, tag, 5);
+		set(&st, text, NULL, 0, &p);
+		para_clear(&p);
+		assert_true(cache_bytes() <= budget);
+		if (i == 0) {
+			entry = cache_bytes() - before;
+			assert_true(entry > len);
+			n = (int)(budget / entry) * 3 / 2;   /* 1.5 budgets */
+		} else if (i + 1 >= n) {
+			break;
+		}
+	}
+	/* more was stored than the budget holds: the first went */
+	assert_true((size_t)n * entry > budget);
+	{
+		struct para ref, p;
+		unsigned long m = cache_misses();
+		memcpy(text, "00000", 5);
+		set_uncached_ref(&st, text, NULL, 0, &ref);
+		set(&st, text, NULL, 0, &p);
+		assert_int_equal(cache_misses(), m + 1);
+		assert_para_equal(&ref, &p);
+		para_clear(&ref);
+		para_clear(&p);
+	}
+	free(text);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -686,6 +957,10 @@ int main(void)
 		cmocka_unit_test(test_hyphen_runs),
 		cmocka_unit_test(test_font_runs),
 		cmocka_unit_test(test_hard_breaks_and_errors),
+		cmocka_unit_test(test_cache_hit_equals_uncached),
+		cmocka_unit_test(test_cache_one_field_differs_misses),
+		cmocka_unit_test(test_cache_eviction),
+		cmocka_unit_test(test_cache_byte_budget),
 	};
 	return cmocka_run_group_tests(tests, fonts_setup, teardown);
 }
