@@ -7,6 +7,7 @@
 
 #include <libxml/parser.h>
 #include <libxml/parserInternals.h>
+#include <libxml/threads.h>
 
 #include "fsutil.h"
 #include "oom.h"
@@ -39,6 +40,15 @@ xmlDocPtr xmldoc_read(const char *path, struct err *e)
 		return NULL;
 	if (len > (size_t)0x7fffffff) {
 		err_set(e, "%s: too large", path);
+		goto cleanup;
+	}
+	/* libxml2 makes a thread's global state on that thread's first call
+	 * and, when it cannot, prints "xmlGetGlobalState: out of memory"
+	 * and dereferences NULL (2.9.14). A worker thread's first parse (a
+	 * catalogue read when first needed) asks for it here first. */
+	if (!xmlIsMainThread() && xmlGetGlobalState() == NULL) {
+		oom_note();
+		err_set(e, "%s: out of memory", path);
 		goto cleanup;
 	}
 	ctxt = xmlNewParserCtxt();

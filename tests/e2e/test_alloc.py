@@ -165,6 +165,12 @@ class TargetedFailures(unittest.TestCase):
     def test_hyphen_hyphenate(self):
         self.gen("hnj_hyphen_hyphenate2")
 
+    # libxml2: a worker thread's first parse (a catalogue read when a
+    # record first needs it) could not make libxml2's per-thread state,
+    # and libxml2 dereferenced NULL (a crash).
+    def test_libxml2_thread_state(self):
+        self.gen("xmlGetGlobalState")
+
     # ICU: a crash inside udat_open; a date printed unformatted or in
     # English with exit 0.
     def test_icu_date_open(self):
