@@ -1110,6 +1110,20 @@ oom:
 		 "countersignatory: out of memory");
 }
 
+/* Forgets what an earlier <countersignatory> of the file left in the
+ * batch (one with an error is not kept, and a later one is read anew). */
+static void forget_countersignatory(struct batch *b)
+{
+	person_clear(&b->countersignatory);
+	for (int i = 0; i < b->n_positions; i++) {
+		free(b->positions[i].lang);
+		free(b->positions[i].text);
+	}
+	free(b->positions);
+	b->positions = NULL;
+	b->n_positions = 0;
+}
+
 /* Reads <countersignatory> n into the batch and checks it; the batch has
  * a countersignatory only when the element has no error. */
 static void read_countersignatory(xmlNodePtr n, struct file_state *st)
@@ -1118,6 +1132,8 @@ static void read_countersignatory(xmlNodePtr n, struct file_state *st)
 	int before = st->file_diags.errors;
 
 	int names = 0;
+
+	forget_countersignatory(&st->batch);
 
 	for (xmlNodePtr c = n->children; c != NULL; c = c->next) {
 		if (is_ns_element(c, "name") && names++ > 0)

@@ -284,6 +284,32 @@ class ValidateInputs(unittest.TestCase):
         self.assertRegex(msg, r"(?i)country")
         self.assertEqual(res.records(path), [(2, "LV-BAD-COUNTRY", "rejected")])
 
+    def test_second_countersignatory_after_a_bad_one(self):
+        """A <countersignatory> with an error, then one with positions:
+        the second was read into the first's position array (a heap
+        overflow the reader's fuzzer found); now each is read anew and
+        the file is rejected with messages, never a crash."""
+        d = harness.tempdir(self)
+        path = harness.write(os.path.join(d, "in.xml"), """<?xml version="1.0" encoding="UTF-8"?>
+<applications xmlns="urn:eumayors:applications:1" batch="B-1">
+  <countersignatory>
+    <position>Head of Unit</position>
+    <position xml:lang="fr">Chef d'unite</position>
+  </countersignatory>
+  <countersignatory>
+    <name>Elena Moretti</name>
+    <position>Head of Unit</position>
+  </countersignatory>
+</applications>
+""")
+        for cmd in ("validate", "generate"):
+            args = [cmd, path] if cmd == "validate" else \
+                [cmd, "-o", os.path.join(d, "out"), path]
+            res = run(*args)
+            assert_sane(self, res, cmd)
+            self.assertIn(res.rc, (1, 2), res.err)
+            self.assertIn("countersignatory", res.err)
+
     def test_nonexistent_input_is_a_system_error(self):
         d = harness.tempdir(self)
         missing = os.path.join(d, "no-such-file.xml")
