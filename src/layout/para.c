@@ -19,6 +19,7 @@
 
 #include "array.h"
 #include "bidi.h"
+#include "nocache.h"
 #include "hyph.h"
 #include "langtag.h"
 #include "oom.h"
@@ -1546,10 +1547,8 @@ static void pc_free(void *p)
 
 static void pc_key_init(void)
 {
-	const char *env = getenv("PACTDOC_NO_CACHE");
-
 	pthread_key_create(&pc_key, pc_free);
-	if (env != NULL && env[0] != '\0' && strcmp(env, "0") != 0)
+	if (caches_turned_off())
 		atomic_store(&pc_on, 0);
 }
 

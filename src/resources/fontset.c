@@ -17,6 +17,7 @@
 
 #include "array.h"
 #include "fsutil.h"
+#include "nocache.h"
 #include "oom.h"
 
 #define FONT_MAX_BYTES (32u * 1024 * 1024)
@@ -1069,10 +1070,8 @@ static void shape_cache_free(void *p)
 
 static void shape_once_init(void)
 {
-	const char *env = getenv("PACTDOC_NO_CACHE");
-
 	pthread_key_create(&shape_key_tls, shape_cache_free);
-	if (env != NULL && env[0] != '\0' && strcmp(env, "0") != 0)
+	if (caches_turned_off())
 		atomic_store(&shape_on, 0);
 }
 

@@ -32,6 +32,7 @@
 #include <unistd.h>
 
 #include "fsutil.h"
+#include "nocache.h"
 #include "oom.h"
 
 #include "hyphcache.h"
@@ -507,10 +508,8 @@ static _Atomic int cache_on = 1;
 
 static void cache_key_init(void)
 {
-	const char *env = getenv("PACTDOC_NO_CACHE");
-
 	pthread_key_create(&cache_key, free);
-	if (env != NULL && env[0] != '\0' && strcmp(env, "0") != 0)
+	if (caches_turned_off())
 		atomic_store(&cache_on, 0);
 }
 

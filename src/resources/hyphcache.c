@@ -22,6 +22,7 @@
 
 #include "err.h"
 #include "fsutil.h"
+#include "nocache.h"
 
 #define MAGIC "pactdoc-hyph-1\n"
 #define MAGIC_LEN 16
@@ -44,18 +45,17 @@ static int sha256(const void *data, size_t len, unsigned char out[32])
 /* The cache file of dic into out: DIR/hyph/NAME.bin, DIR being
  * PACTDOC_CACHE_DIR, else $XDG_CACHE_HOME/pactdoc, else
  * $HOME/.cache/pactdoc. Returns 0, or -1 when there is no cache
- * (PACTDOC_NO_CACHE=1, no home, or a path too long). */
+ * (PACTDOC_NO_CACHE set, no home, or a path too long). */
 static int cache_path(const char *dic, char *out, size_t size)
 {
 	const char *env = getenv("PACTDOC_CACHE_DIR");
 	const char *xdg = getenv("XDG_CACHE_HOME");
 	const char *home = getenv("HOME");
-	const char *off = getenv("PACTDOC_NO_CACHE");
 	const char *base = strrchr(dic, '/');
 	size_t stem;
 	int n;
 
-	if (off != NULL && strcmp(off, "1") == 0)
+	if (caches_turned_off())
 		return -1;
 	base = base ? base + 1 : dic;
 	stem = strlen(base);
